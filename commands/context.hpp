@@ -1,0 +1,44 @@
+#pragma once
+// What a running command gets: its output streams, the global options, the
+// environment, the loaded configuration and, when it needs one, the
+// repository. Commands write only to ctx.out and ctx.err.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "git/git.hpp"
+
+namespace keel::cmd {
+
+struct GlobalOptions {
+  std::string directory;                  // -C
+  std::vector<std::string> overrides;     // -c key=value
+  std::vector<std::string> config_files;  // --config FILE
+  int verbose = 0;                        // -v, -vv
+  bool quiet = false;                     // -q
+  std::string color;                      // --color; empty: config decides
+  std::string log_format;                 // --log-format; empty: config decides
+  bool version = false;                   // --version
+};
+
+struct Context {
+  Context(std::ostream& o, std::ostream& e) : out(o), err(e) {}
+  std::ostream& out;
+  std::ostream& err;
+  GlobalOptions globals;
+  std::map<std::string, std::string> env;
+  std::filesystem::path cwd;
+  std::string self_path;  // this executable, for plugins and hook shims
+  bool color = false;
+  config::Config config;
+  std::shared_ptr<git::Library> git_library;
+  std::optional<git::Repository> repo;  // set when the command needs one
+};
+
+}  // namespace keel::cmd

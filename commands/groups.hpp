@@ -1,0 +1,10 @@
+#pragma once
+// Setup functions of the command groups, one per file in commands/.
+
+#include "commands/registry.hpp"
+
+namespace keel::cmd {
+
+void setup_config(CLI::App& app, Runner& chosen);
+
+}  // namespace keel::cmd

@@ -1,0 +1,182 @@
+// keel's entry point: parse the command line, set up logging and config,
+// run the chosen command under the one top-level error handler.
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "commands/plugins.hpp"
+#include "commands/registry.hpp"
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "core/versions.hpp"
+#include "log/log.hpp"
+#include "term/term.hpp"
+
+extern char** environ;
+
+namespace keel::cmd {
+
+namespace {
+
+std::map<std::string, std::string> read_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq) env.emplace(std::string(*e, static_cast<std::size_t>(eq - *e)), std::string(eq + 1));
+  }
+  return env;
+}
+
+// CLI11's messages start upper-case and some end with a period.
+std::string keel_style(std::string message) {
+  if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  while (!message.empty() && (message.back() == '.' || message.back() == '\n')) message.pop_back();
+  return message;
+}
+
+int print_error(std::ostream& err, const Error& e) {
+  err << "keel: error: " << log::redact(e.message) << '\n';
+  if (!e.hint.empty()) err << "hint: " << e.hint << '\n';
+  return static_cast<int>(e.exit);
+}
+
+void print_version(Context& ctx) {
+  ctx.out << version_line() << '\n';
+  if (ctx.globals.verbose > 0) {
+    for (const auto& [name, version] : library_versions()) ctx.out << "  " << name << ' ' << version << '\n';
+    ctx.out << "  CLI11 " << CLI11_VERSION << '\n';
+  }
+}
+
+// Logging: -v/-q win over KEEL_LOG, which wins over log.level.
+void setup_logging(Context& ctx, bool config_loaded) {
+  log::Level level = log::Level::warn;
+  if (config_loaded) log::parse_level(ctx.config.get_string("log.level", "warn"), level);
+  auto env_level = ctx.env.find("KEEL_LOG");
+  if (env_level != ctx.env.end() && !log::parse_level(env_level->second, level))
+    throw usage_error("invalid KEEL_LOG value " + quote(env_level->second) +
+                      ": expected trace, debug, info, warn, error or off");
+  if (ctx.globals.verbose == 1) level = log::Level::info;
+  if (ctx.globals.verbose >= 2) level = log::Level::debug;
+  if (ctx.globals.quiet) level = log::Level::error;
+  log::Format format = log::Format::text;
+  if (config_loaded) log::parse_format(ctx.config.get_string("log.format", "text"), format);
+  if (!ctx.globals.log_format.empty()) log::parse_format(ctx.globals.log_format, format);
+  log::setup(level, format);
+}
+
+void setup_color(Context& ctx, bool config_loaded) {
+  std::string mode_text = ctx.globals.color;
+  if (mode_text.empty()) mode_text = config_loaded ? ctx.config.get_string("ui.color", "auto") : "auto";
+  term::ColorMode mode = term::ColorMode::auto_;
+  term::parse_color_mode(mode_text, mode);
+  ctx.color = term::use_color(mode, term::is_tty(STDOUT_FILENO), ctx.env);
+}
+
+void change_directory(Context& ctx) {
+  if (ctx.globals.directory.empty()) return;
+  if (::chdir(ctx.globals.directory.c_str()) != 0)
+    throw usage_error("cannot change to directory " + quote(ctx.globals.directory) + ": " + std::strerror(errno));
+  ctx.cwd = std::filesystem::current_path();
+}
+
+void load_config(Context& ctx, const CommandSpec& spec) {
+  ctx.git_library = std::make_shared<git::Library>();
+  auto repo = git::Repository::discover(ctx.cwd);
+  if (repo) {
+    ctx.repo.emplace(std::move(repo).value());
+  } else if (spec.needs & k_needs_repo) {
+    throw Failure(repo.error());
+  }
+  config::LoadOptions options;
+  options.cwd = ctx.cwd;
+  if (ctx.repo && !ctx.repo->workdir().empty()) options.project_root = ctx.repo->workdir();
+  options.config_files = ctx.globals.config_files;
+  options.overrides = ctx.globals.overrides;
+  options.env = ctx.env;
+  ctx.config = config::load(options);
+  for (const auto& secret : ctx.config.secret_values()) log::add_secret(secret);
+}
+
+// Warnings go through the logger; errors stop every command that does not
+// inspect the configuration itself.
+void report_config(Context& ctx, const CommandSpec& spec) {
+  if (spec.needs & k_tolerates_bad_config) return;
+  for (const auto& d : ctx.config.diagnostics())
+    if (d.severity == config::Diagnostic::Severity::warning) log::warn(d.message);
+  if (!ctx.config.has_errors()) return;
+  for (const auto& d : ctx.config.diagnostics())
+    if (d.severity == config::Diagnostic::Severity::error) ctx.err << "keel: error: " << d.message << '\n';
+  throw Failure("configuration has errors", Exit::usage, "run 'keel config validate' for the full list");
+}
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  Context ctx{out, err};
+  ctx.env = read_environment();
+  ctx.cwd = std::filesystem::current_path();
+  ctx.self_path = self_executable(argv[0]);
+  try {
+    if (auto plugin = find_plugin_invocation(argc, argv)) {
+      return run_plugin(*plugin, ctx);
+    }
+
+    Runner chosen;
+    const CommandSpec* spec = nullptr;
+    auto app = build_app(ctx.globals, chosen, &spec);
+    try {
+      app->parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+      out << app->help();
+      return 0;
+    } catch (const CLI::CallForAllHelp&) {
+      out << app->help("", CLI::AppFormatMode::All);
+      return 0;
+    } catch (const CLI::ParseError& e) {
+      throw usage_error(keel_style(e.what()), "see 'keel --help'");
+    }
+
+    if (ctx.globals.version) {
+      print_version(ctx);
+      return 0;
+    }
+    if (!spec || !chosen) {
+      // `keel` alone, or a group such as `keel config` without a subcommand.
+      throw usage_error("no command given", "see 'keel --help'");
+    }
+
+    setup_logging(ctx, false);
+    change_directory(ctx);
+    bool loads_config = spec->needs & (k_loads_config | k_needs_repo);
+    if (loads_config) {
+      load_config(ctx, *spec);
+      setup_logging(ctx, true);
+      report_config(ctx, *spec);
+    }
+    setup_color(ctx, loads_config);
+    int status = chosen(ctx);
+    out.flush();
+    return status;
+  } catch (const Failure& f) {
+    out.flush();
+    return print_error(err, f.error());
+  } catch (const std::exception& e) {
+    out.flush();
+    return print_error(err, Error{keel_style(e.what()), {}, Exit::usage});
+  }
+}
+
+}  // namespace
+
+}  // namespace keel::cmd
+
+int main(int argc, char** argv) {
+  // `keel --version` is benchmarked against /bin/true: answer it before
+  // building the command tree.
+  if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+    std::string line = keel::version_line() + "\n";
+    return ::write(STDOUT_FILENO, line.data(), line.size()) == static_cast<ssize_t>(line.size()) ? 0 : 1;
+  }
+  std::ios::sync_with_stdio(false);
+  return keel::cmd::run(argc, argv, std::cout, std::cerr);
+}

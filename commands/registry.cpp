@@ -1,0 +1,72 @@
+#include "commands/registry.hpp"
+
+#include <map>
+
+#include "commands/groups.hpp"
+
+namespace keel::cmd {
+
+namespace {
+
+// Sorted by name; checked by tests/unit/test_commands_registry.cpp.
+const CommandSpec k_commands[] = {
+    {"config", "Show, check and change keel's layered configuration", setup_config,
+     k_loads_config | k_tolerates_bad_config},
+};
+
+std::map<const CLI::App*, std::string>& long_descriptions() {
+  static std::map<const CLI::App*, std::string> m;
+  return m;
+}
+
+}  // namespace
+
+std::span<const CommandSpec> command_table() { return k_commands; }
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const auto& c : k_commands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+void set_long_description(const CLI::App* app, std::string text) { long_descriptions()[app] = std::move(text); }
+
+const std::string* long_description(const CLI::App* app) {
+  auto it = long_descriptions().find(app);
+  return it == long_descriptions().end() ? nullptr : &it->second;
+}
+
+std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const CommandSpec** chosen_spec) {
+  auto app = std::make_unique<CLI::App>("keel: a repository's DevOps in one binary", "keel");
+  app->fallthrough();
+  app->set_help_all_flag("--help-all", "Show help for every command");
+  app->add_option("-C", g.directory, "Run as if keel was started in DIR")->type_name("DIR");
+  app->add_option("-c", g.overrides, "Set a config value for this run (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  app->add_option("--config", g.config_files, "Read this config file after the others (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  app->add_flag("-v,--verbose", g.verbose, "More output: -v info, -vv debug");
+  app->add_flag("-q,--quiet", g.quiet, "Only errors");
+  app->add_option("--color", g.color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
+  app->add_option("--log-format", g.log_format, "Log line format")->check(CLI::IsMember({"text", "json"}));
+  app->add_flag("--version", g.version, "Print version and build facts (with -v, library versions)");
+  set_long_description(app.get(),
+                       "keel does a repository's DevOps work from one static binary. Every command "
+                       "reads one layered configuration: built-in defaults, /etc/keel/config.toml, "
+                       "the user's ~/.config/keel/config.toml, the project's keel.toml, keel.local.toml, "
+                       "KEEL_<SECTION>__<KEY> variables, --config files and -c overrides, in rising priority.\n\n"
+                       "An unknown command NAME runs keel-NAME from PATH with the remaining arguments "
+                       "and KEEL set to keel's own path.");
+
+  for (const auto& spec : k_commands) {
+    CLI::App* sub = app->add_subcommand(spec.name, spec.summary);
+    spec.setup(*sub, chosen);
+    const CommandSpec* s = &spec;
+    sub->parse_complete_callback([chosen_spec, s] { *chosen_spec = s; });
+  }
+  return app;
+}
+
+}  // namespace keel::cmd

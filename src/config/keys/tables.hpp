@@ -1,0 +1,11 @@
+#pragma once
+// Each command group's key table. To add one: define it in
+// src/config/keys/<group>.cpp, declare it here, list it in all_key_tables().
+
+#include "config/schema.hpp"
+
+namespace keel::config::keys {
+
+extern const KeyTable core_table;
+
+}  // namespace keel::config::keys

@@ -1,0 +1,133 @@
+// The only translation unit that includes toml++: it is a heavy header.
+#include <toml++/toml.h>
+
+#include <sstream>
+
+#include "config/parse.hpp"
+#include "config/parse_common.hpp"
+#include "core/utf8.hpp"
+
+namespace keel::config {
+
+namespace detail {
+
+std::optional<Error> check_utf8(std::string_view text, const std::string& path) {
+  if (auto bad = utf8::find_invalid(text))
+    return position_error(path, bad->line, bad->column, "invalid UTF-8");
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+namespace {
+
+Origin origin_of(const toml::node& node, const std::string& path, Origin::Kind kind) {
+  const auto& src = node.source();
+  return Origin{kind, path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+}
+
+template <class T>
+std::string to_text(const T& v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+Value convert(const toml::node& node, const std::string& path, Origin::Kind kind) {
+  Origin o = origin_of(node, path, kind);
+  if (auto* t = node.as_table()) {
+    Value v = Value::make_table(std::move(o));
+    for (auto&& [key, child] : *t) {
+      Value c = convert(child, path, kind);
+      // Keys carry their own position, which is the one a user looks for.
+      const auto& ks = key.source();
+      if (ks.begin.line > 0) {
+        Origin ko = c.origin();
+        ko.line = static_cast<int>(ks.begin.line);
+        ko.column = static_cast<int>(ks.begin.column);
+        c.set_origin(ko);
+      }
+      v.set(key.str(), std::move(c));
+    }
+    return v;
+  }
+  if (auto* a = node.as_array()) {
+    Value v = Value::make_array(std::move(o));
+    for (auto&& child : *a) v.push_back(convert(child, path, kind));
+    return v;
+  }
+  if (auto* s = node.as_string()) return Value::make_string(s->get(), std::move(o));
+  if (auto* i = node.as_integer()) return Value::make_int(i->get(), std::move(o));
+  if (auto* f = node.as_floating_point()) return Value::make_float(f->get(), std::move(o));
+  if (auto* b = node.as_boolean()) return Value::make_bool(b->get(), std::move(o));
+  if (auto* d = node.as_date()) return Value::make_string(to_text(d->get()), std::move(o));
+  if (auto* t = node.as_time()) return Value::make_string(to_text(t->get()), std::move(o));
+  if (auto* dt = node.as_date_time()) return Value::make_string(to_text(dt->get()), std::move(o));
+  return Value();
+}
+
+}  // namespace
+
+Format format_for_path(std::string_view path) {
+  auto ends_with = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
+  };
+  if (ends_with(".yaml") || ends_with(".yml")) return Format::yaml;
+  return Format::toml;
+}
+
+Result<Value> parse_toml(std::string_view text, const std::string& display_path, Origin::Kind kind) {
+  if (auto err = detail::check_utf8(text, display_path)) return *err;
+  try {
+    toml::table table = toml::parse(text, std::string_view(display_path));
+    Value v = convert(table, display_path, kind);
+    v.set_origin(Origin{kind, display_path, 0, 0});
+    return v;
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    return detail::position_error(display_path, static_cast<int>(src.begin.line),
+                                  static_cast<int>(src.begin.column),
+                                  "malformed TOML: " + std::string(e.description()));
+  }
+}
+
+Result<Value> parse_document(std::string_view text, const std::string& display_path, Origin::Kind kind) {
+  if (format_for_path(display_path) == Format::yaml) return parse_yaml(text, display_path, kind);
+  return parse_toml(text, display_path, kind);
+}
+
+Value parse_toml_value(std::string_view text, Origin origin) { return parse_flag_value(text, std::move(origin), true); }
+
+Value parse_flag_value(std::string_view text, Origin origin, bool any_toml) {
+  bool looks_typed = !text.empty() && (text.front() == '[' || text == "true" || text == "false" ||
+                                       text.front() == '-' || text.front() == '+' ||
+                                       (text.front() >= '0' && text.front() <= '9'));
+  if (looks_typed || any_toml) {
+    std::string doc = "v = ";
+    doc += text;
+    try {
+      toml::table t = toml::parse(std::string_view(doc), std::string_view("flag"));
+      if (auto* node = t.get("v")) {
+        Value v = convert(*node, origin.source, origin.kind);
+        // Values nested in an inline array take the flag's origin too.
+        v.set_origin(origin);
+        Value out = v;
+        if (out.is_array()) {
+          Value arr = Value::make_array(origin);
+          for (const auto& item : v.items()) {
+            Value copy = item;
+            copy.set_origin(origin);
+            arr.push_back(std::move(copy));
+          }
+          return arr;
+        }
+        return out;
+      }
+    } catch (const toml::parse_error&) {
+      // Not a TOML value: it is a plain string.
+    }
+  }
+  return Value::make_string(std::string(text), std::move(origin));
+}
+
+}  // namespace keel::config
