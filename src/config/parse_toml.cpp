@@ -1,6 +1,9 @@
 // The only translation unit that includes toml++: it is a heavy header.
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
+#include <tuple>
 #include <sstream>
 
 #include "config/parse.hpp"
@@ -36,7 +39,8 @@ std::string to_text(const T& v) {
 Value convert(const toml::node& node, const std::string& path, Origin::Kind kind) {
   Origin o = origin_of(node, path, kind);
   if (auto* t = node.as_table()) {
-    Value v = Value::make_table(std::move(o));
+    // toml++ sorts keys; keep the file's order so diagnostics follow it.
+    std::vector<std::pair<std::string, Value>> entries;
     for (auto&& [key, child] : *t) {
       Value c = convert(child, path, kind);
       // Keys carry their own position, which is the one a user looks for.
@@ -47,8 +51,15 @@ Value convert(const toml::node& node, const std::string& path, Origin::Kind kind
         ko.column = static_cast<int>(ks.begin.column);
         c.set_origin(ko);
       }
-      v.set(key.str(), std::move(c));
+      entries.emplace_back(std::string(key.str()), std::move(c));
     }
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      const Origin& x = a.second.origin();
+      const Origin& y = b.second.origin();
+      return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+    });
+    Value v = Value::make_table(std::move(o));
+    for (auto& [key, child] : entries) v.set(key, std::move(child));
     return v;
   }
   if (auto* a = node.as_array()) {
@@ -64,6 +75,12 @@ Value convert(const toml::node& node, const std::string& path, Origin::Kind kind
   if (auto* t = node.as_time()) return Value::make_string(to_text(t->get()), std::move(o));
   if (auto* dt = node.as_date_time()) return Value::make_string(to_text(dt->get()), std::move(o));
   return Value();
+}
+
+std::string lowercase_first(std::string_view text) {
+  std::string s(text);
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 }  // namespace
@@ -87,7 +104,7 @@ Result<Value> parse_toml(std::string_view text, const std::string& display_path,
     const auto& src = e.source();
     return detail::position_error(display_path, static_cast<int>(src.begin.line),
                                   static_cast<int>(src.begin.column),
-                                  "malformed TOML: " + std::string(e.description()));
+                                  "malformed TOML: " + lowercase_first(e.description()));
   }
 }
 

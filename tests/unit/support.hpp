@@ -2,9 +2,24 @@
 // Helpers shared by the unit tests: temporary directories and real git
 // repositories made with the real `git` binary.
 
+#include <doctest/doctest.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
+
+// Lets CHECK print both sides of a comparison of string lists.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& v) {
+    std::string s = "{";
+    for (const auto& item : v) s += "\n  \"" + item + "\"";
+    s += v.empty() ? "}" : "\n}";
+    return String(s.c_str());
+  }
+};
+}  // namespace doctest
 
 namespace keel::test {
 
