@@ -7,6 +7,7 @@
 #include "config/schema.hpp"
 #include "core/json.hpp"
 #include "fs/fs.hpp"
+#include "log/log.hpp"
 
 namespace keel::cmd {
 
@@ -61,8 +62,13 @@ void print_diagnostics(Context& ctx) {
 }
 
 // Commands that print or change config refuse to work on a broken one.
+// (The group runs with k_tolerates_bad_config so that validate and path
+// work on a broken config; the others check here.)
 void require_valid(Context& ctx) {
-  if (!ctx.config.has_errors()) return;
+  if (!ctx.config.has_errors()) {
+    for (const auto& d : ctx.config.diagnostics()) log::warn(d.message);
+    return;
+  }
   print_diagnostics(ctx);
   throw Failure("configuration has errors", Exit::usage, "run 'keel config validate' for the full list");
 }

@@ -35,6 +35,39 @@ std::string keel_style(std::string message) {
   return message;
 }
 
+// "The following arguments were not expected: --a b" -> "unexpected argument '--a' 'b'"
+std::string unexpected_arguments(std::string_view message) {
+  std::size_t colon = message.find(": ");
+  std::string_view list = colon == std::string_view::npos ? message : message.substr(colon + 2);
+  std::string out;
+  int count = 0;
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t space = list.find(' ', start);
+    std::string_view word = list.substr(start, space == std::string_view::npos ? std::string_view::npos : space - start);
+    if (!word.empty()) {
+      out += ' ' + quote(word);
+      ++count;
+    }
+    if (space == std::string_view::npos) break;
+    start = space + 1;
+  }
+  return (count == 1 ? "unexpected argument" : "unexpected arguments") + out;
+}
+
+// "keel config list": the command whose options were being parsed.
+std::string deepest_command(const CLI::App& app) {
+  std::string name = "keel";
+  const CLI::App* node = &app;
+  for (;;) {
+    auto parsed = node->get_subcommands();
+    if (parsed.empty()) break;
+    node = parsed.front();
+    name += ' ' + node->get_name();
+  }
+  return name;
+}
+
 int print_error(std::ostream& err, const Error& e) {
   err << "keel: error: " << log::redact(e.message) << '\n';
   if (!e.hint.empty()) err << "hint: " << e.hint << '\n';
@@ -132,8 +165,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     } catch (const CLI::CallForAllHelp&) {
       out << app->help("", CLI::AppFormatMode::All);
       return 0;
+    } catch (const CLI::ExtrasError& e) {
+      throw usage_error(unexpected_arguments(e.what()), "see '" + deepest_command(*app) + " --help'");
     } catch (const CLI::ParseError& e) {
-      throw usage_error(keel_style(e.what()), "see 'keel --help'");
+      throw usage_error(keel_style(e.what()), "see '" + deepest_command(*app) + " --help'");
     }
 
     if (ctx.globals.version) {
