@@ -10,8 +10,10 @@ namespace {
 
 // Sorted by name; checked by tests/unit/test_commands_registry.cpp.
 const CommandSpec k_commands[] = {
+    {"completions", "Print a shell completion script", setup_completions, k_needs_nothing},
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},
+    {"man", "Print keel's manual pages in roff", setup_man, k_needs_nothing},
 };
 
 std::map<const CLI::App*, std::string>& long_descriptions() {
@@ -37,8 +39,12 @@ const std::string* long_description(const CLI::App* app) {
 }
 
 std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const CommandSpec** chosen_spec) {
+  long_descriptions().clear();  // texts of an earlier tree would point at freed Apps
   auto app = std::make_unique<CLI::App>("keel: a repository's DevOps in one binary", "keel");
   app->fallthrough();
+  // At most one command: a later word such as `keel man config` is then an
+  // argument, not a second command.
+  app->require_subcommand(0, 1);
   app->set_help_all_flag("--help-all", "Show help for every command");
   app->add_option("-C", g.directory, "Run as if keel was started in DIR")->type_name("DIR");
   app->add_option("-c", g.overrides, "Set a config value for this run (repeatable)")
@@ -49,8 +55,12 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const Comm
       ->allow_extra_args(false);
   app->add_flag("-v,--verbose", g.verbose, "More output: -v info, -vv debug");
   app->add_flag("-q,--quiet", g.quiet, "Only errors");
-  app->add_option("--color", g.color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
-  app->add_option("--log-format", g.log_format, "Log line format")->check(CLI::IsMember({"text", "json"}));
+  app->add_option("--color", g.color, "Colour output")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app->add_option("--log-format", g.log_format, "Log line format")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app->add_flag("--version", g.version, "Print version and build facts (with -v, library versions)");
   set_long_description(app.get(),
                        "keel does a repository's DevOps work from one static binary. Every command "
@@ -64,7 +74,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const Comm
     CLI::App* sub = app->add_subcommand(spec.name, spec.summary);
     spec.setup(*sub, chosen);
     const CommandSpec* s = &spec;
-    sub->parse_complete_callback([chosen_spec, s] { *chosen_spec = s; });
+    sub->preparse_callback([chosen_spec, s](std::size_t) { *chosen_spec = s; });
   }
   return app;
 }
