@@ -1,4 +1,18 @@
 // The only translation unit that includes toml++: it is a heavy header.
+//
+// toml++ 3.3 checks some parser invariants with TOML_ASSERT_ASSUME, which a
+// release build turns into an optimiser assumption: a malformed table header
+// such as "[`x]" then becomes undefined behaviour. Make them throw instead.
+#include <toml++/impl/preprocessor.h>
+
+namespace keel::config::detail {
+struct TomlInvariantFailed {};
+[[noreturn]] inline void toml_invariant_failed() { throw TomlInvariantFailed{}; }
+}  // namespace keel::config::detail
+
+#undef TOML_ASSERT_ASSUME
+#define TOML_ASSERT_ASSUME(expr) ((expr) ? static_cast<void>(0) : ::keel::config::detail::toml_invariant_failed())
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -17,6 +31,11 @@ namespace detail {
 std::optional<Error> check_utf8(std::string_view text, const std::string& path) {
   if (auto bad = utf8::find_invalid(text))
     return position_error(path, bad->line, bad->column, "invalid UTF-8");
+  // Config files are text; a NUL byte also trips toml++'s key parser.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    auto pos = utf8::position_of(text, nul);
+    return position_error(path, pos.line, pos.column, "NUL byte in text");
+  }
   return std::nullopt;
 }
 
@@ -83,6 +102,32 @@ std::string lowercase_first(std::string_view text) {
   return s;
 }
 
+// Where toml++ gave up without a position: the first character of a
+// [table] header that cannot appear in a key. (0, 0) when there is none.
+utf8::Position bad_header_character(std::string_view text) {
+  std::size_t line_start = 0;
+  while (line_start < text.size()) {
+    std::size_t end = text.find('\n', line_start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(line_start, end - line_start);
+    std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && line[first] == '[') {
+      bool quoted = false;
+      for (std::size_t i = first; i < line.size(); ++i) {
+        char c = line[i];
+        if (c == '"' || c == '\'') quoted = !quoted;
+        if (quoted || c == '"' || c == '\'') continue;
+        if (c == ']' ) break;
+        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ' ' ||
+                  c == '\t' || c == '[';
+        if (!ok) return utf8::position_of(text, line_start + i);
+      }
+    }
+    line_start = end + 1;
+  }
+  return utf8::Position{0, 0, 0};
+}
+
 }  // namespace
 
 Format format_for_path(std::string_view path) {
@@ -105,6 +150,9 @@ Result<Value> parse_toml(std::string_view text, const std::string& display_path,
     return detail::position_error(display_path, static_cast<int>(src.begin.line),
                                   static_cast<int>(src.begin.column),
                                   "malformed TOML: " + lowercase_first(e.description()));
+  } catch (const detail::TomlInvariantFailed&) {
+    auto pos = bad_header_character(text);
+    return detail::position_error(display_path, pos.line, pos.column, "malformed TOML: unexpected character in a key");
   }
 }
 

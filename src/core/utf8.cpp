@@ -23,6 +23,24 @@ std::size_t sequence_length(std::string_view s) {
   return len;
 }
 
+Position position_of(std::string_view s, std::size_t offset) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = 0;
+  while (i < offset && i < s.size()) {
+    std::size_t len = sequence_length(s.substr(i));
+    if (len == 0) len = 1;
+    if (s[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+  return Position{offset, line, column};
+}
+
 std::optional<Position> find_invalid(std::string_view s) {
   int line = 1;
   int column = 1;

@@ -16,6 +16,9 @@ struct Position {
   int column;  // 1-based, in characters
 };
 
+// Line and column of a byte offset in valid UTF-8 text.
+Position position_of(std::string_view s, std::size_t offset);
+
 // The first invalid byte, if any.
 std::optional<Position> find_invalid(std::string_view s);
 

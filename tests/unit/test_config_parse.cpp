@@ -72,6 +72,9 @@ TEST_CASE("parse errors name the file, line and column") {
     CHECK(toml_err("[log\nlevel = 1\n") ==
           "keel.toml:1:5: malformed TOML: error while parsing table header: expected ']', saw '\\n'");
   }
+  SUBCASE("a character toml++ only asserts on") {
+    CHECK(toml_err("[log]\nx = 1\n[`og]\n") == "keel.toml:3:2: malformed TOML: unexpected character in a key");
+  }
   SUBCASE("duplicate TOML key") {
     CHECK(toml_err("[log]\nlevel = 1\nlevel = 2\n") ==
           "keel.toml:3:9: malformed TOML: error while parsing key-value pair: cannot redefine existing integer 'level'");
@@ -94,6 +97,10 @@ TEST_CASE("parse errors name the file, line and column") {
   SUBCASE("invalid UTF-8") {
     CHECK(toml_err("[log]\nlevel = \"a\xff\"\n") == "keel.toml:2:11: invalid UTF-8");
     CHECK(yaml_err("log:\n  level: \xc3\x28\n") == "keel.yaml:2:10: invalid UTF-8");
+  }
+  SUBCASE("NUL byte") {
+    CHECK(toml_err(std::string_view("[log]\nlev\0el = 1\n", 17)) == "keel.toml:2:4: NUL byte in text");
+    CHECK(yaml_err(std::string_view("a: \0\n", 5)) == "keel.yaml:1:4: NUL byte in text");
   }
 }
 
