@@ -1,0 +1,282 @@
+#include <doctest/doctest.h>
+
+#include "config/edit.hpp"
+#include "config/parse.hpp"
+
+using namespace keel;
+using namespace keel::config;
+
+namespace {
+
+Value str(std::string s) { return Value::make_string(std::move(s)); }
+Value num(std::int64_t i) { return Value::make_int(i); }
+Value list(std::initializer_list<const char*> items) {
+  Value a = Value::make_array();
+  for (const char* s : items) a.push_back(Value::make_string(s));
+  return a;
+}
+
+std::string display(Format f) { return f == Format::yaml ? "keel.yaml" : "keel.toml"; }
+
+// Sets `path` and checks that the result parses and reads the new value back.
+std::string set(Format f, std::string_view text, const std::vector<std::string>& path, const Value& v) {
+  auto r = set_in_document(text, f, path, v, display(f));
+  if (!r) FAIL_CHECK(r.error().message);
+  REQUIRE(r.ok());
+  auto parsed = f == Format::yaml ? parse_yaml(r.value(), display(f), Origin::Kind::project)
+                                  : parse_toml(r.value(), display(f), Origin::Kind::project);
+  if (!parsed) FAIL_CHECK(std::string(parsed.error().message + "\n--- in ---\n" + r.value()));
+  REQUIRE(parsed.ok());
+  const Value* got = parsed.value().find_path(path);
+  REQUIRE(got != nullptr);
+  CHECK(got->render() == v.render());
+  return r.value();
+}
+
+std::string toml(std::string_view text, const std::string& key, const Value& v) {
+  return set(Format::toml, text, split_key(key), v);
+}
+
+// The refusal's message (and hint after a newline, when there is one).
+std::string refusal(Format f, std::string_view text, const std::vector<std::string>& path, const Value& v) {
+  auto r = set_in_document(text, f, path, v, display(f));
+  if (r) FAIL_CHECK(std::string("unexpectedly accepted:\n" + r.value()));
+  REQUIRE(!r.ok());
+  return r.error().message + (r.error().hint.empty() ? "" : "\n" + r.error().hint);
+}
+
+std::string toml_refusal(std::string_view text, const std::string& key, const Value& v = Value::make_int(1)) {
+  return refusal(Format::toml, text, split_key(key), v);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- TOML
+
+TEST_CASE("config edit toml: replace in place keeps comments, blank lines and other values") {
+  CHECK(toml(R"(# keel project config
+
+[log]
+# how chatty
+level = "info"   # was warn
+format = 'text'
+
+[ui]
+color = "auto"
+)",
+             "log.level", str("debug")) == R"(# keel project config
+
+[log]
+# how chatty
+level = "debug"   # was warn
+format = 'text'
+
+[ui]
+color = "auto"
+)");
+}
+
+TEST_CASE("config edit toml: replace keeps a literal string literal when it can") {
+  CHECK(toml("format = 'text'\n", "format", str("json")) == "format = 'json'\n");
+  CHECK(toml("format = 'text'\n", "format", str("it's")) == "format = \"it's\"\n");
+  CHECK(toml("format = \"text\"\n", "format", str("a \"b\" \\ c\n")) == "format = \"a \\\"b\\\" \\\\ c\\n\"\n");
+}
+
+TEST_CASE("config edit toml: replace values of other types") {
+  CHECK(toml("[process]\ngrace_period = 5 # s\n", "process.grace_period", num(30)) ==
+        "[process]\ngrace_period = 30 # s\n");
+  CHECK(toml("[ui]\npager = true\n", "ui.pager", Value::make_bool(false)) == "[ui]\npager = false\n");
+  CHECK(toml("ratio = 1\n", "ratio", Value::make_float(2)) == "ratio = 2.0\n");
+  CHECK(toml("ratio = 1\n", "ratio", Value::make_float(0.25)) == "ratio = 0.25\n");
+  CHECK(toml("when = 1979-05-27 07:32:00Z # then\nafter = 1\n", "when", str("now")) ==
+        "when = \"now\" # then\nafter = 1\n");
+  CHECK(toml("when = 1979-05-27 # then\n", "when", str("now")) == "when = \"now\" # then\n");
+}
+
+TEST_CASE("config edit toml: key spelled with '-' or '_' is the same key") {
+  CHECK(toml("[process]\ngrace-period = 5\n", "process.grace_period", num(9)) == "[process]\ngrace-period = 9\n");
+}
+
+TEST_CASE("config edit toml: multi-line array replaced whole, trailing comment kept") {
+  CHECK(toml(R"([process]
+shell = [
+  "/bin/sh", # the shell
+  "-c",      # and its flag
+] # end of shell
+grace_period = 5
+)",
+             "process.shell", list({"/bin/bash", "-c"})) == R"([process]
+shell = ["/bin/bash", "-c"] # end of shell
+grace_period = 5
+)");
+}
+
+TEST_CASE("config edit toml: multi-line strings are skipped whole") {
+  CHECK(toml(R"(a = """
+[not.a.header]
+b = "still a string" \"""
+"""
+c = '''
+x = 1'''''
+d = 1
+)",
+             "d", num(2)) == R"(a = """
+[not.a.header]
+b = "still a string" \"""
+"""
+c = '''
+x = 1'''''
+d = 2
+)");
+  CHECK(toml("a = \"\"\"\nold\ntext\"\"\" # c\nb = 1\n", "a", str("new")) == "a = \"new\" # c\nb = 1\n");
+}
+
+TEST_CASE("config edit toml: insert after the last key of an existing table") {
+  CHECK(toml(R"([log]
+level = "info" # why
+
+# colours
+[ui]
+color = "auto"
+)",
+             "log.format", str("json")) == R"([log]
+level = "info" # why
+format = "json"
+
+# colours
+[ui]
+color = "auto"
+)");
+}
+
+TEST_CASE("config edit toml: insert after a multi-line value, keeping the table's indentation") {
+  CHECK(toml(R"([process]
+  shell = [
+    "/bin/sh",
+  ]
+
+[ui]
+)",
+             "process.grace_period", num(3)) == R"([process]
+  shell = [
+    "/bin/sh",
+  ]
+  grace_period = 3
+
+[ui]
+)");
+}
+
+TEST_CASE("config edit toml: insert into an empty table") {
+  CHECK(toml("[log] # nothing yet\n\n[ui]\n", "log.level", str("debug")) ==
+        "[log] # nothing yet\nlevel = \"debug\"\n\n[ui]\n");
+}
+
+TEST_CASE("config edit toml: insert into a table that is followed by an array of tables") {
+  CHECK(toml("[log]\nlevel = 1\n[[hooks]]\nname = \"a\"\n", "log.format", str("json")) ==
+        "[log]\nlevel = 1\nformat = \"json\"\n[[hooks]]\nname = \"a\"\n");
+}
+
+TEST_CASE("config edit toml: a missing table is appended at the end") {
+  CHECK(toml("# config\n[log]\nlevel = \"info\"\n", "ui.color", str("never")) ==
+        "# config\n[log]\nlevel = \"info\"\n\n[ui]\ncolor = \"never\"\n");
+  // No second blank line when there is one already.
+  CHECK(toml("[log]\nlevel = 1\n\n", "ui.color", str("never")) == "[log]\nlevel = 1\n\n[ui]\ncolor = \"never\"\n");
+  CHECK(toml("# only a comment\n", "ui.color", str("never")) == "# only a comment\n\n[ui]\ncolor = \"never\"\n");
+  CHECK(toml("[log]\nlevel = 1\n", "log.sub.x", num(2)) == "[log]\nlevel = 1\n\n[log.sub]\nx = 2\n");
+  CHECK(toml("[a.b]\nx = 1\n", "a.y", num(2)) == "[a.b]\nx = 1\n\n[a]\ny = 2\n");
+  CHECK(toml("", "hooks.pre-commit.commands.lint.run", str("make lint")) ==
+        "[hooks.pre-commit.commands.lint]\nrun = \"make lint\"\n");
+}
+
+TEST_CASE("config edit toml: an empty document") {
+  CHECK(toml("", "log.level", str("debug")) == "[log]\nlevel = \"debug\"\n");
+  CHECK(toml("", "name", str("x")) == "name = \"x\"\n");
+  CHECK(toml("\n", "log.level", str("debug")) == "\n[log]\nlevel = \"debug\"\n");
+}
+
+TEST_CASE("config edit toml: a root key goes after the root keys, or above the first header") {
+  CHECK(toml("a = 1 # one\n\n[log]\nlevel = 1\n", "name", str("x")) ==
+        "a = 1 # one\nname = \"x\"\n\n[log]\nlevel = 1\n");
+  CHECK(toml("# keel\n\n[log]\nlevel = 1\n", "name", str("x")) == "# keel\n\nname = \"x\"\n\n[log]\nlevel = 1\n");
+  // Comments right above a header belong to it.
+  CHECK(toml("# logging\n[log]\nlevel = 1\n", "name", str("x")) == "name = \"x\"\n\n# logging\n[log]\nlevel = 1\n");
+  CHECK(toml("# just this\n", "name", str("x")) == "# just this\nname = \"x\"\n");
+}
+
+TEST_CASE("config edit toml: dotted keys") {
+  CHECK(toml("log.level = \"info\" # c\nui.color = \"auto\"\n", "log.level", str("debug")) ==
+        "log.level = \"debug\" # c\nui.color = \"auto\"\n");
+  CHECK(toml("log.level = \"info\" # c\nui.color = \"auto\"\n", "log.format", str("json")) ==
+        "log.level = \"info\" # c\nlog.format = \"json\"\nui.color = \"auto\"\n");
+  CHECK(toml("[tool]\nlog.level = 1\n\n[other]\n", "tool.log.format", str("json")) ==
+        "[tool]\nlog.level = 1\nlog.format = \"json\"\n\n[other]\n");
+  CHECK(toml("log . level = 1\n", "log.x.y", num(2)) == "log . level = 1\nlog.x.y = 2\n");
+  CHECK(toml("[hooks]\npre-commit.commands.lint.run = \"x\"\n", "hooks.pre-commit.commands.lint.run",
+             str("make lint")) == "[hooks]\npre-commit.commands.lint.run = \"make lint\"\n");
+}
+
+TEST_CASE("config edit toml: quoted keys") {
+  CHECK(set(Format::toml, "[tool]\n\"my key\" = 1\n", {"tool", "my key"}, num(2)) == "[tool]\n\"my key\" = 2\n");
+  CHECK(set(Format::toml, "[tool]\n'my key' = 1\n", {"tool", "my key"}, num(2)) == "[tool]\n'my key' = 2\n");
+  CHECK(set(Format::toml, "[tool]\nx = 1\n", {"tool", "my key"}, num(2)) == "[tool]\nx = 1\n\"my key\" = 2\n");
+  CHECK(set(Format::toml, "[tool.\"a.b\"]\nx = 1\n", {"tool", "a.b", "y"}, num(2)) ==
+        "[tool.\"a.b\"]\nx = 1\ny = 2\n");
+  CHECK(set(Format::toml, "", {"hooks", "pre commit"}, str("x")) == "[hooks]\n\"pre commit\" = \"x\"\n");
+  CHECK(set(Format::toml, "", {"hooks", "pré", "run"}, str("x")) == "[hooks.\"pré\"]\nrun = \"x\"\n");
+  CHECK(set(Format::toml, "[a]\n\"\\u00e9\" = 1\n", {"a", "é"}, num(2)) == "[a]\n\"\\u00e9\" = 2\n");
+}
+
+TEST_CASE("config edit toml: inline tables") {
+  CHECK(toml("log = { level = \"info\", format = \"text\" } # c\n", "log.level", str("debug")) ==
+        "log = { level = \"debug\", format = \"text\" } # c\n");
+  CHECK(toml("log = { level = \"info\" }\n", "log.format", str("json")) ==
+        "log = { level = \"info\", format = \"json\" }\n");
+  CHECK(toml("log = {}\n", "log.format", str("json")) == "log = { format = \"json\" }\n");
+  CHECK(toml("tool = { a = 1, b = { c = 2 } }\n", "tool.b.d", num(3)) == "tool = { a = 1, b = { c = 2, d = 3 } }\n");
+  CHECK(toml("tool = { a = 1 }\n", "tool.x.y", num(3)) == "tool = { a = 1, x.y = 3 }\n");
+  CHECK(toml("[hooks]\npre = { run = \"a\" }\n", "hooks.pre.run", str("b")) == "[hooks]\npre = { run = \"b\" }\n");
+}
+
+TEST_CASE("config edit toml: CRLF line endings are kept and used for new lines") {
+  CHECK(toml("# c\r\n[log]\r\nlevel = \"info\" # why\r\n", "log.level", str("debug")) ==
+        "# c\r\n[log]\r\nlevel = \"debug\" # why\r\n");
+  CHECK(toml("# c\r\n[log]\r\nlevel = \"info\"\r\n\r\n[ui]\r\n", "log.format", str("json")) ==
+        "# c\r\n[log]\r\nlevel = \"info\"\r\nformat = \"json\"\r\n\r\n[ui]\r\n");
+  CHECK(toml("[log]\r\nlevel = 1\r\n", "ui.color", str("never")) ==
+        "[log]\r\nlevel = 1\r\n\r\n[ui]\r\ncolor = \"never\"\r\n");
+  CHECK(toml("a = [\r\n  1, # one\r\n  2,\r\n]\r\nb = 1\r\n", "a", num(3)) == "a = 3\r\nb = 1\r\n");
+}
+
+TEST_CASE("config edit toml: a missing final newline stays missing") {
+  CHECK(toml("[log]\nlevel = \"info\"", "log.level", str("debug")) == "[log]\nlevel = \"debug\"");
+  CHECK(toml("[log]\nlevel = \"info\"", "log.format", str("json")) == "[log]\nlevel = \"info\"\nformat = \"json\"");
+  CHECK(toml("[log]\nlevel = 1 # c", "ui.color", str("never")) == "[log]\nlevel = 1 # c\n\n[ui]\ncolor = \"never\"");
+  CHECK(toml("[log]", "log.level", str("debug")) == "[log]\nlevel = \"debug\"");
+  CHECK(toml("a = 1", "b", num(2)) == "a = 1\nb = 2");
+}
+
+TEST_CASE("config edit toml: a byte order mark stays first") {
+  CHECK(toml("\xEF\xBB\xBF[log]\nlevel = 1\n", "name", str("x")) == "\xEF\xBB\xBFname = \"x\"\n\n[log]\nlevel = 1\n");
+  CHECK(toml("\xEF\xBB\xBFlevel = 1\n", "level", num(2)) == "\xEF\xBB\xBFlevel = 2\n");
+}
+
+TEST_CASE("config edit toml: refusals") {
+  CHECK(toml_refusal("log = 3\n", "log.level") == "keel.toml:1:1: cannot set 'log.level': 'log' is an integer, not a table");
+  CHECK(toml_refusal("[a]\nb = \"x\"\n", "a.b.c") == "keel.toml:2:1: cannot set 'a.b.c': 'a.b' is a string, not a table");
+  CHECK(toml_refusal("log.level = [1]\n", "log.level.x") ==
+        "keel.toml:1:5: cannot set 'log.level.x': 'log.level' is an array, not a table");
+  CHECK(toml_refusal("[[hooks]]\nname = \"a\"\n", "hooks.name") ==
+        "keel.toml:1:3: cannot set 'hooks.name': 'hooks' is an array of tables, not a table");
+  CHECK(toml_refusal("[[hooks]]\nname = \"a\"\n", "hooks") ==
+        "keel.toml:1:3: cannot set 'hooks': it is an array of tables\nedit the file by hand");
+  CHECK(toml_refusal("[log]\nlevel = 1\n", "log") == "keel.toml:1:2: cannot set 'log': it is a table\nset one of its keys instead");
+  CHECK(toml_refusal("[log\nlevel = 1\n", "log.level") ==
+        "keel.toml:1:5: malformed TOML: Error while parsing table header: expected ']', saw '\\n'");
+  CHECK(toml_refusal("a = 1\na = 2\n", "a") ==
+        "keel.toml:2:5: malformed TOML: Error while parsing key-value pair: cannot redefine existing integer 'a'");
+  CHECK(toml_refusal("a = \"\xff\"\n", "a") == "keel.toml:1:6: invalid UTF-8");
+  Value table = Value::make_table();
+  CHECK(toml_refusal("", "log", table) == "cannot set 'log' to a table: only scalars and arrays of scalars can be written");
+  CHECK(refusal(Format::toml, "", {}, num(1)) == "cannot set an empty key");
+}
