@@ -1,6 +1,6 @@
 // The format-independent half of the config editor: checks on the request,
-// rendering values and keys, and line helpers. The TOML half is in
-// edit_toml.cpp.
+// rendering values and keys, and line helpers. The TOML and YAML halves are
+// in edit_toml.cpp and edit_yaml.cpp.
 #include "config/edit.hpp"
 
 #include <charconv>
@@ -254,7 +254,7 @@ Result<std::string> set_in_document(std::string_view text, Format format, const 
     return Error{edit_detail::cannot_set(path) + " to " + std::string(value.type_name()) +
                      ": only scalars and arrays of scalars can be written",
                  {}, Exit::usage};
-  if (format == Format::yaml) return Error{"cannot edit " + quote(display_path) + " yet", {}, Exit::usage};
+  if (format == Format::yaml) return edit_detail::set_in_yaml(text, path, value, display_path);
   return edit_detail::set_in_toml(text, path, value, display_path);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the config editor (edit.cpp, edit_toml.cpp, later the YAML half):
+// Internal to the config editor (edit.cpp, edit_toml.cpp, edit_yaml.cpp):
 // rendering values and keys as text, and small text helpers shared by the
 // TOML and YAML halves.
 
@@ -54,6 +54,8 @@ std::string cannot_set(const std::vector<std::string>& path);
 Error at(const std::string& display_path, int line, int column, std::string problem, std::string hint = {});
 
 Result<std::string> set_in_toml(std::string_view text, const std::vector<std::string>& path, const Value& value,
+                                const std::string& display_path);
+Result<std::string> set_in_yaml(std::string_view text, const std::vector<std::string>& path, const Value& value,
                                 const std::string& display_path);
 
 }  // namespace keel::config::edit_detail

@@ -36,6 +36,9 @@ std::string set(Format f, std::string_view text, const std::vector<std::string>&
 std::string toml(std::string_view text, const std::string& key, const Value& v) {
   return set(Format::toml, text, split_key(key), v);
 }
+std::string yaml(std::string_view text, const std::string& key, const Value& v) {
+  return set(Format::yaml, text, split_key(key), v);
+}
 
 // The refusal's message (and hint after a newline, when there is one).
 std::string refusal(Format f, std::string_view text, const std::vector<std::string>& path, const Value& v) {
@@ -47,6 +50,9 @@ std::string refusal(Format f, std::string_view text, const std::vector<std::stri
 
 std::string toml_refusal(std::string_view text, const std::string& key, const Value& v = Value::make_int(1)) {
   return refusal(Format::toml, text, split_key(key), v);
+}
+std::string yaml_refusal(std::string_view text, const std::string& key, const Value& v = Value::make_int(1)) {
+  return refusal(Format::yaml, text, split_key(key), v);
 }
 
 }  // namespace
@@ -279,4 +285,208 @@ TEST_CASE("config edit toml: refusals") {
   Value table = Value::make_table();
   CHECK(toml_refusal("", "log", table) == "cannot set 'log' to a table: only scalars and arrays of scalars can be written");
   CHECK(refusal(Format::toml, "", {}, num(1)) == "cannot set an empty key");
+}
+
+// ---------------------------------------------------------------- YAML
+
+TEST_CASE("config edit yaml: replace a scalar in place, keeping its comment and its quoting") {
+  CHECK(yaml(R"(# keel
+log:
+  # how chatty
+  level: info   # was warn
+  format: text
+
+ui:
+  color: auto
+)",
+             "log.level", str("debug")) == R"(# keel
+log:
+  # how chatty
+  level: debug   # was warn
+  format: text
+
+ui:
+  color: auto
+)");
+  CHECK(yaml("log:\n  level: \"info\" # c\n", "log.level", str("debug")) == "log:\n  level: \"debug\" # c\n");
+  CHECK(yaml("log:\n  level: 'info' # c\n", "log.level", str("debug")) == "log:\n  level: 'debug' # c\n");
+  CHECK(yaml("log:\n  level: 'info'\n", "log.level", str("it's")) == "log:\n  level: 'it''s'\n");
+}
+
+TEST_CASE("config edit yaml: a plain scalar is quoted when the new text would not read back the same") {
+  CHECK(yaml("name: info\n", "name", str("two words")) == "name: \"two words\"\n");
+  CHECK(yaml("name: info\n", "name", str("yes")) == "name: \"yes\"\n");
+  CHECK(yaml("name: info\n", "name", str("123")) == "name: \"123\"\n");
+  CHECK(yaml("name: info\n", "name", str("a: b")) == "name: \"a: b\"\n");
+  CHECK(yaml("name: info\n", "name", str("")) == "name: \"\"\n");
+  CHECK(yaml("name: info\n", "name", str("line\nbreak\x7f")) == "name: \"line\\nbreak\\u007F\"\n");
+}
+
+TEST_CASE("config edit yaml: replace values of other types") {
+  CHECK(yaml("process:\n  grace_period: 5 # s\n", "process.grace_period", num(30)) ==
+        "process:\n  grace_period: 30 # s\n");
+  CHECK(yaml("ui:\n  pager: true\n", "ui.pager", Value::make_bool(false)) == "ui:\n  pager: false\n");
+  CHECK(yaml("ratio: 1\n", "ratio", Value::make_float(2)) == "ratio: 2.0\n");
+  CHECK(yaml("level:\n", "level", str("debug")) == "level: \"debug\"\n");
+  CHECK(yaml("level:   # unset\nx: 1\n", "level", str("debug")) == "level: \"debug\"   # unset\nx: 1\n");
+  CHECK(yaml("level: ~ # unset\n", "level", str("debug")) == "level: \"debug\" # unset\n");
+}
+
+TEST_CASE("config edit yaml: key spelled with '-' or '_' is the same key") {
+  CHECK(yaml("process:\n  grace-period: 5\n", "process.grace_period", num(9)) == "process:\n  grace-period: 9\n");
+}
+
+TEST_CASE("config edit yaml: a block sequence is replaced by a flow sequence") {
+  CHECK(yaml(R"(process:
+  shell:  # the shell
+    - /bin/sh   # POSIX
+    - -c
+  # comment about the next key
+  grace_period: 5
+)",
+             "process.shell", list({"/bin/bash", "-c"})) == R"(process:
+  shell: ["/bin/bash", "-c"]  # the shell
+  # comment about the next key
+  grace_period: 5
+)");
+  // Items at the key's own indentation.
+  CHECK(yaml("shell:\n- /bin/sh\n- -c\nnext: 1\n", "shell", list({"bash"})) == "shell: [\"bash\"]\nnext: 1\n");
+  // The last key of the document.
+  CHECK(yaml("log:\n  level: info\nshell:\n  - a\n\n  - b\n\n# end\n", "shell", list({})) ==
+        "log:\n  level: info\nshell: []\n\n# end\n");
+}
+
+TEST_CASE("config edit yaml: flow sequences, also over several lines") {
+  CHECK(yaml("shell: [sh, -c] # c\n", "shell", list({"bash", "-c"})) == "shell: [\"bash\", \"-c\"] # c\n");
+  CHECK(yaml("shell: [sh,   # one\n  \"-c\"]   # c\nx: 1\n", "shell", list({"bash"})) == "shell: [\"bash\"]   # c\nx: 1\n");
+  CHECK(yaml("shell: [sh, -c]\n", "shell", str("bash")) == "shell: \"bash\"\n");
+}
+
+TEST_CASE("config edit yaml: multi-line scalars are replaced whole") {
+  CHECK(yaml("desc: this is\n  folded text # c\nnext: 1\n", "desc", str("short")) == "desc: short # c\nnext: 1\n");
+  CHECK(yaml("script: |\n  echo hi\n  # not a comment\n\nnext: 1\n", "script", str("make")) ==
+        "script: \"make\"\n\nnext: 1\n");
+  CHECK(yaml("script: >-\n    a\n    b\n# real comment\n", "script", str("make")) == "script: \"make\"\n# real comment\n");
+  CHECK(yaml("msg: \"a\n  # b\"\nnext: 1\n", "msg", str("c")) == "msg: \"c\"\nnext: 1\n");
+  CHECK(yaml("msg:\n  long text\n  more\nnext: 1\n", "msg", str("c")) == "msg: \"c\"\nnext: 1\n");
+}
+
+TEST_CASE("config edit yaml: insert under an existing mapping, after its last child") {
+  CHECK(yaml(R"(log:
+  level: info
+  sub:
+    x: 1
+
+# about ui
+ui:
+  color: auto
+)",
+             "log.format", str("json")) == R"(log:
+  level: info
+  sub:
+    x: 1
+  format: "json"
+
+# about ui
+ui:
+  color: auto
+)");
+  CHECK(yaml("log:\n    level: info\n", "log.format", str("json")) == "log:\n    level: info\n    format: \"json\"\n");
+}
+
+TEST_CASE("config edit yaml: nested insert creates the missing parents") {
+  CHECK(yaml(R"(hooks:
+  pre-commit:
+    parallel: true
+log:
+  level: info
+)",
+             "hooks.pre-commit.commands.lint.run", str("make lint")) == R"(hooks:
+  pre-commit:
+    parallel: true
+    commands:
+      lint:
+        run: "make lint"
+log:
+  level: info
+)");
+  CHECK(yaml("log:\n    level: info\n", "ui.color", str("never")) ==
+        "log:\n    level: info\nui:\n    color: \"never\"\n");
+  CHECK(yaml("a: 1\n", "hooks.pre-commit.commands.lint.run", str("make lint")) ==
+        "a: 1\nhooks:\n  pre-commit:\n    commands:\n      lint:\n        run: \"make lint\"\n");
+}
+
+TEST_CASE("config edit yaml: a root key is appended at the end") {
+  CHECK(yaml("log:\n  level: info\n# the end\n", "name", str("x")) == "log:\n  level: info\n# the end\nname: \"x\"\n");
+  CHECK(yaml("---\nlog:\n  level: info\n", "ui.color", str("never")) ==
+        "---\nlog:\n  level: info\nui:\n  color: \"never\"\n");
+}
+
+TEST_CASE("config edit yaml: an empty parent gets its first child") {
+  CHECK(yaml("log:\n#  level: info\nui:\n  color: auto\n", "log.level", str("debug")) ==
+        "log:\n  level: \"debug\"\n#  level: info\nui:\n  color: auto\n");
+  CHECK(yaml("log:  # later\n", "log.level", str("debug")) == "log:  # later\n  level: \"debug\"\n");
+  // An empty flow mapping has nothing to lose: it becomes a block one.
+  CHECK(yaml("log: {}  # later\nui: 1\n", "log.level", str("debug")) == "log:  # later\n  level: \"debug\"\nui: 1\n");
+  CHECK(yaml("log: {\n  }\n", "log.level", str("debug")) == "log:\n  level: \"debug\"\n");
+}
+
+TEST_CASE("config edit yaml: an empty document") {
+  CHECK(yaml("", "log.level", str("debug")) == "log:\n  level: \"debug\"\n");
+  CHECK(yaml("# nothing yet\n", "log.level", str("debug")) == "# nothing yet\nlog:\n  level: \"debug\"\n");
+  CHECK(yaml("---\n", "name", str("x")) == "---\nname: \"x\"\n");
+}
+
+TEST_CASE("config edit yaml: quoted keys") {
+  CHECK(set(Format::yaml, "\"my key\": 1 # c\n", {"my key"}, num(2)) == "\"my key\": 2 # c\n");
+  CHECK(set(Format::yaml, "'my: key': 1\n", {"my: key"}, num(2)) == "'my: key': 2\n");
+  CHECK(set(Format::yaml, "tool:\n  x: 1\n", {"tool", "my key"}, num(2)) == "tool:\n  x: 1\n  \"my key\": 2\n");
+  CHECK(set(Format::yaml, "", {"on"}, num(2)) == "\"on\": 2\n");
+}
+
+TEST_CASE("config edit yaml: CRLF line endings are kept and used for new lines") {
+  CHECK(yaml("log:\r\n  level: info # c\r\n", "log.level", str("debug")) == "log:\r\n  level: debug # c\r\n");
+  CHECK(yaml("log:\r\n  level: info\r\nui:\r\n  color: auto\r\n", "log.format", str("json")) ==
+        "log:\r\n  level: info\r\n  format: \"json\"\r\nui:\r\n  color: auto\r\n");
+  CHECK(yaml("shell:\r\n  - a\r\n  - b\r\nx: 1\r\n", "shell", list({"c"})) == "shell: [\"c\"]\r\nx: 1\r\n");
+  CHECK(yaml("a: 1\r\n", "log.level", str("debug")) == "a: 1\r\nlog:\r\n  level: \"debug\"\r\n");
+}
+
+TEST_CASE("config edit yaml: a missing final newline stays missing") {
+  CHECK(yaml("log:\n  level: info", "log.level", str("debug")) == "log:\n  level: debug");
+  CHECK(yaml("log:\n  level: info", "log.format", str("json")) == "log:\n  level: info\n  format: \"json\"");
+  CHECK(yaml("a: 1 # c", "ui.color", str("never")) == "a: 1 # c\nui:\n  color: \"never\"");
+}
+
+TEST_CASE("config edit yaml: a byte order mark stays first") {
+  CHECK(yaml("\xEF\xBB\xBFlevel: info\n", "level", str("debug")) == "\xEF\xBB\xBFlevel: debug\n");
+  CHECK(yaml("\xEF\xBB\xBFlog:\n  level: info\n", "log.format", str("json")) ==
+        "\xEF\xBB\xBFlog:\n  level: info\n  format: \"json\"\n");
+}
+
+TEST_CASE("config edit yaml: refusals") {
+  CHECK(yaml_refusal("log: {level: info}\n", "log.level") ==
+        "keel.yaml:1:1: cannot set 'log.level': 'log' is a flow mapping\n"
+        "rewrite 'log' as a block mapping, one key per line");
+  CHECK(yaml_refusal("a: 1\nlog: {level: info}\n", "log.format") ==
+        "keel.yaml:2:1: cannot set 'log.format': 'log' is a flow mapping\n"
+        "rewrite 'log' as a block mapping, one key per line");
+  CHECK(yaml_refusal("{log: {level: info}}\n", "log.level") ==
+        "keel.yaml:1:1: cannot set 'log.level': the top level is a flow mapping\n"
+        "rewrite it as a block mapping, one key per line");
+  CHECK(yaml_refusal("log: 3\n", "log.level") == "keel.yaml:1:1: cannot set 'log.level': 'log' is an integer, not a table");
+  CHECK(yaml_refusal("log:\n  level: [a]\n", "log.level.x") ==
+        "keel.yaml:2:3: cannot set 'log.level.x': 'log.level' is an array, not a table");
+  CHECK(yaml_refusal("hooks:\n  - name: a\n", "hooks.name") ==
+        "keel.yaml:1:1: cannot set 'hooks.name': 'hooks' is an array of tables, not a table");
+  CHECK(yaml_refusal("log: ~\n", "log.level") == "keel.yaml:1:1: cannot set 'log.level': 'log' is null, not a table");
+  CHECK(yaml_refusal("log:\n  level: info\n", "log") ==
+        "keel.yaml:1:1: cannot set 'log': it is a table\nset one of its keys instead");
+  CHECK(yaml_refusal("a: &x 1\nb: *x\n", "a") ==
+        "keel.yaml:1:4: cannot set 'a': its value has a YAML anchor or tag\nedit the file by hand");
+  CHECK(yaml_refusal("? log\n: info\n", "log", str("x")) ==
+        "keel.yaml:1:3: cannot set 'log': this YAML is beyond what keel can edit\nedit the file by hand");
+  CHECK(yaml_refusal("log: [a\n", "log.level") == "keel.yaml:2:1: malformed YAML: end of sequence flow not found");
+  CHECK(yaml_refusal("a: 1\na: 2\n", "a") == "keel.yaml:2:1: duplicate key 'a'");
+  CHECK(yaml_refusal("- a\n", "a") == "keel.yaml:1:1: the top level must be a mapping of keys");
 }
