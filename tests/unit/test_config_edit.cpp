@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "config/edit.hpp"
 #include "config/parse.hpp"
 
@@ -489,4 +491,165 @@ TEST_CASE("config edit yaml: refusals") {
   CHECK(yaml_refusal("log: [a\n", "log.level") == "keel.yaml:2:1: malformed YAML: end of sequence flow not found");
   CHECK(yaml_refusal("a: 1\na: 2\n", "a") == "keel.yaml:2:1: duplicate key 'a'");
   CHECK(yaml_refusal("- a\n", "a") == "keel.yaml:1:1: the top level must be a mapping of keys");
+}
+
+// ---------------------------------------------------------------- both
+
+namespace {
+
+using Leaves = std::vector<std::pair<std::string, std::string>>;
+
+// Every value outside arrays of tables, by dotted key, with its rendering;
+// tables are listed too (as "{table}") so that new ones show.
+void collect(const Value& node, const std::string& prefix, Leaves& out) {
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    std::string key = prefix.empty() ? node.key_at(i) : prefix + "." + node.key_at(i);
+    const Value& child = node.value_at(i);
+    if (child.is_table()) {
+      out.emplace_back(key, "{table}");
+      collect(child, key, out);
+    } else if (child.is_array() && !child.items().empty() && child.items().front().is_table()) {
+      out.emplace_back(key, "{array of tables}");  // refused: see the TOML refusals
+    } else {
+      out.emplace_back(key, child.render());
+    }
+  }
+}
+
+Leaves leaves_of(Format f, std::string_view text) {
+  auto parsed = f == Format::yaml ? parse_yaml(text, "doc", Origin::Kind::project)
+                                  : parse_toml(text, "doc", Origin::Kind::project);
+  REQUIRE(parsed.ok());
+  Leaves out;
+  collect(parsed.value(), "", out);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Sets `path` and checks that the only difference in the document's values
+// is that key (and the tables it needed).
+void check_only_changes(Format f, const std::string& text, const std::vector<std::string>& path) {
+  CAPTURE(text);
+  CAPTURE(join_key(path));
+  Leaves before = leaves_of(f, text);
+  std::string after_text = set(f, text, path, str("new value"));
+  Leaves after = leaves_of(f, after_text);
+  Leaves expected;
+  std::string target = join_key(path);
+  for (const auto& [k, v] : before)
+    if (k != target) expected.emplace_back(k, v);
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    std::string parent = join_key({path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i)});
+    if (std::find(expected.begin(), expected.end(), std::pair<std::string, std::string>{parent, "{table}"}) ==
+        expected.end())
+      expected.emplace_back(parent, "{table}");
+  }
+  expected.emplace_back(target, "\"new value\"");
+  std::sort(expected.begin(), expected.end());
+  CHECK(after == expected);
+}
+
+void check_every_key(Format f, const std::string& text) {
+  for (const auto& [key, rendered] : leaves_of(f, text)) {
+    auto path = split_key(key);
+    if (path.empty()) continue;  // keys with dots in them: covered elsewhere
+    if (rendered == "{array of tables}") continue;
+    if (rendered != "{table}") check_only_changes(f, text, path);
+    path.push_back("added");
+    if (rendered == "{table}") check_only_changes(f, text, path);
+  }
+  check_only_changes(f, text, {"added"});
+  check_only_changes(f, text, {"fresh", "table", "added"});
+}
+
+}  // namespace
+
+TEST_CASE("config edit: every key of a tricky TOML document can be set, nothing else changes") {
+  check_every_key(Format::toml, R"(# header comment
+top = "x" # c
+dotted.a = 1
+dotted . "b c" = 'lit'
+arr = [
+  1, # one
+  [2, 3],
+  { x = "}" },
+]
+when = 1979-05-27 07:32:00Z
+ml = """
+[fake]
+x = 1
+"""
+lit = '''
+y = 2'''
+
+# about a
+[a]
+inline = { p = 1, q = { r = "]" } }
+empty_inline = {}
+"quoted key" = true
+sub.deeper.x = -1.5
+
+[a.b.c] # deeper, a.b is implicit
+z = "#not a comment"
+
+[[list]]
+name = "first"
+
+[[list]]
+name = "second"
+[list.sub]
+k = 1
+
+[after]
+x = 0x10
+)");
+}
+
+TEST_CASE("config edit: every key of a tricky YAML document can be set, nothing else changes") {
+  check_every_key(Format::yaml, R"(# header comment
+top: x # c
+quoted: "a # b"
+single: 'it''s'
+flow: [a, "b, c", {k: v}]
+multi: [one,
+  two]
+block:
+  - a
+  - b: 1
+    c: 2
+same_indent_list:
+- x
+- y
+folded: >
+  some text
+  # still text
+literal: |-
+  line
+plain: a long
+  plain scalar
+empty:
+nulled: ~
+nested:
+  deeper:
+    leaf: 1
+    other: "two"   # comment
+
+  # comment at the end of nested
+last:
+    four: spaces
+)");
+}
+
+TEST_CASE("config edit: the same TOML document with CRLF line endings") {
+  std::string text = "a = 1\n[t]\nx = [\n  1,\n]\ny = \"\"\"\nz\n\"\"\"\n[u.v]\nw = 1\n";
+  std::string crlf;
+  for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  check_every_key(Format::toml, crlf);
+}
+
+TEST_CASE("config edit: the same YAML document with CRLF line endings") {
+  std::string text = "a: 1\nt:\n  x:\n    - 1\n  y: |\n    z\n  w: [1,\n    2]\nu:\n  v: 1\n";
+  std::string crlf;
+  for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  check_every_key(Format::yaml, crlf);
 }
