@@ -2,7 +2,7 @@
 // checks the document and answers what the key's parents are; a small
 // scanner here finds where headers, keys and values sit in the text. The
 // scanner only ever sees documents toml++ accepted, so it need not diagnose.
-#include <optional>
+#include <string>
 
 #include "config/edit.hpp"
 #include "config/edit_common.hpp"
