@@ -8,13 +8,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.hpp"
+#include "git/oid.hpp"
 
 namespace keel::git {
 
 // libgit2 is initialised once per process; keep one alive while using it.
+// It also tells libgit2 that keel handles extensions.worktreeConfig itself
+// (see Repository::open), which libgit2 1.5 would otherwise refuse.
 class Library {
  public:
   Library();
@@ -23,6 +27,8 @@ class Library {
   Library& operator=(const Library&) = delete;
 };
 
+using OidSet = std::unordered_set<Oid>;
+
 template <class T, void (*Free)(T*)>
 struct Deleter {
   void operator()(T* p) const { Free(p); }
@@ -30,8 +36,10 @@ struct Deleter {
 template <class T, void (*Free)(T*)>
 using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 
-// The last libgit2 error as keel's one-line message.
-Error last_error(std::string_view what);
+// The last libgit2 error as keel's one-line message: "what: libgit2's text".
+// Exit::usage when the user's input was at fault (a revision, a glob, a config
+// value, a path); Exit::failed when reading the repository itself failed.
+Error last_error(std::string_view what, Exit exit = Exit::usage);
 
 class Repository {
  public:
@@ -50,9 +58,15 @@ class Repository {
   std::filesystem::path git_dir() const;     // .git, or the worktree's own dir
   std::filesystem::path common_dir() const;  // shared by all worktrees
 
+  // A shallow clone's boundary: commits whose parents were not fetched. Read
+  // from <common_dir>/shallow when the repository is opened.
+  bool is_shallow_commit(const Oid& id) const { return m_shallow && m_shallow->count(id) != 0; }
+  std::shared_ptr<const OidSet> shallow_commits() const { return m_shallow; }  // null when not shallow
+
  private:
   explicit Repository(git_repository* r) : m_repo(r) {}
   Handle<git_repository, git_repository_free> m_repo;
+  std::shared_ptr<const OidSet> m_shallow;  // null when not shallow
 };
 
 }  // namespace keel::git

@@ -1,18 +1,27 @@
-#include "git/git.hpp"
+#include "git/detail.hpp"
 
 namespace keel::git {
 
-Library::Library() { git_libgit2_init(); }
+Library::Library() {
+  git_libgit2_init();
+  // Opening such a repository is safe because add_worktree_config() reads
+  // the per-worktree file that the extension announces.
+  const char* extensions[] = {"worktreeconfig"};
+  git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, std::size(extensions));
+}
 Library::~Library() { git_libgit2_shutdown(); }
 
-Error last_error(std::string_view what) {
+Error last_error(std::string_view what, Exit exit) {
   const git_error* e = git_error_last();
   std::string message(what);
   if (e && e->message) {
     message += ": ";
     message += e->message;
   }
-  return Error{message, {}, Exit::usage};
+  // keel's messages end without a period; some of libgit2's end with one.
+  while (!message.empty() && (message.back() == '.' || message.back() == '\n' || message.back() == ' '))
+    message.pop_back();
+  return Error{message, {}, exit};
 }
 
 namespace {
@@ -26,6 +35,16 @@ std::filesystem::path trim_slash(const char* p) {
 
 }  // namespace
 
+namespace detail {
+
+std::string take(git_buf& buf) {
+  std::string out(buf.ptr ? buf.ptr : "", buf.size);
+  git_buf_dispose(&buf);
+  return out;
+}
+
+}  // namespace detail
+
 Result<Repository> Repository::discover(const std::filesystem::path& start) {
   git_buf buf = GIT_BUF_INIT;
   int rc = git_repository_discover(&buf, start.c_str(), 0, nullptr);
@@ -34,22 +53,37 @@ Result<Repository> Repository::discover(const std::filesystem::path& start) {
                  "run keel inside a repository or point -C at one", Exit::usage};
   }
   if (rc != 0) return last_error("cannot open repository at " + quote(start.string()));
-  std::string found(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return open(found);
+  return open(detail::take(buf));
 }
 
 Result<Repository> Repository::open(const std::filesystem::path& path) {
-  git_repository* repo = nullptr;
-  if (git_repository_open(&repo, path.c_str()) != 0)
+  git_repository* raw = nullptr;
+  if (git_repository_open(&raw, path.c_str()) != 0)
     return last_error("cannot open repository " + quote(path.string()));
-  return Repository(repo);
+  Repository repo(raw);
+  if (auto st = detail::add_worktree_config(raw); !st) return st.error();
+  auto shallow = detail::read_shallow_file(repo.common_dir());
+  if (!shallow) return shallow.error();
+  repo.m_shallow = std::move(shallow).value();
+  return repo;
 }
 
 bool Repository::is_bare() const { return git_repository_is_bare(get()) == 1; }
 bool Repository::is_shallow() const { return git_repository_is_shallow(get()) == 1; }
 bool Repository::is_worktree() const { return git_repository_is_worktree(get()) == 1; }
-bool Repository::is_empty() const { return git_repository_is_empty(get()) == 1; }
+// Not git_repository_is_empty(): libgit2 1.5 only calls a repository empty
+// when HEAD names init.defaultBranch (else "master"), so `git init -b main`
+// would not count.
+bool Repository::is_empty() const {
+  if (git_repository_head_unborn(get()) != 1) return false;
+  git_reference_iterator* raw = nullptr;
+  if (git_reference_iterator_new(&raw, get()) != 0) return false;
+  Handle<git_reference_iterator, git_reference_iterator_free> it(raw);
+  git_reference* ref = nullptr;
+  if (git_reference_next(&ref, raw) != 0) return true;  // no references at all
+  git_reference_free(ref);
+  return false;
+}
 std::filesystem::path Repository::workdir() const { return trim_slash(git_repository_workdir(get())); }
 std::filesystem::path Repository::git_dir() const { return trim_slash(git_repository_path(get())); }
 std::filesystem::path Repository::common_dir() const { return trim_slash(git_repository_commondir(get())); }

@@ -1,0 +1,43 @@
+#include "git/detail.hpp"
+#include "git/status.hpp"
+
+namespace keel::git {
+
+namespace detail {
+
+Result<IndexPtr> open_index(const Repository& repo) {
+  if (repo.is_bare())
+    return Error{"repository " + quote(repo.git_dir().string()) + " has no work tree", {}, Exit::usage};
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo.get()) != 0) return last_error("cannot read the index", Exit::failed);
+  IndexPtr index(raw);
+  // The repository caches its index; another process (git add) may have
+  // written it since. force=0 re-reads only when the file changed.
+  if (git_index_read(raw, 0) != 0) return last_error("cannot read the index", Exit::failed);
+  return index;
+}
+
+}  // namespace detail
+
+Result<std::vector<IndexEntry>> index_entries(const Repository& repo) {
+  auto index = detail::open_index(repo);
+  if (!index) return index.error();
+  std::size_t n = git_index_entrycount(index->get());
+  std::vector<IndexEntry> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index->get(), i);
+    if (!e) continue;
+    IndexEntry entry;
+    entry.path = e->path;
+    entry.id = Oid(e->id);
+    entry.mode = e->mode;
+    entry.stage = git_index_entry_stage(e);
+    entry.intent_to_add = (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0;
+    entry.skip_worktree = (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace keel::git
