@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/versions.hpp"
 #include "log/log.hpp"
+#include "process/process.hpp"
 #include "term/term.hpp"
 
 extern char** environ;
@@ -72,6 +73,12 @@ int print_error(std::ostream& err, const Error& e) {
   err << "keel: error: " << log::redact(e.message) << '\n';
   if (!e.hint.empty()) err << "hint: " << e.hint << '\n';
   return static_cast<int>(e.exit);
+}
+
+// After SIGINT/SIGTERM reached the command's children, whatever it reported
+// (a failed hook, say) keel exits 130, as a shell would.
+int unless_interrupted(int status) {
+  return process::interrupted() ? static_cast<int>(Exit::interrupted) : status;
 }
 
 void print_version(Context& ctx) {
@@ -145,6 +152,7 @@ void report_config(Context& ctx, const CommandSpec& spec) {
 }
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  process::install_signal_forwarding();
   Context ctx{out, err};
   ctx.env = read_environment();
   ctx.cwd = std::filesystem::current_path();
@@ -191,13 +199,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     setup_color(ctx, loads_config);
     int status = chosen(ctx);
     out.flush();
-    return status;
+    return unless_interrupted(status);
   } catch (const Failure& f) {
     out.flush();
-    return print_error(err, f.error());
+    return unless_interrupted(print_error(err, f.error()));
   } catch (const std::exception& e) {
     out.flush();
-    return print_error(err, Error{keel_style(e.what()), {}, Exit::usage});
+    return unless_interrupted(print_error(err, Error{keel_style(e.what()), {}, Exit::usage}));
   }
 }
 
