@@ -48,7 +48,33 @@ Value plain_scalar(const std::string& s, Origin o) {
   return Value::make_string(s, std::move(o));
 }
 
-Value convert(const YAML::Node& node, const std::string& path, Origin::Kind kind) {
+// Aliases can expand a small document exponentially ("billion laughs");
+// a config never needs this many nodes or this much nesting.
+constexpr std::size_t k_max_nodes = 100000;
+constexpr int k_max_depth = 64;
+
+struct Budget {
+  std::size_t nodes = 0;
+  int depth = 0;
+};
+
+Value convert(const YAML::Node& node, const std::string& path, Origin::Kind kind, Budget& budget);
+
+Value convert_checked(const YAML::Node& node, const std::string& path, Origin::Kind kind, Budget& budget) {
+  if (++budget.nodes > k_max_nodes || budget.depth >= k_max_depth) {
+    const YAML::Mark m = node.Mark();
+    throw YamlError{detail::position_error(path, m.line + 1, m.column + 1,
+                                           budget.depth >= k_max_depth
+                                               ? "nested too deeply"
+                                               : "too many values (aliases expand to over 100000)")};
+  }
+  ++budget.depth;
+  Value v = convert(node, path, kind, budget);
+  --budget.depth;
+  return v;
+}
+
+Value convert(const YAML::Node& node, const std::string& path, Origin::Kind kind, Budget& budget) {
   Origin o = origin_of(node, path, kind);
   switch (node.Type()) {
     case YAML::NodeType::Map: {
@@ -63,7 +89,7 @@ Value convert(const YAML::Node& node, const std::string& path, Origin::Kind kind
         if (!seen.insert(normalize_key(key)).second) {
           throw YamlError{detail::position_error(path, ko.line, ko.column, "duplicate key " + quote(key))};
         }
-        Value child = convert(it->second, path, kind);
+        Value child = convert_checked(it->second, path, kind, budget);
         Origin co = child.origin();
         co.line = ko.line;
         co.column = ko.column;
@@ -74,7 +100,7 @@ Value convert(const YAML::Node& node, const std::string& path, Origin::Kind kind
     }
     case YAML::NodeType::Sequence: {
       Value v = Value::make_array(o);
-      for (const auto& item : node) v.push_back(convert(item, path, kind));
+      for (const auto& item : node) v.push_back(convert_checked(item, path, kind, budget));
       return v;
     }
     case YAML::NodeType::Scalar:
@@ -103,7 +129,8 @@ Result<Value> parse_yaml(std::string_view text, const std::string& display_path,
       return detail::position_error(display_path, m.line + 1, m.column + 1,
                                     "the top level must be a mapping of keys");
     }
-    Value v = convert(docs[0], display_path, kind);
+    Budget budget;
+    Value v = convert_checked(docs[0], display_path, kind, budget);
     v.set_origin(root.origin());
     return v;
   } catch (const YamlError& e) {

@@ -280,9 +280,9 @@ TEST_CASE("config edit toml: refusals") {
         "keel.toml:1:3: cannot set 'hooks': it is an array of tables\nedit the file by hand");
   CHECK(toml_refusal("[log]\nlevel = 1\n", "log") == "keel.toml:1:2: cannot set 'log': it is a table\nset one of its keys instead");
   CHECK(toml_refusal("[log\nlevel = 1\n", "log.level") ==
-        "keel.toml:1:5: malformed TOML: Error while parsing table header: expected ']', saw '\\n'");
+        "keel.toml:1:5: malformed TOML: error while parsing table header: expected ']', saw '\\n'");
   CHECK(toml_refusal("a = 1\na = 2\n", "a") ==
-        "keel.toml:2:5: malformed TOML: Error while parsing key-value pair: cannot redefine existing integer 'a'");
+        "keel.toml:2:5: malformed TOML: error while parsing key-value pair: cannot redefine existing integer 'a'");
   CHECK(toml_refusal("a = \"\xff\"\n", "a") == "keel.toml:1:6: invalid UTF-8");
   Value table = Value::make_table();
   CHECK(toml_refusal("", "log", table) == "cannot set 'log' to a table: only scalars and arrays of scalars can be written");

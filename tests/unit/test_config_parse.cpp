@@ -91,6 +91,18 @@ TEST_CASE("parse errors name the file, line and column") {
   SUBCASE("YAML top level that is not a mapping") {
     CHECK(yaml_err("- a\n- b\n") == "keel.yaml:1:1: the top level must be a mapping of keys");
   }
+  SUBCASE("alias bombs are refused") {
+    std::string doc = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 8; ++i) {
+      std::string prev = "*a" + std::to_string(i - 1);
+      doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev + ", " + prev + ", " + prev + ", " +
+             prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
+    }
+    CHECK(yaml_err(doc) == "keel.yaml:1:37: too many values (aliases expand to over 100000)");
+  }
+  SUBCASE("deep nesting is refused") {
+    CHECK(yaml_err("a: " + std::string(100, '[') + std::string(100, ']') + "\n") == "keel.yaml:1:67: nested too deeply");
+  }
   SUBCASE("several YAML documents") {
     CHECK(yaml_err("a: 1\n---\nb: 2\n") == "keel.yaml:3:1: expected one YAML document, found 2");
   }
