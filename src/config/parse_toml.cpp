@@ -1,9 +1,14 @@
 // The only translation unit that includes toml++: it is a heavy header.
 //
-// toml++ 3.3 checks some parser invariants with TOML_ASSERT_ASSUME, which a
-// release build turns into an optimiser assumption: a malformed table header
-// such as "[`x]" then becomes undefined behaviour. Make them throw instead.
+// toml++ 3.3 checks some parser invariants with TOML_ASSERT_ASSUME and marks
+// some paths TOML_UNREACHABLE; a release build turns both into optimiser
+// assumptions. Malformed input reaches them (a table header "[`x]", a
+// non-ASCII character such as U+013A where whitespace may follow "="), which
+// would be undefined behaviour. Make the assertions throw, and check for
+// non-ASCII characters outside strings before parsing.
 #include <toml++/impl/preprocessor.h>
+
+#include <cstdlib>
 
 namespace keel::config::detail {
 struct TomlInvariantFailed {};
@@ -12,6 +17,10 @@ struct TomlInvariantFailed {};
 
 #undef TOML_ASSERT_ASSUME
 #define TOML_ASSERT_ASSUME(expr) ((expr) ? static_cast<void>(0) : ::keel::config::detail::toml_invariant_failed())
+// Unreachable paths sit in noexcept functions, where a throw would
+// terminate anyway: stop deterministically rather than invoke UB.
+#undef TOML_UNREACHABLE
+#define TOML_UNREACHABLE std::abort()
 
 #include <toml++/toml.h>
 
@@ -128,6 +137,34 @@ utf8::Position bad_header_character(std::string_view text) {
   return utf8::Position{0, 0, 0};
 }
 
+// The first non-ASCII character outside strings and comments, where TOML
+// allows none. (0, 0) when there is none. Checked before toml++ sees the
+// text: its whitespace test for such characters is marked unreachable.
+utf8::Position non_ascii_outside_strings(std::string_view text) {
+  std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // a byte order mark is allowed
+  auto starts = [&](std::string_view token) { return text.substr(i, token.size()) == token; };
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (starts("\"\"\"") || starts("\'\'\'")) {
+      std::string_view delim = text.substr(i, 3);
+      i += 3;
+      while (i < text.size() && !starts(delim)) i += (delim[0] == '"' && text[i] == '\\') ? 2 : 1;
+      while (i < text.size() && text[i] == delim[0]) ++i;  // up to two quotes may end the content
+    } else if (c == '"' || c == '\'') {
+      ++i;
+      while (i < text.size() && text[i] != c && text[i] != '\n') i += (c == '"' && text[i] == '\\') ? 2 : 1;
+      ++i;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return utf8::position_of(text, i);
+    } else {
+      ++i;
+    }
+  }
+  return utf8::Position{0, 0, 0};
+}
+
 }  // namespace
 
 Format format_for_path(std::string_view path) {
@@ -140,6 +177,8 @@ Format format_for_path(std::string_view path) {
 
 Result<Value> parse_toml(std::string_view text, const std::string& display_path, Origin::Kind kind) {
   if (auto err = detail::check_utf8(text, display_path)) return *err;
+  if (auto pos = non_ascii_outside_strings(text); pos.line > 0)
+    return detail::position_error(display_path, pos.line, pos.column, "malformed TOML: unexpected character");
   try {
     toml::table table = toml::parse(text, std::string_view(display_path));
     Value v = convert(table, display_path, kind);

@@ -61,6 +61,17 @@ TEST_CASE("YAML values follow the core schema") {
   CHECK(v.find_path({"process", "nothing"})->type() == Value::Type::null);
 }
 
+TEST_CASE("non-ASCII text in strings, keys and comments is fine") {
+  Value v = toml_ok(
+      "# \xc4\xba comment\n\"\xc4\xba\" = \"\xc4\xba \xe3\x80\x80\"\n[t] # \xc4\xba\nx = '\xc4\xba'\n"
+      "ml = \"\"\"\n\xc4\xba \\\"\"\" \xc4\xba\"\"\"\"\nlit = '''\xc4\xba\n\xc4\xba'''\nq = \"\\\"\xc4\xba\"\n");
+  CHECK(v.find_path({"t", "ml"})->as_string() == "\xc4\xba \"\"\" \xc4\xba\"");
+  CHECK(v.find_path({"t", "lit"})->as_string() == "\xc4\xba\n\xc4\xba");
+  CHECK(v.find_path({"t", "q"})->as_string() == "\"\xc4\xba");
+  CHECK(v.find("\xc4\xba")->as_string() == "\xc4\xba \xe3\x80\x80");
+  CHECK(v.find_path({"t", "x"})->as_string() == "\xc4\xba");
+}
+
 TEST_CASE("an empty document is an empty table") {
   CHECK(toml_ok("").size() == 0);
   CHECK(yaml_ok("").size() == 0);
@@ -74,6 +85,9 @@ TEST_CASE("parse errors name the file, line and column") {
   }
   SUBCASE("a character toml++ only asserts on") {
     CHECK(toml_err("[log]\nx = 1\n[`og]\n") == "keel.toml:3:2: malformed TOML: unexpected character in a key");
+  }
+  SUBCASE("a character toml++ marks unreachable") {
+    CHECK(toml_err("a = \xc4\xba\n") == "keel.toml:1:5: malformed TOML: unexpected character");
   }
   SUBCASE("duplicate TOML key") {
     CHECK(toml_err("[log]\nlevel = 1\nlevel = 2\n") ==
