@@ -57,7 +57,7 @@ std::string origin_text(const config::Origin& o, const std::filesystem::path& cw
 void print_diagnostics(Context& ctx) {
   for (const auto& d : ctx.config.diagnostics()) {
     bool error = d.severity == config::Diagnostic::Severity::error;
-    ctx.err << "keel: " << (error ? "error: " : "warning: ") << d.message << '\n';
+    ctx.err << "keel: " << (error ? "error: " : "warning: ") << log::redact(d.message) << '\n';
   }
 }
 

@@ -126,6 +126,7 @@ void load_config(Context& ctx, const CommandSpec& spec) {
   auto repo = git::Repository::discover(ctx.cwd);
   if (repo) {
     ctx.repo.emplace(std::move(repo).value());
+    log::debug("repository " + quote(ctx.repo->git_dir().string()));
   } else if (spec.needs & k_needs_repo) {
     throw Failure(repo.error());
   }
@@ -147,7 +148,7 @@ void report_config(Context& ctx, const CommandSpec& spec) {
     if (d.severity == config::Diagnostic::Severity::warning) log::warn(d.message);
   if (!ctx.config.has_errors()) return;
   for (const auto& d : ctx.config.diagnostics())
-    if (d.severity == config::Diagnostic::Severity::error) ctx.err << "keel: error: " << d.message << '\n';
+    if (d.severity == config::Diagnostic::Severity::error) ctx.err << "keel: error: " << log::redact(d.message) << '\n';
   throw Failure("configuration has errors", Exit::usage, "run 'keel config validate' for the full list");
 }
 

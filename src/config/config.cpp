@@ -5,6 +5,7 @@
 #include "config/parse.hpp"
 #include "config/schema.hpp"
 #include "fs/fs.hpp"
+#include "log/log.hpp"
 
 namespace keel::config {
 
@@ -90,6 +91,7 @@ class Loader {
   }
 
   std::optional<Value> load_top_file(const stdfs::path& path, Origin::Kind kind) {
+    log::debug("reading config " + quote(display(path)));
     std::error_code ec;
     std::vector<stdfs::path> stack{stdfs::weakly_canonical(path, ec)};
     return load_file(path, kind, stack);

@@ -1,8 +1,11 @@
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include "config/parse.hpp"
 #include "config/parse_common.hpp"
@@ -113,17 +116,47 @@ Value convert(const YAML::Node& node, const std::string& path, Origin::Kind kind
   return Value();
 }
 
+// Counts documents without building them.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> second_start;
+  int documents = 0;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where a second document starts, if there is one. At most two documents are
+// read: yaml-cpp 0.7's LoadAll never ends on some malformed input (it keeps
+// producing empty documents), so it is not used.
+std::optional<YAML::Mark> second_document(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+  }
+  return counter.second_start;
+}
+
 }  // namespace
 
 Result<Value> parse_yaml(std::string_view text, const std::string& display_path, Origin::Kind kind) {
   if (auto err = detail::check_utf8(text, display_path)) return *err;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.size() > 1)
-      return detail::position_error(display_path, docs[1].Mark().line + 1, docs[1].Mark().column + 1,
-                                    "expected one YAML document, found " + std::to_string(docs.size()));
+    if (auto second = second_document(text))
+      return detail::position_error(display_path, second->line + 1, second->column + 1,
+                                    "expected one YAML document, found more");
+    std::vector<YAML::Node> docs{YAML::Load(std::string(text))};
     Value root = Value::make_table(Origin{kind, display_path, 0, 0});
-    if (docs.empty() || docs[0].IsNull()) return root;
+    if (docs[0].IsNull()) return root;
     if (!docs[0].IsMap()) {
       const auto m = docs[0].Mark();
       return detail::position_error(display_path, m.line + 1, m.column + 1,

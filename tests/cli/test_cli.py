@@ -134,3 +134,31 @@ def test_invalid_color_value(sandbox):
     r = sandbox.keel("--color", "sometimes", "config", "list")
     assert r.code == 2
     assert r.err.startswith("keel: error: --color: sometimes not in {auto,always,never}")
+
+
+def test_debug_logging_names_the_files_read(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text("")
+    r = sandbox.keel("-vv", "config", "get", "log.level", cwd=repo)
+    assert r.code == 0
+    assert "keel: debug: reading config 'keel.toml'\n" in r.err
+    assert f"keel: debug: repository '{repo}/.git'\n" in r.err
+    quiet = sandbox.keel("config", "get", "log.level", cwd=repo)
+    assert quiet.err == ""
+
+
+def test_keel_log_environment_variable(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text("")
+    r = sandbox.keel("config", "get", "log.level", cwd=repo, env={"KEEL_LOG": "debug"})
+    assert "keel: debug: reading config 'keel.toml'" in r.err
+    r = sandbox.keel("-q", "config", "get", "log.level", cwd=repo, env={"KEEL_LOG": "debug"})
+    assert r.err == ""
+
+
+def test_secrets_in_urls_never_reach_the_log(sandbox):
+    repo = sandbox.repo()
+    r = sandbox.keel("-vv", "--config", "https://user:hunter2@example.invalid/x.toml", "config", "list", cwd=repo)
+    assert r.code == 2
+    assert "hunter2" not in r.err
+    assert "https://***@example.invalid/x.toml" in r.err

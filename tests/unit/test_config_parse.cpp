@@ -118,7 +118,10 @@ TEST_CASE("parse errors name the file, line and column") {
     CHECK(yaml_err("a: " + std::string(100, '[') + std::string(100, ']') + "\n") == "keel.yaml:1:67: nested too deeply");
   }
   SUBCASE("several YAML documents") {
-    CHECK(yaml_err("a: 1\n---\nb: 2\n") == "keel.yaml:3:1: expected one YAML document, found 2");
+    CHECK(yaml_err("a: 1\n---\nb: 2\n") == "keel.yaml:2:1: expected one YAML document, found more");
+  }
+  SUBCASE("input on which yaml-cpp's LoadAll never ends") {
+    CHECK(yaml_err("1, b =Bpce s,.") == "keel.yaml:1:1: the top level must be a mapping of keys");
   }
   SUBCASE("invalid UTF-8") {
     CHECK(toml_err("[log]\nlevel = \"a\xff\"\n") == "keel.toml:2:11: invalid UTF-8");
