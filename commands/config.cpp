@@ -170,9 +170,9 @@ int run_set(const SetOptions& o, Context& ctx) {
     file = existing_or_first(*dir, {"config.toml", "config.yaml", "config.yml"});
     kind = config::Origin::Kind::user;
   } else {
-    if (!ctx.repo || ctx.repo->workdir().empty())
+    if (!ctx.project_root)
       throw usage_error("not inside a git work tree", "use --user, or run keel inside a repository");
-    auto root = ctx.repo->workdir();
+    auto root = *ctx.project_root;
     if (to_local) {
       file = existing_or_first(root, config::local_file_names());
       kind = config::Origin::Kind::local;

@@ -37,6 +37,7 @@ struct Context {
   std::string self_path;  // this executable, for plugins and hook shims
   bool color = false;
   config::Config config;
+  std::optional<std::filesystem::path> project_root;  // the work tree root, if any
   std::shared_ptr<git::Library> git_library;
   std::optional<git::Repository> repo;  // set when the command needs one
 };

@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "core/versions.hpp"
+#include "git/work_tree.hpp"
 #include "log/log.hpp"
 #include "process/process.hpp"
 #include "term/term.hpp"
@@ -121,18 +122,24 @@ void change_directory(Context& ctx) {
   ctx.cwd = std::filesystem::current_path();
 }
 
-void load_config(Context& ctx, const CommandSpec& spec) {
+// Only commands that read the repository pay for libgit2; finding the
+// project file needs nothing but the work tree root.
+void open_repository(Context& ctx) {
   ctx.git_library = std::make_shared<git::Library>();
   auto repo = git::Repository::discover(ctx.cwd);
-  if (repo) {
-    ctx.repo.emplace(std::move(repo).value());
-    log::debug("repository " + quote(ctx.repo->git_dir().string()));
-  } else if (spec.needs & k_needs_repo) {
-    throw Failure(repo.error());
-  }
+  if (!repo) throw Failure(repo.error());
+  ctx.repo.emplace(std::move(repo).value());
+  log::debug("repository " + quote(ctx.repo->git_dir().string()));
+}
+
+void load_config(Context& ctx, const CommandSpec& spec) {
+  if (spec.needs & k_needs_repo) open_repository(ctx);
+  ctx.project_root = ctx.repo ? std::optional(ctx.repo->workdir()) : git::find_work_tree_root(ctx.cwd, ctx.env);
+  if (ctx.project_root && ctx.project_root->empty()) ctx.project_root.reset();  // a bare repository
+  if (ctx.project_root) log::debug("project root " + quote(ctx.project_root->string()));
   config::LoadOptions options;
   options.cwd = ctx.cwd;
-  if (ctx.repo && !ctx.repo->workdir().empty()) options.project_root = ctx.repo->workdir();
+  options.project_root = ctx.project_root;
   options.config_files = ctx.globals.config_files;
   options.overrides = ctx.globals.overrides;
   options.env = ctx.env;

@@ -142,7 +142,7 @@ def test_debug_logging_names_the_files_read(sandbox):
     r = sandbox.keel("-vv", "config", "get", "log.level", cwd=repo)
     assert r.code == 0
     assert "keel: debug: reading config 'keel.toml'\n" in r.err
-    assert f"keel: debug: repository '{repo}/.git'\n" in r.err
+    assert f"keel: debug: project root '{repo}'\n" in r.err
     quiet = sandbox.keel("config", "get", "log.level", cwd=repo)
     assert quiet.err == ""
 

@@ -257,3 +257,29 @@ def test_schema_is_json_schema_of_every_key(sandbox):
 def test_outside_a_repository_config_still_works(sandbox):
     r = sandbox.keel("config", "get", "log.level", cwd=sandbox.root)
     assert (r.code, r.out) == (0, "warn\n")
+
+
+def test_project_file_found_from_a_linked_worktree(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text('[log]\nlevel = "info"\n')
+    sandbox.git("add", "keel.toml", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: config", cwd=repo)
+    sandbox.git("worktree", "add", "-q", sandbox.root / "wt", cwd=repo)
+    (sandbox.root / "wt" / "keel.toml").write_text('[log]\nlevel = "error"\n')
+    r = sandbox.keel("config", "get", "log.level", "--show-origin", cwd=sandbox.root / "wt")
+    assert (r.code, r.out) == (0, "keel.toml:2:1\terror\n")
+
+
+def test_no_project_layer_inside_a_bare_repository(sandbox):
+    bare = sandbox.root / "bare.git"
+    sandbox.git("init", "-q", "--bare", bare, cwd=sandbox.root)
+    (bare / "keel.toml").write_text('[log]\nlevel = "info"\n')
+    r = sandbox.keel("config", "get", "log.level", cwd=bare)
+    assert (r.code, r.out) == (0, "warn\n")
+
+
+def test_git_work_tree_variable_names_the_project(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text('[log]\nlevel = "info"\n')
+    r = sandbox.keel("config", "get", "log.level", env={"GIT_WORK_TREE": str(repo)})
+    assert (r.code, r.out) == (0, "info\n")
