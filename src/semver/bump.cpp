@@ -77,54 +77,6 @@ void next_prerelease(std::vector<Identifier>& pre, const std::vector<Identifier>
   pre.push_back(k_zero);
 }
 
-class Bumper {
- public:
-  explicit Bumper(const Version& v) : m_original(v), m_next(v) { m_next.build.clear(); }
-
-  // The number plus one, unless it is already the largest there is.
-  bool increment(std::uint64_t& n, std::string_view name) {
-    if (n == UINT64_MAX) {
-      m_error = "cannot bump " + quote(to_string(m_original)) + ": " + std::string(name) + " version would pass " +
-                std::to_string(UINT64_MAX);
-      return false;
-    }
-    ++n;
-    return true;
-  }
-
-  // "1.0.0-rc.1" majors to 1.0.0: a pre-release of the next major already
-  // counts as that major. Likewise below for minor and patch.
-  bool major() {
-    bool pre_major = m_next.minor == 0 && m_next.patch == 0 && m_next.is_prerelease();
-    if (!pre_major && !increment(m_next.major, "major")) return false;
-    m_next.minor = m_next.patch = 0;
-    m_next.prerelease.clear();
-    return true;
-  }
-
-  bool minor() {
-    bool pre_minor = m_next.patch == 0 && m_next.is_prerelease();
-    if (!pre_minor && !increment(m_next.minor, "minor")) return false;
-    m_next.patch = 0;
-    m_next.prerelease.clear();
-    return true;
-  }
-
-  bool patch() {
-    if (!m_next.is_prerelease() && !increment(m_next.patch, "patch")) return false;
-    m_next.prerelease.clear();
-    return true;
-  }
-
-  Version& next() { return m_next; }
-  Error error() const { return Error{m_error, {}, Exit::usage}; }
-
- private:
-  const Version& m_original;
-  Version m_next;
-  std::string m_error;
-};
-
 }  // namespace
 
 std::span<const std::string_view> bump_kind_names() { return k_kind_names; }
@@ -147,42 +99,57 @@ Result<Version> bump(const Version& v, BumpKind kind, std::string_view pre_id) {
     if (!parsed) return parsed.error();
     id = std::move(parsed).value();
   }
-  Bumper b(v);
-  Version& next = b.next();
-  bool ok = true;
+  Version next = v;
+  next.build.clear();
+  const char* stuck = nullptr;  // the part already at 2^64-1
+  auto up = [&stuck](std::uint64_t& n, const char* name) {
+    if (n == UINT64_MAX)
+      stuck = name;
+    else
+      ++n;
+  };
   switch (kind) {
-    case BumpKind::major: ok = b.major(); break;
-    case BumpKind::minor: ok = b.minor(); break;
-    case BumpKind::patch: ok = b.patch(); break;
-    // The pre* kinds always move to the next major, minor or patch first,
-    // even from a pre-release of it: premajor of 2.0.0-rc.1 is 3.0.0-0.
-    case BumpKind::premajor:
-      ok = b.increment(next.major, "major");
+    // A pre-release of the next major, minor or patch already counts as it:
+    // major of 2.0.0-rc.1 is 2.0.0, but of 2.1.0-rc.1 it is 3.0.0.
+    case BumpKind::major:
+      if (v.minor != 0 || v.patch != 0 || !v.is_prerelease()) up(next.major, "major");
       next.minor = next.patch = 0;
-      next.prerelease.clear();
+      break;
+    case BumpKind::minor:
+      if (v.patch != 0 || !v.is_prerelease()) up(next.minor, "minor");
+      next.patch = 0;
+      break;
+    case BumpKind::patch:
+      if (!v.is_prerelease()) up(next.patch, "patch");
+      break;
+    // The pre* kinds always move on first: premajor of 2.0.0-rc.1 is 3.0.0-0.
+    case BumpKind::premajor:
+      up(next.major, "major");
+      next.minor = next.patch = 0;
       break;
     case BumpKind::preminor:
-      ok = b.increment(next.minor, "minor");
+      up(next.minor, "minor");
       next.patch = 0;
-      next.prerelease.clear();
       break;
     case BumpKind::prepatch:
-      ok = b.increment(next.patch, "patch");
-      next.prerelease.clear();
+      up(next.patch, "patch");
       break;
     // From a release, the first pre-release of the next patch; from a
     // pre-release, the next pre-release of the same version.
     case BumpKind::prerelease:
-      if (!next.is_prerelease()) ok = b.increment(next.patch, "patch");
+      if (!v.is_prerelease()) up(next.patch, "patch");
       break;
     case BumpKind::release:
       if (!v.is_prerelease()) return Error{"version " + quote(to_string(v)) + " is not a pre-release", {}, Exit::usage};
-      next.prerelease.clear();
       break;
   }
-  if (!ok) return b.error();
+  if (stuck)
+    return Error{"cannot bump " + quote(to_string(v)) + ": " + stuck + " version would pass " +
+                     std::to_string(UINT64_MAX),
+                 {}, Exit::usage};
+  if (kind != BumpKind::prerelease) next.prerelease.clear();
   if (takes_pre_id(kind)) next_prerelease(next.prerelease, id);
-  return std::move(next);
+  return next;
 }
 
 }  // namespace keel::semver

@@ -125,11 +125,11 @@ Problem parse_into(std::string_view text, Version& v) {
   return {};
 }
 
+// "-a.b" or "+a.b"; nothing for no items.
 template <class Items, class Text>
-void join(std::string& out, const Items& items, char separator, Text text_of) {
+void join(std::string& out, const Items& items, char lead, Text text_of) {
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += '.';
-    else out += separator;
+    out += i == 0 ? lead : '.';
     out += text_of(items[i]);
   }
 }
