@@ -4,6 +4,7 @@
 // repository. Commands write only to ctx.out and ctx.err.
 
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,7 @@ struct Context {
   Context(std::ostream& o, std::ostream& e) : out(o), err(e) {}
   std::ostream& out;
   std::ostream& err;
+  std::istream& in = std::cin;  // commands read standard input only through this
   GlobalOptions globals;
   std::map<std::string, std::string> env;
   std::filesystem::path cwd;

@@ -8,5 +8,6 @@ namespace keel::cmd {
 void setup_completions(CLI::App& app, Runner& chosen);
 void setup_config(CLI::App& app, Runner& chosen);
 void setup_man(CLI::App& app, Runner& chosen);
+void setup_semver(CLI::App& app, Runner& chosen);
 
 }  // namespace keel::cmd

@@ -14,6 +14,7 @@ const CommandSpec k_commands[] = {
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},
     {"man", "Print keel's manual pages in roff", setup_man, k_needs_nothing},
+    {"semver", "Check, compare, sort and bump semantic versions", setup_semver, k_needs_nothing},
 };
 
 std::map<const CLI::App*, std::string>& long_descriptions() {

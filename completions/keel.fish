@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format
+        if contains -- $w -C -c --config --color --log-format --pre
             set skip 1
             continue
         end
-        if contains -- $w completions config man list get set path validate schema
+        if contains -- $w completions config man semver list get set path validate schema validate compare sort bump
             set -a path $w
         end
     end
@@ -26,6 +26,7 @@ complete -c keel -f
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
+complete -c keel -n '__keel_at' -a 'semver' -d 'Check, compare, sort and bump semantic versions'
 complete -c keel -s h -l help -d 'Print this help message and exit'
 complete -c keel -l help-all -d 'Show help for every command'
 complete -c keel -s C -r -F -d 'Run as if keel was started in DIR'
@@ -66,3 +67,19 @@ complete -c keel -n '__keel_at config schema' -s h -l help -d 'Print this help m
 complete -c keel -n '__keel_at config schema' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at man' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at man' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at semver' -a 'validate' -d 'Check versions; exit 1 at the first invalid one'
+complete -c keel -n '__keel_at semver' -a 'compare' -d 'Print -1, 0 or 1 as the first version is lower than, equal to or higher than the second'
+complete -c keel -n '__keel_at semver' -a 'sort' -d 'Print versions lowest first; reads lines from stdin without arguments'
+complete -c keel -n '__keel_at semver' -a 'bump' -d 'Print the next version of the given kind'
+complete -c keel -n '__keel_at semver' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at semver' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at semver validate' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at semver validate' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at semver compare' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at semver compare' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at semver sort' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at semver sort' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at semver sort' -s r -l reverse -d 'Highest first'
+complete -c keel -n '__keel_at semver bump' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at semver bump' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at semver bump' -l pre -r -F -d 'Pre-release to start, e.g. rc for 1.3.0-rc.0'
