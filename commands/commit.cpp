@@ -80,7 +80,7 @@ int lint_message(const LintOptions& o, Context& ctx) {
   std::string text = commit::cleanup(read_message(o, ctx), comment_prefix(ctx));
   commit::Message message = commit::parse(text);
   if (auto kind = commit::ignored_as(message, s.ignore); !kind.empty()) {
-    log::info("not linted: a " + std::string(kind) + " message");
+    log::info("not linted: " + std::string(kind) + " message");
     return 0;
   }
   Tally tally;

@@ -59,7 +59,7 @@ bool parse_header(std::string_view h, Message& m) {
     expected = "': '";
   }
   if (i == h.size() || h[i] != ':')
-    return m.problem = "expected " + std::string(expected) + " after " + quote(h.substr(0, i)), false;
+    return m.problem = "expected " + std::string(expected) + " after " + quote(excerpt(h.substr(0, i))), false;
   ++i;
   if (i == h.size()) return m.problem = "description is empty", false;
   if (h[i] != ' ') return m.problem = "expected a space after ':'", false;

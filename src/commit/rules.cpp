@@ -50,7 +50,7 @@ Problem case_rule(std::string_view what, std::string_view shown, const std::vect
     auto c = parse_case(name);
     if (c && fits(parts, *c)) matched.push_back(name);
   }
-  std::string found = "; found " + quote(shown);
+  std::string found = "; found " + quote(excerpt(shown));
   if (r.when == When::always && matched.empty())
     return std::string(what) + " must be " + join_or(r.words) + found;
   if (r.when == When::never && !matched.empty()) return std::string(what) + " must not be " + join_or(matched) + found;
@@ -112,7 +112,7 @@ Problem type_case(const Message& m, const Rule& r) {
 
 Problem type_enum(const Message& m, const Rule& r) {
   if (m.type.empty() || r.words.empty() || contains(r.words, m.type)) return std::nullopt;
-  std::string problem = "type must be one of " + comma_list(r.words) + "; found " + quote(m.type);
+  std::string problem = "type must be one of " + comma_list(r.words) + "; found " + quote(excerpt(m.type));
   std::string guess = closest_match(lower_ascii(m.type), r.words);
   if (!guess.empty()) problem += "; did you mean " + quote(guess) + "?";
   return problem;
@@ -122,7 +122,7 @@ Problem scope_enum(const Message& m, const Rule& r) {
   if (m.scope.empty() || r.words.empty() || contains(r.words, m.scope)) return std::nullopt;
   for (std::string_view part : scope_parts(m.scope))
     if (!contains(r.words, part))
-      return "scope must be one of " + comma_list(r.words) + "; found " + quote(part);
+      return "scope must be one of " + comma_list(r.words) + "; found " + quote(excerpt(part));
   return std::nullopt;
 }
 

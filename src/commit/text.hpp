@@ -40,6 +40,17 @@ inline std::size_t char_count(std::string_view s) {
   return n;
 }
 
+// Text quoted back in a message, shortened to at most max characters so
+// that a runaway header does not flood the terminal: "abc...".
+inline std::string excerpt(std::string_view s, std::size_t max = 60) {
+  if (char_count(s) <= max) return std::string(s);
+  std::size_t keep = 0;
+  for (std::size_t chars = 0; keep < s.size(); ++keep) {
+    if ((static_cast<unsigned char>(s[keep]) & 0xC0) != 0x80 && chars++ == max - 3) break;
+  }
+  return std::string(s.substr(0, keep)) + "...";
+}
+
 // "a", "a or b", "a, b or c".
 inline std::string join_or(const std::vector<std::string>& items) {
   std::string out;

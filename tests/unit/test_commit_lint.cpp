@@ -225,6 +225,17 @@ TEST_CASE("commit lint: subject-case with config-conventional's never list") {
         Lines{"error subject-case: subject must not be sentence-case, start-case or pascal-case; found 'Add \"x\"'"});
 }
 
+TEST_CASE("commit lint: long text is shortened when quoted back") {
+  std::string subject = "Add " + std::string(100, 'x');
+  CHECK(check("feat: " + subject, only_preset("subject-case")) ==
+        Lines{"error subject-case: subject must not be sentence-case; found '" + subject.substr(0, 57) + "...'"});
+  std::string scope, shown;  // cut at a character boundary
+  for (int i = 0; i < 70; ++i) scope += "\xC3\xA9";
+  for (int i = 0; i < 57; ++i) shown += "\xC3\xA9";
+  CHECK(check("feat(" + scope + "): x", only("scope-enum", words({"api"}))) ==
+        Lines{"error scope-enum: scope must be one of api; found '" + shown + "...'"});
+}
+
 TEST_CASE("commit lint: subject-case always") {
   Rules r = only("subject-case", words({"lower-case"}));
   CHECK(check("feat: add x", r) == Lines{});

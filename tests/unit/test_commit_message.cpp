@@ -155,6 +155,11 @@ TEST_CASE("commit: headers that are not type(scope): description") {
   check_not_conventional("f\xC3\xA9" "at: x", "expected '(scope)', '!' or ': ' after 'f'");
 }
 
+TEST_CASE("commit: a long header is shortened when quoted back") {
+  check_not_conventional(std::string(200, 'w') + " x", "expected '(scope)', '!' or ': ' after '" + std::string(57, 'w') +
+                                                           "...'");
+}
+
 TEST_CASE("commit: types and scopes that parse") {
   Message upper = parse("FIX: x");  // case is the type-case rule's business
   CHECK(upper.conventional);
