@@ -61,8 +61,12 @@ std::string comment_prefix(const Context& ctx) {
 std::string read_message(const LintOptions& o, const Context& ctx) {
   if (o.file == "-") {
     auto text = fs::read_file("/dev/stdin");
-    if (!text) throw usage_error("cannot read the message from standard input");
-    return std::move(text).value();
+    if (text) return std::move(text).value();
+    // The error would name /dev/stdin, a path the user never gave.
+    std::string why = text.error().message;
+    std::size_t at = why.find("'/dev/stdin'");
+    if (at != std::string::npos) why.replace(at, std::string_view("'/dev/stdin'").size(), "standard input");
+    throw usage_error(why);
   }
   std::filesystem::path path = o.file;
   if (path.empty()) {

@@ -186,6 +186,11 @@ def test_stdin(sandbox):
     assert r.out == f"error type-enum: type must be one of {TYPES}; found 'feet'; did you mean 'feat'?\n"
 
 
+def test_stdin_too_large(sandbox):
+    r = sandbox.keel("commit", "lint", "-", input="feat: " + "x" * (11 * 1024 * 1024))
+    assert (r.code, r.out, r.err) == (2, "", "keel: error: file too large: standard input is over 10 MiB\n"), r
+
+
 def test_default_is_commit_editmsg(sandbox):
     repo = sandbox.repo()
     (repo / ".git" / "COMMIT_EDITMSG").write_text("feet: x\n")
