@@ -124,16 +124,19 @@ void change_directory(Context& ctx) {
 
 // Only commands that read the repository pay for libgit2; finding the
 // project file needs nothing but the work tree root.
-void open_repository(Context& ctx) {
+void open_repository(Context& ctx, bool required) {
   ctx.git_library = std::make_shared<git::Library>();
   auto repo = git::Repository::discover(ctx.cwd);
-  if (!repo) throw Failure(repo.error());
+  if (!repo) {
+    if (required) throw Failure(repo.error());
+    return;
+  }
   ctx.repo.emplace(std::move(repo).value());
   log::debug("repository " + quote(ctx.repo->git_dir().string()));
 }
 
 void load_config(Context& ctx, const CommandSpec& spec) {
-  if (spec.needs & k_needs_repo) open_repository(ctx);
+  if (spec.needs & (k_needs_repo | k_wants_repo)) open_repository(ctx, spec.needs & k_needs_repo);
   ctx.project_root = ctx.repo ? std::optional(ctx.repo->workdir()) : git::find_work_tree_root(ctx.cwd, ctx.env);
   if (ctx.project_root && ctx.project_root->empty()) ctx.project_root.reset();  // a bare repository
   if (ctx.project_root) log::debug("project root " + quote(ctx.project_root->string()));

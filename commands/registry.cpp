@@ -10,6 +10,8 @@ namespace {
 
 // Sorted by name; checked by tests/unit/test_commands_registry.cpp.
 const CommandSpec k_commands[] = {
+    {"commit", "Check commit messages against Conventional Commits", setup_commit,
+     k_loads_config | k_wants_repo},
     {"completions", "Print a shell completion script", setup_completions, k_needs_nothing},
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},

@@ -33,6 +33,7 @@ enum Needs : unsigned {
   k_loads_config = 1u << 0,    // load the layered config before running
   k_needs_repo = 1u << 1,      // fail outside a git repository
   k_tolerates_bad_config = 1u << 2,  // runs even when the config has errors
+  k_wants_repo = 1u << 3,      // open the repository when there is one
 };
 
 struct CommandSpec {

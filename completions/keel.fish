@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --pre
+        if contains -- $w -C -c --config --color --log-format --range --pre
             set skip 1
             continue
         end
-        if contains -- $w completions config man semver list get set path validate schema validate compare sort bump
+        if contains -- $w commit completions config man semver lint list get set path validate schema validate compare sort bump
             set -a path $w
         end
     end
@@ -23,6 +23,7 @@ function __keel_at
     test "$p" = "$argv"
 end
 complete -c keel -f
+complete -c keel -n '__keel_at' -a 'commit' -d 'Check commit messages against Conventional Commits'
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
@@ -37,6 +38,12 @@ complete -c keel -s q -l quiet -d 'Only errors'
 complete -c keel -l color -r -a 'auto always never' -d 'Colour output'
 complete -c keel -l log-format -r -a 'text json' -d 'Log line format'
 complete -c keel -l version -d 'Print version and build facts (with -v, library versions)'
+complete -c keel -n '__keel_at commit' -a 'lint' -d 'Check commit messages against Conventional Commits rules'
+complete -c keel -n '__keel_at commit' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at commit' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at commit lint' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at commit lint' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at commit lint' -l range -r -F -d 'Check every commit of A..B instead of one message'
 complete -c keel -n '__keel_at completions' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at completions' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at config' -a 'list' -d 'Print every value, sorted by key'

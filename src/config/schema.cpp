@@ -14,6 +14,7 @@ namespace keel::config {
 std::span<const KeyTable> all_key_tables() {
   static const KeyTable tables[] = {
       keys::core_table,
+      keys::commit_table,
   };
   return tables;
 }

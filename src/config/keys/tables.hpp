@@ -6,6 +6,7 @@
 
 namespace keel::config::keys {
 
+extern const KeyTable commit_table;
 extern const KeyTable core_table;
 
 }  // namespace keel::config::keys

@@ -1,0 +1,82 @@
+#pragma once
+// Conventional Commits 1.0.0 messages, parsed into header, body and footers.
+// Pure logic without I/O: `keel commit lint` checks the result against rules
+// (lint.hpp) and the release capability reads type and breaking changes from
+// it to compute version bumps.
+//
+// Decisions where the specification leaves room (also in keel-commit(1)):
+// - type is one or more ASCII word characters [A-Za-z0-9_]; '-' is not
+//   allowed, as in commitlint's header pattern, so `feat-x: y` is refused.
+// - a scope needs at least one character and may not contain '(' or ')':
+//   `feat(): x` and `feat(a)(b): x` are refused.
+// - ':' must be followed by a space and a non-empty description; extra spaces
+//   before the description are dropped.
+// - whitespace around the header is ignored for parsing (the header-trim
+//   rule reports it); a body right under the header, without the blank line,
+//   is accepted (body-leading-blank reports it).
+// - footers are git trailers: `Token: value` or `Token #value`, the token
+//   made of letters, digits and '-', or exactly `BREAKING CHANGE`. The footer
+//   block is the trailing run of paragraphs that each start with a token
+//   line; a value continues over the following lines until the next token
+//   line or the end of its paragraph. Only upper-case `BREAKING CHANGE` and
+//   `BREAKING-CHANGE` with ': ' make a commit breaking.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keel::commit {
+
+struct Footer {
+  std::string token;      // "Reviewed-by", "BREAKING CHANGE"
+  std::string separator;  // ": " or " #"
+  std::string value;      // continuation lines joined with '\n'
+  int line = 0;           // 1-based line of the token in the message
+};
+
+struct Message {
+  // The header is `type(scope)!: description`. When it is not, `problem`
+  // says why ("scope is empty") and type, scope and description are empty.
+  bool conventional = false;
+  std::string problem;
+
+  std::string header;  // the first non-blank line as written
+  std::string type;
+  std::string scope;  // empty without parentheses
+  std::string description;
+  bool bang = false;  // `!` before the ':'
+  bool breaking = false;  // `!` or a BREAKING CHANGE / BREAKING-CHANGE footer
+  // The first breaking footer's value; without one, the description when
+  // the header has `!` (the specification says it then describes the break).
+  std::string breaking_description;
+
+  std::string body;  // paragraphs between header and footers, '\n'-joined
+  std::vector<Footer> footers;
+  std::string footer_text;  // the footer block as written, for line checks
+
+  // Layout, for the *-leading-blank and *-max-line-length rules.
+  int header_line = 0;  // 1-based; 0 for an empty message
+  int body_line = 0;    // first body line; 0 without a body
+  int footer_line = 0;  // first footer line; 0 without footers
+  bool body_leading_blank = true;    // a blank line separates header and body
+  bool footer_leading_blank = true;  // a blank line precedes the footers
+
+  // Messages that tools generate and linters skip by default.
+  bool is_merge = false;   // "Merge branch 'x'", "Merge pull request #1 from …"
+  bool is_revert = false;  // `Revert "…"` / `Reapply "…"` (git revert), or type revert
+  std::string reverted;    // the id in "This reverts commit <id>." or a revert's `Refs:`
+  bool is_fixup = false;   // "fixup! …"
+  bool is_squash = false;  // "squash! …"
+  bool is_amend = false;   // "amend! …"
+};
+
+// Parses a message as stored or after cleanup(). CRLF line ends are
+// accepted; leading and trailing blank lines are ignored. Never throws: a
+// message that is not a Conventional Commit comes back with conventional
+// false and a problem.
+Message parse(std::string_view text);
+
+// Whether a header is one that git or a forge writes for a merge.
+bool is_merge_header(std::string_view header);
+
+}  // namespace keel::commit
