@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include <git2/sys/repository.h>
 
@@ -61,15 +62,44 @@ Result<MergedText> merge_text(const std::string& base, const std::string& ours, 
   return out;
 }
 
+namespace {
+
+struct timespec index_mtime(git_index* index) {
+  struct stat st {};
+  const char* path = git_index_path(index);
+  if (!path || ::stat(path, &st) != 0) return {};
+  return st.st_mtim;
+}
+
+// git's stat shortcut: a file whose size, inode and times still match what
+// the index recorded has not changed, unless it was modified in the same
+// instant the index was written ("racy git"), when only its bytes can tell.
+bool stat_unchanged(const git_index_entry& e, const std::filesystem::path& file, const struct timespec& written) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return false;
+  bool same = static_cast<std::uint32_t>(st.st_size) == e.file_size && static_cast<std::uint32_t>(st.st_ino) == e.ino &&
+              static_cast<std::int32_t>(st.st_mtim.tv_sec) == e.mtime.seconds &&
+              static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime.nanoseconds &&
+              static_cast<std::int32_t>(st.st_ctim.tv_sec) == e.ctime.seconds &&
+              static_cast<std::uint32_t>(st.st_ctim.tv_nsec) == e.ctime.nanoseconds;
+  bool racy = st.st_mtim.tv_sec > written.tv_sec ||
+              (st.st_mtim.tv_sec == written.tv_sec && st.st_mtim.tv_nsec >= written.tv_nsec);
+  return same && !racy;
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> differing_from_index(const Repository& repo, const std::vector<std::string>& paths) {
   auto index = detail::open_index(repo);
   if (!index) return index.error();
   std::vector<std::string> out;
   std::filesystem::path root = repo.workdir();
+  struct timespec written = index_mtime(index->get());
   for (const auto& path : paths) {
     const git_index_entry* e = git_index_get_bypath(index->get(), path.c_str(), 0);
     if (!e || e->mode == GIT_FILEMODE_COMMIT) continue;
     std::filesystem::path file = root / path;
+    if (stat_unchanged(*e, file, written)) continue;
     std::error_code ec;
     auto st = std::filesystem::symlink_status(file, ec);
     bool is_link = std::filesystem::is_symlink(st);
