@@ -160,6 +160,19 @@ std::vector<std::string> root_relative(const std::vector<std::string>& files, co
   return out;
 }
 
+// `run = "keel commit lint {1}"` works even where keel is not on PATH (a GUI
+// client, a shim that found keel by its full path): keel's directory goes
+// last on the commands' PATH, where it shadows nothing.
+std::map<std::string, std::string> command_environment(const Context& ctx) {
+  std::map<std::string, std::string> env;
+  std::string dir = std::filesystem::path(ctx.self_path).parent_path().string();
+  auto it = ctx.env.find("PATH");
+  std::string path = it == ctx.env.end() ? std::string() : it->second;
+  if (dir.empty() || (":" + path + ":").find(":" + dir + ":") != std::string::npos) return env;
+  env["PATH"] = path.empty() ? dir : path + ":" + dir;
+  return env;
+}
+
 int run(const RunOptions& o, Context& ctx) {
   if (auto it = ctx.env.find("KEEL_HOOKS"); it != ctx.env.end() && it->second == "0") {
     log::info("hooks are off: KEEL_HOOKS=0");
@@ -199,8 +212,9 @@ int run(const RunOptions& o, Context& ctx) {
   if (o.hook == "pre-push") request.stdin_text = read_stdin(ctx);
 
   hooks::RunIo io{ctx.out, ctx.err, ctx.color, ctx.config.get_list("process.shell"),
-                  std::chrono::seconds(ctx.config.get_int("process.grace_period", 5)), {}};
+                  std::chrono::seconds(ctx.config.get_int("process.grace_period", 5)), {}, {}};
   for (const auto& [name, value] : ctx.env) io.environment.push_back(name + "=" + value);
+  io.command_env = command_environment(ctx);
   return hooks::run_hook(*ctx.repo, *it, request, io).value_or_throw();
 }
 

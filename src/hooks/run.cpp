@@ -175,9 +175,11 @@ struct Planner {
     for (auto& script : scripts) {
       process::Command cmd = process::Command::shell_script(std::move(script), io.shell);
       cmd.cwd = cwd;
-      cmd.env.set = c.env;
+      cmd.env.set = io.command_env;
+      for (const auto& [name, value] : c.env) cmd.env.set[name] = value;
       cmd.grace_period = io.grace_period;
       if (c.interactive) {
+        cmd.foreground = true;
         cmd.in = process::Input::inherit();
         cmd.out = process::Output::inherit();
         cmd.err = process::Output::inherit();

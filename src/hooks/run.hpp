@@ -35,6 +35,7 @@ struct RunIo {
   std::vector<std::string> shell;                   // process.shell
   std::chrono::milliseconds grace_period{5000};     // process.grace_period
   std::vector<std::string> environment;            // keel's, "NAME=value", for the command line budget
+  std::map<std::string, std::string> command_env;  // set for every command, below its own env
 };
 
 // Returns the exit status: 0 when every command passed or was skipped, 1

@@ -219,8 +219,9 @@ def test_command_not_found_is_exit_127_with_a_path_hint(sandbox):
 def test_hook_arguments_and_commit_lint(sandbox):
     repo = project(sandbox, '[hooks.commit-msg.commands.lint]\nrun = "keel commit lint {1}"\n')
     msg = sandbox.write("msg", "feet: oops\n")
-    path = os.path.dirname(os.environ["KEEL_BIN"]) + ":" + sandbox.env["PATH"]
-    r = sandbox.keel("hooks", "run", "commit-msg", msg, cwd=repo, env={"PATH": path})
+    # keel is not on PATH: the commands find it anyway.
+    assert os.path.dirname(os.environ["KEEL_BIN"]) not in sandbox.env["PATH"].split(":")
+    r = sandbox.keel("hooks", "run", "commit-msg", msg, cwd=repo)
     assert r.code == 1
     assert "error type-enum: type must be one of" in r.out
 
@@ -322,3 +323,18 @@ def test_pre_push_gets_the_pushed_files(sandbox):
                           text=True)
     assert proc.returncode == 0, proc.stderr
     assert "pushing p.txt to origin\n" in proc.stdout + proc.stderr
+
+
+def test_interactive_command_gets_stdin_and_runs_after_the_others(sandbox):
+    config = """\
+[hooks.pre-commit.commands.ask]
+run = "read answer; echo got $answer"
+interactive = true
+priority = 1
+[hooks.pre-commit.commands.plain]
+run = "echo plain"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, input="yes\n")
+    assert r.code == 0, r
+    assert r.out.index("plain\n") < r.out.index("got yes\n") < r.out.index("pre-commit:\n")
