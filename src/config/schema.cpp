@@ -86,9 +86,19 @@ bool is_declared_section(const std::vector<std::string>& path) {
 }
 
 std::string suggest_key(std::string_view dotted) {
+  // "*" segments take the typed key's own segments, so that
+  // hooks.pre-commit.commands.lint.globs can suggest ...commands.lint.glob.
+  std::vector<std::string> typed = split_key(dotted);
   std::vector<std::string> names;
-  for (const auto& table : all_key_tables())
-    for (const auto& decl : table.keys) names.emplace_back(decl.name);
+  for (const auto& table : all_key_tables()) {
+    for (const auto& decl : table.keys) {
+      std::vector<std::string> segs = split_key(decl.name);
+      if (segs.size() == typed.size())
+        for (std::size_t i = 0; i < segs.size(); ++i)
+          if (segs[i] == "*") segs[i] = typed[i];
+      names.push_back(join_key(segs));
+    }
+  }
   return closest_match(normalize_key(dotted), names);
 }
 

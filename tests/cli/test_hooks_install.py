@@ -214,3 +214,15 @@ def test_install_outside_a_repository(sandbox):
     r = sandbox.keel("hooks", "install")
     assert r.code == 2
     assert r.err.startswith(f"keel: error: not a git repository: '{sandbox.root}'\n")
+
+
+def test_status_names_a_foreign_hook(sandbox):
+    repo = project(sandbox)
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "pre-commit").write_text("#!/bin/sh\necho mine\n")
+    sandbox.keel("hooks", "install", "commit-msg", cwd=repo)
+    r = sandbox.keel("hooks", "status", cwd=repo)
+    assert r.code == 1
+    assert r.out == ("hooks directory: .git/hooks\ncommit-msg: installed\n"
+                     "pre-commit: foreign hook (not keel's; keel hooks install keeps it as pre-commit.legacy)\n"), r

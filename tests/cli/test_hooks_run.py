@@ -338,3 +338,38 @@ run = "echo plain"
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, input="yes\n")
     assert r.code == 0, r
     assert r.out.index("plain\n") < r.out.index("got yes\n") < r.out.index("pre-commit:\n")
+
+
+def test_types_text_binary_symlink(sandbox):
+    config = "[hooks.pre-commit]\nparallel = false\n"
+    for t in ("text", "binary", "symlink"):
+        config += f'[hooks.pre-commit.commands.{t}]\nrun = "echo {t}: {{staged_files}}"\ntypes = "{t}"\n'
+    repo = project(sandbox, config)
+    stage(sandbox, repo, {"t.txt": "plain\n", "b.bin": b"\x00\x01\x02", "keel.toml": config})
+    os.symlink("t.txt", repo / "link")
+    sandbox.git("add", "link", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "text: keel.toml t.txt\n" in r.out
+    assert "binary: b.bin\n" in r.out
+    assert "symlink: link\n" in r.out
+
+
+def test_fail_fast_in_parallel_starts_nothing_new(sandbox):
+    config = """\
+[hooks.pre-commit]
+jobs = 2
+fail_fast = true
+[hooks.pre-commit.commands.fails]
+run = "exit 1"
+[hooks.pre-commit.commands.slow]
+run = "sleep 0.5"
+[hooks.pre-commit.commands.third]
+run = "touch ../third-ran"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1
+    assert "  passed  slow (" in r.out
+    assert "  skipped third: an earlier command failed (fail_fast)\n" in r.out
+    assert not (sandbox.root / "third-ran").exists()

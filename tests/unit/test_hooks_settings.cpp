@@ -132,3 +132,12 @@ TEST_CASE("hooks names: githooks(5)") {
   CHECK_FALSE(is_valid_hook_name("-x"));
   CHECK_FALSE(is_valid_hook_name(""));
 }
+
+TEST_CASE("hooks settings: a mistyped command key gets a suggestion with the hook and command names") {
+  test::TempDir dir;
+  auto c = load_toml(dir, "[hooks.pre-commit.commands.lint]\nrun = \"x\"\nglobs = \"*.c\"\n");
+  REQUIRE(c.diagnostics().size() == 1);
+  CHECK(c.diagnostics()[0].message ==
+        "keel.toml:3:1: unknown key 'hooks.pre-commit.commands.lint.globs'; did you mean "
+        "'hooks.pre-commit.commands.lint.glob'?");
+}
