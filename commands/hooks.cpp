@@ -88,7 +88,8 @@ std::vector<std::string> hooks_to_install(const InstallOptions& o, const std::ve
 }
 
 int install(const InstallOptions& o, Context& ctx) {
-  hooks::InstallRequest request{hooks_to_install(o, configured(ctx)), ctx.self_path, o.force};
+  // Installing every configured hook also removes shims of hooks dropped from the config.
+  hooks::InstallRequest request{hooks_to_install(o, configured(ctx)), ctx.self_path, o.force, o.hooks.empty()};
   auto actions = hooks::install(*ctx.repo, request).value_or_throw();
   auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
   for (const auto& a : actions) ctx.out << a.hook << ": " << a.what << '\n';
@@ -271,7 +272,8 @@ void setup_hooks(CLI::App& app, Runner& chosen) {
                           "directory git runs hooks from: core.hooksPath when set, otherwise the hooks directory of "
                           "the repository, shared by its worktrees. A hook that is already there and is not keel's is "
                           "renamed HOOK.legacy and run first. keel refuses a core.hooksPath it did not set up unless "
-                          "--force is given.");
+                          "--force is given. Without HOOK, keel's scripts for hooks no longer configured are "
+                          "removed (and their .legacy hooks put back).");
   i->add_option("hook", inst->hooks, "Hooks to install (default: all configured)")->type_name("HOOK");
   i->add_flag("--force", inst->force, "Install into a core.hooksPath directory keel did not set up");
   i->parse_complete_callback([&chosen, inst] { chosen = [inst](Context& c) { return install(*inst, c); }; });

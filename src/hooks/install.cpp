@@ -71,6 +71,29 @@ Result<Action> install_one(const stdfs::path& dir, const std::string& hook, cons
   return Action{hook, what};
 }
 
+// Removes keel's shims in `dir` except those for `keep`, putting .legacy
+// hooks back.
+Result<std::vector<Action>> remove_shims(const stdfs::path& dir, const std::vector<std::string>& keep) {
+  std::vector<Action> actions;
+  for (const auto& name : git_hook_names()) {
+    std::string hook(name);
+    stdfs::path file = dir / hook;
+    if (!is_shim(file) || std::find(keep.begin(), keep.end(), hook) != keep.end()) continue;
+    std::error_code ec;
+    stdfs::remove(file, ec);
+    if (ec) return io_error("cannot remove", file, ec);
+    stdfs::path legacy = dir / legacy_name(hook);
+    if (present(legacy)) {
+      stdfs::rename(legacy, file, ec);
+      if (ec) return io_error("cannot rename", legacy, ec);
+      actions.push_back({hook, "removed; " + legacy_name(hook) + " restored"});
+    } else {
+      actions.push_back({hook, "removed"});
+    }
+  }
+  return actions;
+}
+
 }  // namespace
 
 std::string shim_text(const std::string& hook, const std::string& keel_path) {
@@ -142,30 +165,18 @@ Result<std::vector<Action>> install(const git::Repository& repo, const InstallRe
     if (!a) return a.error();
     actions.push_back(std::move(a).value());
   }
+  if (request.prune) {
+    auto removed = remove_shims(dir->path, request.hooks);
+    if (!removed) return removed.error();
+    for (auto& a : *removed) actions.push_back({a.hook, a.what + " (no longer configured)"});
+  }
   return actions;
 }
 
 Result<std::vector<Action>> uninstall(const git::Repository& repo) {
   auto dir = hooks_directory(repo);
   if (!dir) return dir.error();
-  std::vector<Action> actions;
-  for (const auto& name : git_hook_names()) {
-    std::string hook(name);
-    stdfs::path file = dir->path / hook;
-    if (!is_shim(file)) continue;
-    std::error_code ec;
-    stdfs::remove(file, ec);
-    if (ec) return io_error("cannot remove", file, ec);
-    stdfs::path legacy = dir->path / legacy_name(hook);
-    if (present(legacy)) {
-      stdfs::rename(legacy, file, ec);
-      if (ec) return io_error("cannot rename", legacy, ec);
-      actions.push_back({hook, "removed; " + legacy_name(hook) + " restored"});
-    } else {
-      actions.push_back({hook, "removed"});
-    }
-  }
-  return actions;
+  return remove_shims(dir->path, {});
 }
 
 std::string_view to_string(HookState state) {

@@ -35,7 +35,8 @@ struct Action {
 struct InstallRequest {
   std::vector<std::string> hooks;  // git hook names, already checked
   std::string keel_path;
-  bool force = false;  // install even into a core.hooksPath keel did not set
+  bool force = false;  // install even into a core.hooksPath keel did not set up
+  bool prune = false;  // also remove keel's shims for hooks not in `hooks`
 };
 
 // Refuses a foreign core.hooksPath unless forced; never overwrites a foreign

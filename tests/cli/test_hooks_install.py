@@ -226,3 +226,16 @@ def test_status_names_a_foreign_hook(sandbox):
     assert r.code == 1
     assert r.out == ("hooks directory: .git/hooks\ncommit-msg: installed\n"
                      "pre-commit: foreign hook (not keel's; keel hooks install keeps it as pre-commit.legacy)\n"), r
+
+
+def test_install_removes_shims_of_hooks_no_longer_configured(sandbox):
+    repo = project(sandbox)
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "commit-msg").write_text("#!/bin/sh\necho mine\n")
+    sandbox.keel("hooks", "install", cwd=repo)
+    (repo / "keel.toml").write_text("[hooks.pre-commit.commands.check]\nrun = \"true\"\n")
+    r = sandbox.keel("hooks", "install", cwd=repo)
+    assert r.out == ("pre-commit: up to date\ncommit-msg: removed; commit-msg.legacy restored (no longer configured)\n"
+                     "hooks directory: .git/hooks\n"), r
+    assert (hooks / "commit-msg").read_text() == "#!/bin/sh\necho mine\n"
