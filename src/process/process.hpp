@@ -30,8 +30,10 @@
 //
 // Terminals: children run in a background process group, so one that reads
 // from the terminal is stopped by SIGTTIN (until the timeout, if any).
-// Interactive commands (prompts, editors) are not supported yet; stdin is
-// /dev/null unless asked otherwise.
+// Interactive commands (prompts, editors) set Command::foreground: they stay
+// in keel's own process group and so may use the terminal; the terminal's
+// Ctrl-C reaches them directly, and keel signals only the child itself, not
+// what it started. stdin is /dev/null unless asked otherwise.
 
 #include <chrono>
 #include <cstddef>
@@ -108,6 +110,7 @@ struct Command {
   Output err;
   milliseconds timeout{0};  // zero: no timeout
   milliseconds grace_period = k_default_grace_period;
+  bool foreground = false;  // stay in keel's process group (see Terminals above)
 
   static Command program(std::vector<std::string> argv);
   // argv = shell + [script]. Arguments appended to argv afterwards become

@@ -188,7 +188,8 @@ class Supervisor {
   }
 
   // Safe while the leader is unreaped: its process group id cannot be reused.
-  void signal_group(int sig) { ::kill(-m_pid, sig); }
+  // A foreground child shares keel's group, so only the child is signalled.
+  void signal_group(int sig) { ::kill(m_command.foreground ? m_pid : -m_pid, sig); }
 
   int poll_timeout(Clock::time_point now) const {
     std::optional<Clock::time_point> next;
