@@ -16,6 +16,8 @@ const CommandSpec k_commands[] = {
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},
     {"man", "Print keel's manual pages in roff", setup_man, k_needs_nothing},
+    {"release", "Compute the next version, write the changelog, bump, commit and tag", setup_release,
+     k_loads_config | k_needs_repo},
     {"semver", "Check, compare, sort and bump semantic versions", setup_semver, k_needs_nothing},
 };
 

@@ -15,6 +15,7 @@ std::span<const KeyTable> all_key_tables() {
   static const KeyTable tables[] = {
       keys::core_table,
       keys::commit_table,
+      keys::release_table,
   };
   return tables;
 }
@@ -113,6 +114,7 @@ std::string_view type_description(const KeyDecl& decl) {
       return s;
     }
     case KeyType::string_table: return "a table of strings";
+    case KeyType::table_list: return "an array of tables";
   }
   return "a value";
 }
@@ -169,6 +171,12 @@ Result<Value> check_value(const KeyDecl& decl, const Value& v, bool from_text) {
         if (!v.value_at(i).is_string()) return mismatch(decl, v.value_at(i));
       return v;
     }
+    case KeyType::table_list: {
+      if (!v.is_array()) return mismatch(decl, v);
+      for (const auto& item : v.items())
+        if (!item.is_table()) return mismatch(decl, item);
+      return v;
+    }
   }
   return v;
 }
@@ -212,8 +220,9 @@ std::string json_schema() {
       case KeyType::string_table:
         s += ", \"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}";
         break;
+      case KeyType::table_list: s += ", \"type\": \"array\", \"items\": {\"type\": \"object\"}"; break;
     }
-    if (!d.default_value.empty()) s += ", \"default\": " + parse_toml_value(d.default_value).render();
+    if (!d.default_value.empty()) s += ", \"default\": " + parse_toml_value(d.default_value).render_json();
     return s + "}";
   };
 

@@ -19,6 +19,7 @@ enum class KeyType {
   string_list,  // an array of strings; a single string is accepted too
   choice,       // a string from KeyDecl::choices
   string_table, // a table whose keys are free and whose values are strings
+  table_list,   // an array of tables ([[x]] in TOML); their owner checks the fields
 };
 
 enum KeyFlags : unsigned {
