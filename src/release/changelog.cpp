@@ -293,7 +293,7 @@ std::string prepend(std::string_view existing, std::string_view sections) {
   // A title without a trailing newline, or with a paragraph and no blank
   // line after it, gets the separation it needs.
   if (!out.empty() && !out.ends_with('\n')) out += '\n';
-  if (!out.empty() && !out.ends_with("\n\n")) out += '\n';
+  if (!out.empty() && !out.ends_with("\n\n") && !out.ends_with("\n\r\n")) out += '\n';
   out.append(sections);
   out.append(existing.substr(insert));
   return out;

@@ -117,6 +117,7 @@ TEST_CASE("release changelog: prepending keeps the existing bytes") {
   CHECK(prepend("# Changelog", section) == "# Changelog\n\n## 2.0.0\n\n* new\n\n");
   CHECK(prepend("## 1.0.0\r\n* old\r\n", section) == "## 2.0.0\n\n* new\n\n## 1.0.0\r\n* old\r\n");
   CHECK(prepend("", section) == section);
+  CHECK(prepend("# Log\r\n\r\n## 1.0.0\r\n", section) == "# Log\r\n\r\n## 2.0.0\n\n* new\n\n## 1.0.0\r\n");
 }
 
 TEST_CASE("release changelog: dates") {
