@@ -68,6 +68,8 @@ class Undo {
   Undo& operator=(const Undo&) = delete;
 
   void keep_files(const std::vector<Edit>& edits) { m_edits = &edits; }
+  // Only files whose bytes differ from the original are restored, so that
+  // untouched files keep their stat data too.
   void keep_index() {
     m_index_path = m_repo.git_dir() / "index";
     auto bytes = fs::read_file(m_index_path, std::size_t(1) << 31);
@@ -99,6 +101,8 @@ class Undo {
     }
     if (m_edits) {
       for (const auto& e : *m_edits) {
+        auto now = fs::read_file(e.path);
+        if (e.original && now && *now == *e.original) continue;
         if (e.original) {
           if (!fs::write_atomic(e.path, *e.original))
             m_err << "keel: warning: could not restore " << quote(e.shown) << '\n';

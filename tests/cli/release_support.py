@@ -47,7 +47,6 @@ def tags(sandbox, repo: Path) -> list:
 
 def state(sandbox, repo: Path) -> dict:
     """What all-or-nothing must keep: refs, index, work tree status and every file's bytes."""
-    # git status first: it may refresh the index's stat data and rewrite it.
     status = sandbox.git("status", "--porcelain", "--untracked-files=all", cwd=repo)
     files = {}
     for p in sorted(repo.rglob("*")):
@@ -57,7 +56,9 @@ def state(sandbox, repo: Path) -> dict:
     return {
         "refs": sandbox.git("for-each-ref", "--format=%(refname) %(objectname)", cwd=repo),
         "head": sandbox.git("symbolic-ref", "HEAD", cwd=repo),
-        "index": (repo / ".git" / "index").read_bytes(),
+        # The index's entries; its stat data changes whenever a file is
+        # rewritten, even with the same bytes.
+        "index": sandbox.git("ls-files", "--stage", cwd=repo),
         "status": status,
         "files": files,
     }
