@@ -43,6 +43,7 @@ std::vector<Leaf> leaves(const Value& root) {
 }
 
 std::string shown_value(const Leaf& leaf) { return leaf.secret ? "\"<redacted>\"" : leaf.value->render(); }
+std::string shown_json(const Leaf& leaf) { return leaf.secret ? "\"<redacted>\"" : leaf.value->render_json(); }
 
 // The origin as `config list --show-origin` prints it.
 std::string origin_text(const config::Origin& o, const std::filesystem::path& cwd) {
@@ -87,10 +88,10 @@ int run_list(const ListOptions& o, Context& ctx) {
     for (const auto& leaf : all) {
       ctx.out << (first ? "\n  " : ",\n  ") << json::quote(leaf.key) << ": ";
       if (o.show_origin)
-        ctx.out << "{\"value\": " << shown_value(leaf)
+        ctx.out << "{\"value\": " << shown_json(leaf)
                 << ", \"origin\": " << json::quote(origin_text(leaf.value->origin(), ctx.cwd)) << "}";
       else
-        ctx.out << shown_value(leaf);
+        ctx.out << shown_json(leaf);
       first = false;
     }
     ctx.out << (first ? "}\n" : "\n}\n");

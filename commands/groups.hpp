@@ -10,6 +10,7 @@ void setup_completions(CLI::App& app, Runner& chosen);
 void setup_config(CLI::App& app, Runner& chosen);
 void setup_hooks(CLI::App& app, Runner& chosen);
 void setup_man(CLI::App& app, Runner& chosen);
+void setup_release(CLI::App& app, Runner& chosen);
 void setup_semver(CLI::App& app, Runner& chosen);
 
 }  // namespace keel::cmd

@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs --pre
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs --pre --build --as --package --pre --build --as --package --range -o --output --package --pre
             set skip 1
             continue
         end
-        if contains -- $w commit completions config hooks man semver lint list get set path validate schema install uninstall status run restore validate compare sort bump
+        if contains -- $w commit completions config hooks man release semver lint list get set path validate schema install uninstall status run restore next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -28,6 +28,7 @@ complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion sc
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
 complete -c keel -n '__keel_at' -a 'hooks' -d 'Install git hooks and run their commands'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
+complete -c keel -n '__keel_at' -a 'release' -d 'Compute the next version, write the changelog, bump, commit and tag'
 complete -c keel -n '__keel_at' -a 'semver' -d 'Check, compare, sort and bump semantic versions'
 complete -c keel -s h -l help -d 'Print this help message and exit'
 complete -c keel -l help-all -d 'Show help for every command'
@@ -100,6 +101,33 @@ complete -c keel -n '__keel_at hooks restore' -s h -l help -d 'Print this help m
 complete -c keel -n '__keel_at hooks restore' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at man' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at man' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at release' -a 'next' -d 'Print the next version from the commits since the last release'
+complete -c keel -n '__keel_at release' -a 'changelog' -d 'Print or write the changelog from the history and its tags'
+complete -c keel -n '__keel_at release' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at release' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at release' -l pre -r -F -d 'Release a pre-release X.Y.Z-ID.N, e.g. --pre rc'
+complete -c keel -n '__keel_at release' -l build -r -F -d 'Append build metadata: X.Y.Z+META'
+complete -c keel -n '__keel_at release' -l as -r -F -d 'Bump this way or release this version instead of what the commits say'
+complete -c keel -n '__keel_at release' -l package -r -F -d 'Only this monorepo package (repeatable)'
+complete -c keel -n '__keel_at release' -s n -l dry-run -d 'Print the plan and the changelog section; change nothing'
+complete -c keel -n '__keel_at release' -l no-commit -d 'Write the files only: no commit and no tag'
+complete -c keel -n '__keel_at release' -l no-tag -d 'Commit without tagging'
+complete -c keel -n '__keel_at release' -l push -d 'Push the branch and the tag to release.remote'
+complete -c keel -n '__keel_at release' -l sign -d 'Sign the commit and the tag (git commit -S, git tag -s)'
+complete -c keel -n '__keel_at release next' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at release next' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at release next' -l pre -r -F -d 'Release a pre-release X.Y.Z-ID.N, e.g. --pre rc'
+complete -c keel -n '__keel_at release next' -l build -r -F -d 'Append build metadata: X.Y.Z+META'
+complete -c keel -n '__keel_at release next' -l as -r -F -d 'Bump this way or release this version instead of what the commits say'
+complete -c keel -n '__keel_at release next' -l package -r -F -d 'Only this monorepo package (repeatable)'
+complete -c keel -n '__keel_at release next' -l json -d 'Print current, next, bump, tag, commits and breaking as JSON'
+complete -c keel -n '__keel_at release changelog' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at release changelog' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at release changelog' -l unreleased -d 'Only the commits since the last release'
+complete -c keel -n '__keel_at release changelog' -l range -r -F -d 'Only the commits of A..B'
+complete -c keel -n '__keel_at release changelog' -s o -l output -r -F -d 'Write to FILE instead of standard output'
+complete -c keel -n '__keel_at release changelog' -l prepend -d 'Add new sections to the top of FILE, keeping the rest'
+complete -c keel -n '__keel_at release changelog' -l package -r -F -d 'Only this monorepo package'
 complete -c keel -n '__keel_at semver' -a 'validate' -d 'Check versions; exit 1 at the first invalid one'
 complete -c keel -n '__keel_at semver' -a 'compare' -d 'Print -1, 0 or 1 as the first version is lower than, equal to or higher than the second'
 complete -c keel -n '__keel_at semver' -a 'sort' -d 'Print versions lowest first; reads lines from stdin without arguments'

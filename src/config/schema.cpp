@@ -16,6 +16,7 @@ std::span<const KeyTable> all_key_tables() {
       keys::core_table,
       keys::commit_table,
       keys::hooks_table,
+      keys::release_table,
   };
   return tables;
 }
@@ -125,6 +126,7 @@ std::string_view type_description(const KeyDecl& decl) {
     }
     case KeyType::string_table: return "a table of strings";
     case KeyType::flag_or_list: return "a boolean, a string or an array of strings";
+    case KeyType::table_list: return "an array of tables";
   }
   return "a value";
 }
@@ -191,6 +193,12 @@ Result<Value> check_value(const KeyDecl& decl, const Value& v, bool from_text) {
         if (!v.value_at(i).is_string()) return mismatch(decl, v.value_at(i));
       return v;
     }
+    case KeyType::table_list: {
+      if (!v.is_array()) return mismatch(decl, v);
+      for (const auto& item : v.items())
+        if (!item.is_table()) return mismatch(decl, item);
+      return v;
+    }
   }
   return v;
 }
@@ -238,8 +246,9 @@ std::string json_schema() {
         s += ", \"oneOf\": [{\"type\": \"boolean\"}, {\"type\": \"string\"}, "
              "{\"type\": \"array\", \"items\": {\"type\": \"string\"}}]";
         break;
+      case KeyType::table_list: s += ", \"type\": \"array\", \"items\": {\"type\": \"object\"}"; break;
     }
-    if (!d.default_value.empty()) s += ", \"default\": " + parse_toml_value(d.default_value).render();
+    if (!d.default_value.empty()) s += ", \"default\": " + parse_toml_value(d.default_value).render_json();
     return s + "}";
   };
 

@@ -185,6 +185,18 @@ std::string Value::render() const {
   return {};
 }
 
+std::string Value::render_json() const {
+  if (m_type != Type::array && m_type != Type::table) return render();
+  bool table = m_type == Type::table;
+  std::string s = table ? "{" : "[";
+  for (std::size_t i = 0; i < m_children.size(); ++i) {
+    if (i) s += ", ";
+    if (table) s += json::quote(m_keys[i]) + ": ";
+    s += m_children[i].render_json();
+  }
+  return s + (table ? "}" : "]");
+}
+
 std::string Value::render_plain() const {
   if (m_type == Type::string) return m_string;
   if (m_type == Type::array) {

@@ -80,6 +80,8 @@ class Value {
 
   // TOML-like rendering for `config list`: strings quoted, arrays inline.
   std::string render() const;
+  // JSON: like render(), but tables as {"key": value}.
+  std::string render_json() const;
   // Plain rendering for `config get`: strings bare.
   std::string render_plain() const;
 

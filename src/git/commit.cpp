@@ -83,6 +83,18 @@ Result<CommitInfo> lookup_commit(const Repository& repo, const Oid& id) {
   return out;
 }
 
+Status read_brief(const Repository& repo, const Oid& id, CommitBrief& out) {
+  auto commit = detail::lookup_commit(repo.get(), id);
+  if (!commit) return commit.error();
+  git_commit* c = commit->get();
+  const char* message = git_commit_message(c);
+  out.message.assign(message ? message : "");
+  out.parent_count = repo.is_shallow_commit(id) ? 0 : git_commit_parentcount(c);
+  out.time = static_cast<std::int64_t>(git_commit_time(c));
+  out.offset_minutes = git_commit_time_offset(c);
+  return ok_status();
+}
+
 // Trees are content-addressed, so comparing the ids found at path in the two
 // trees answers exactly without diffing: equal ids mean identical content.
 Result<bool> touches_path(const Repository& repo, const Oid& id, std::string_view raw_path) {

@@ -29,6 +29,17 @@ struct CommitInfo {
 
 Result<CommitInfo> lookup_commit(const Repository& repo, const Oid& id);
 
+// What release tooling reads of each of many commits, without copying
+// signatures: the message (into `message`, reusing its buffer), the number of
+// parents and the committer's time.
+struct CommitBrief {
+  std::string message;
+  unsigned parent_count = 0;
+  std::int64_t time = 0;
+  int offset_minutes = 0;
+};
+Status read_brief(const Repository& repo, const Oid& id, CommitBrief& out);
+
 // Whether the commit changes `path` (a file or a directory, '/'-separated,
 // relative to the root; "" is the whole tree) compared with its first parent.
 // A root or shallow-boundary commit touches every path that it contains.

@@ -1,0 +1,345 @@
+// keel release: the next version, the changelog, and releasing.
+#include <ctime>
+#include <memory>
+
+#include "commands/groups.hpp"
+#include "core/json.hpp"
+#include "fs/fs.hpp"
+#include "git/refs.hpp"
+#include "git/tags.hpp"
+#include "log/log.hpp"
+#include "release/history.hpp"
+#include "release/perform.hpp"
+
+namespace keel::cmd {
+
+namespace {
+
+// Options shared by next and the release itself.
+struct VersionOptions {
+  std::string pre;
+  std::string build;
+  std::string as;  // major|minor|patch|X.Y.Z
+  std::vector<std::string> packages;
+};
+
+struct NextOptions {
+  VersionOptions version;
+  bool json = false;
+};
+
+struct ChangelogOptions {
+  bool unreleased = false;
+  std::string range;
+  std::string output;
+  bool prepend = false;
+  std::vector<std::string> packages;
+};
+
+struct ReleaseOptions {
+  VersionOptions version;
+  bool dry_run = false;
+  bool no_commit = false;
+  bool no_tag = false;
+  bool push = false;
+  bool sign = false;
+};
+
+release::Settings settings(const Context& ctx) { return release::settings_from_config(ctx.config).value_or_throw(); }
+
+// Seconds since the epoch; SOURCE_DATE_EPOCH, when set, pins the date as it
+// does for reproducible builds.
+std::int64_t now(const Context& ctx) {
+  auto it = ctx.env.find("SOURCE_DATE_EPOCH");
+  if (it != ctx.env.end() && !it->second.empty() &&
+      it->second.find_first_not_of("0123456789") == std::string::npos && it->second.size() < 19)
+    return std::stoll(it->second);
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+release::NextOptions next_options(const VersionOptions& v) {
+  release::NextOptions n;
+  n.pre = v.pre;
+  n.build = v.build;
+  if (!v.as.empty()) {
+    if (auto b = release::parse_bump(v.as); b && *b != release::Bump::none) {
+      n.forced_bump = *b;
+    } else {
+      auto forced = semver::parse(v.as);
+      if (!forced) throw usage_error("invalid --as " + quote(v.as) + ": expected major, minor, patch or a version");
+      if (forced->is_prerelease() || !forced->build.empty())
+        throw usage_error("invalid --as " + quote(v.as) + ": give X.Y.Z and use --pre and --build for the rest");
+      n.forced = std::move(forced).value();
+    }
+  }
+  if (v.pre.empty() && !v.build.empty() && v.build.find_first_of(" \t") != std::string::npos)
+    throw usage_error("invalid build metadata " + quote(v.build));
+  return n;
+}
+
+const git::Repository& repo_of(const Context& ctx) {
+  if (!ctx.repo) throw usage_error("not a git repository: " + quote(ctx.cwd.string()));
+  return *ctx.repo;
+}
+
+git::Oid head_commit(const git::Repository& repo) {
+  git::Head h = git::head(repo).value_or_throw();
+  if (h.unborn || !h.commit) throw usage_error("no commits yet: nothing to release");
+  return *h.commit;
+}
+
+// The units a command works on: the repository, or the named or all packages.
+std::vector<const release::Unit*> units(const release::Settings& s, const std::vector<std::string>& names) {
+  std::vector<const release::Unit*> out;
+  if (s.packages.empty()) {
+    if (!names.empty()) throw usage_error("no packages configured", "declare [release.packages.NAME] path = \"...\"");
+    out.push_back(&s.root);
+    return out;
+  }
+  if (names.empty()) {
+    for (const auto& p : s.packages) out.push_back(&p);
+    return out;
+  }
+  for (const auto& name : names) {
+    auto it = std::find_if(s.packages.begin(), s.packages.end(), [&](const release::Unit& u) { return u.name == name; });
+    if (it == s.packages.end()) throw usage_error("unknown package " + quote(name));
+    out.push_back(&*it);
+  }
+  return out;
+}
+
+std::string json_entry(const release::Unit& u, const release::Plan& p) {
+  auto version_or_null = [](const std::optional<semver::Version>& v) {
+    return v ? json::quote(semver::to_string(*v)) : std::string("null");
+  };
+  std::string s = "{";
+  if (!u.name.empty()) s += "\"package\": " + json::quote(u.name) + ", ";
+  s += "\"current\": " + version_or_null(p.next.current);
+  s += ", \"next\": " + version_or_null(p.next.version);
+  s += ", \"bump\": " + json::quote(p.next.version ? release::to_string(p.next.bump) : "none");
+  s += ", \"tag\": " + (p.tag.empty() ? std::string("null") : json::quote(p.tag));
+  s += ", \"commits\": " + std::to_string(p.changes.size());
+  s += std::string(", \"breaking\": ") + (p.decision.breaking ? "true" : "false");
+  return s + "}";
+}
+
+int run_next(const NextOptions& o, Context& ctx) {
+  const git::Repository& repo = repo_of(ctx);
+  release::Settings s = settings(ctx);
+  git::Oid head = head_commit(repo);
+  auto tags = git::list_tags(repo).value_or_throw();
+  release::NextOptions next = next_options(o.version);
+  auto list = units(s, o.version.packages);
+  bool named = !s.packages.empty();
+
+  std::vector<std::string> json_items;
+  std::vector<std::string> reasons;
+  bool any = false;
+  for (const release::Unit* u : list) {
+    next.initial = u->initial;
+    release::Plan p = release::make_plan(repo, head, *u, tags, s.rules, next, s.commit_message).value_or_throw();
+    for (const auto& line : p.ignored) log::info("not a conventional commit, ignored: " + line);
+    json_items.push_back(json_entry(*u, p));
+    if (!p.next.version) {
+      reasons.push_back((named ? u->name + ": " : "") + p.next.reason);
+      continue;
+    }
+    any = true;
+    if (!o.json) ctx.out << (named ? u->name + " " : "") << semver::to_string(*p.next.version) << '\n';
+  }
+  if (o.json) {
+    if (named) {
+      ctx.out << "[";
+      for (std::size_t i = 0; i < json_items.size(); ++i) ctx.out << (i ? ", " : "") << json_items[i];
+      ctx.out << "]\n";
+    } else {
+      ctx.out << json_items.front() << '\n';
+    }
+  }
+  if (!any) {
+    for (const auto& r : reasons) ctx.err << "keel: nothing to release: " << r << '\n';
+    return static_cast<int>(Exit::nothing_to_do);
+  }
+  return 0;
+}
+
+int run_changelog(const ChangelogOptions& o, Context& ctx) {
+  const git::Repository& repo = repo_of(ctx);
+  release::Settings s = settings(ctx);
+  git::Oid head = head_commit(repo);
+  if (!o.range.empty() && o.unreleased) throw usage_error("--range and --unreleased do not go together");
+  auto tags = git::list_tags(repo).value_or_throw();
+  release::Template tmpl = release::load_template(s, repo.workdir());
+  release::ChangelogSettings cs = s.changelog;
+  cs.forge = release::forge_of(repo, s.remote);
+  release::ChangelogRequest request{o.unreleased, o.range};
+
+  auto list = units(s, o.packages);
+  if (list.size() > 1 && (o.prepend || !o.output.empty()))
+    throw usage_error("several packages: name one with --package to write its changelog");
+  std::vector<release::RenderedSection> sections;
+  for (const release::Unit* u : list) {
+    auto more = release::render_history(repo, head, *u, tags, cs, tmpl, request).value_or_throw();
+    if (list.size() > 1 && !more.empty()) {
+      release::RenderedSection title{"", "# " + u->name + "\n\n"};
+      sections.push_back(std::move(title));
+    }
+    for (auto& m : more) sections.push_back(std::move(m));
+  }
+
+  std::string path = o.output;
+  if (path.empty() && o.prepend) path = list.front()->changelog_path;
+  if (path.empty()) {
+    for (const auto& sec : sections) ctx.out << sec.text;
+    return 0;
+  }
+  std::filesystem::path full = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : ctx.cwd / path;
+  std::string text;
+  if (o.prepend) {
+    std::error_code ec;
+    std::string existing;
+    if (std::filesystem::exists(full, ec)) existing = fs::read_file(full).value_or_throw();
+    std::string fresh;
+    for (const auto& sec : sections) {
+      if (!sec.version.empty() && release::has_version_heading(existing, sec.version)) {
+        log::info("changelog already has " + sec.version + "; not added again");
+        continue;
+      }
+      fresh += sec.text;
+    }
+    if (fresh.empty()) {
+      ctx.err << "keel: nothing to add to " << quote(path) << ": every version is already there\n";
+      return static_cast<int>(Exit::nothing_to_do);
+    }
+    text = existing.empty() ? std::string(release::default_header()) + fresh : release::prepend(existing, fresh);
+  } else {
+    text = release::default_header();
+    for (const auto& sec : sections) text += sec.text;
+  }
+  fs::write_atomic(full, text).value_or_throw();
+  return 0;
+}
+
+int run_release(const ReleaseOptions& o, Context& ctx) {
+  const git::Repository& repo = repo_of(ctx);
+  release::Settings s = settings(ctx);
+  release::PerformOptions p;
+  p.dry_run = o.dry_run;
+  p.no_commit = o.no_commit;
+  p.no_tag = o.no_tag;
+  p.push = o.push;
+  p.sign = o.sign;
+  p.next = next_options(o.version);
+  p.packages = o.version.packages;
+  p.now = now(ctx);
+  auto shell = ctx.config.get_list("process.shell");
+  if (!shell.empty()) p.shell = shell;
+  return release::perform(repo, s, p, ctx.out, ctx.err);
+}
+
+void add_version_options(CLI::App* app, VersionOptions& v, bool with_as) {
+  app->add_option("--pre", v.pre, "Release a pre-release X.Y.Z-ID.N, e.g. --pre rc")->type_name("ID");
+  app->add_option("--build", v.build, "Append build metadata: X.Y.Z+META")->type_name("META");
+  if (with_as)
+    app->add_option("--as", v.as, "Bump this way or release this version instead of what the commits say")
+        ->type_name("major|minor|patch|X.Y.Z");
+  app->add_option("--package", v.packages, "Only this monorepo package (repeatable)")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
+}
+
+const char* k_group_description =
+    "Semantic-version releases from Conventional Commits. The last release is the highest stable version among "
+    "the tags that match release.tag_template (default v{version}) and are reachable from HEAD; tags that are not "
+    "versions, tags on unmerged branches and pre-release tags do not count. The commits since it (merges walked "
+    "through all their parents, merge messages ignored) decide the bump: a breaking change ('!' or a BREAKING "
+    "CHANGE footer) is major, feat minor, fix, perf and revert patch, other types nothing (release.types changes "
+    "the map). While the major version is 0, a breaking change is minor unless release.zero_major_breaking is "
+    "major. A 'Release-As: X.Y.Z' footer sets the version; a revert of a commit in the same range cancels both. "
+    "Messages that are not Conventional Commits do not count (-v lists them). Without any release tag the next "
+    "version is release.initial_version (0.1.0).\n\n"
+    "--pre rc makes X.Y.Z-rc.N: X.Y.Z is the next stable version and N is one more than the highest rc tag of "
+    "X.Y.Z (1 for the first); when new commits raise X.Y.Z, N starts again at 1. A release without --pre after "
+    "pre-releases promotes to X.Y.Z.\n\n"
+    "Without a subcommand keel releases: it checks that the work tree is clean, that the branch is one of "
+    "release.branches (main, master) and that HEAD is not released yet; runs release.before (with KEEL_VERSION, "
+    "KEEL_PREVIOUS_VERSION and KEEL_TAG set); writes the version into the [[release.files]] entries (presets "
+    "package.json, Cargo.toml, pyproject.toml, meson.build, VERSION, or path and regex with a group "
+    "(?<version>...); each must match exactly once, or count times, or nothing is written); prepends the "
+    "release's section to release.changelog.path; commits with release.commit_message (git commit --no-verify); "
+    "makes an annotated tag whose message is the section; runs release.after; and with --push pushes branch "
+    "and tag with git push --atomic. --sign signs the commit and the tag with the user's git setup. "
+    "--no-commit only writes the files (and so makes no tag).\n\n"
+    "All or nothing: when a step fails, files, index, branch and tags are put back as they were. A failed push "
+    "keeps the local commit and tag and prints the command that pushes them. --dry-run prints the plan and the "
+    "changelog section and changes nothing.\n\n"
+    "Monorepos: each [release.packages.NAME] with path = \"DIR\" is versioned from the commits that change DIR, "
+    "with tags from its tag_template (default {package}@{version}) and its own changelog (DIR/CHANGELOG.md). "
+    "keel release releases every package with releasable changes in one commit, or those named by --package.\n\n"
+    "A shallow clone is refused (exit 2) because the history since the last release may be missing: fetch it "
+    "with git fetch --unshallow --tags. So is a history whose release commits have no tags (git fetch --tags).\n\n"
+    "Exit status: 0 done, 1 a step failed, 2 bad usage, configuration or repository state, 3 nothing to release.";
+
+const char* k_next_description =
+    "Prints the next version and exits 0. With nothing to release it prints nothing on standard output, says why "
+    "on standard error and exits 3. --json prints {\"current\": \"1.2.3\" or null, \"next\": \"1.3.0\" or null, "
+    "\"bump\": \"major|minor|patch|none\", \"tag\": \"v1.3.0\" or null, \"commits\": N, \"breaking\": "
+    "true|false}, where commits counts the commits since the last release (merges excluded). In a monorepo each "
+    "line is 'NAME VERSION', and --json prints an array whose objects also have \"package\".";
+
+const char* k_changelog_description =
+    "Prints the changelog in Markdown, newest release first: an Unreleased section for commits since the last "
+    "tag, then a section per version tag reachable from HEAD with the date of its commit. Pre-release tags "
+    "older than the last stable release are folded into it. Entries are grouped: breaking changes first, then "
+    "release.changelog.sections in order (Features, Bug Fixes, Performance, Reverts by default; other types "
+    "are hidden), each with its scope and short hash. When the origin remote (release.remote) is on GitHub, "
+    "GitLab, Gitea/Codeberg or Bitbucket, hashes link to the commits, #N references and Closes/Fixes/Refs "
+    "footers to the issues, and headings to the comparison with the previous release.\n\n"
+    "--unreleased prints only the Unreleased section; --range A..B one section for those commits (titled by B "
+    "when B is a version tag). -o FILE writes a whole changelog to FILE. --prepend adds the sections to the "
+    "top of FILE (default release.changelog.path), below its '# ' title, keeping every byte of it and skipping "
+    "versions that already have a heading there.\n\n"
+    "Template: release.changelog.template names a file with the template of one section, in keel's template "
+    "language: {{name}} inserts a value; {{#name}}...{{/name}} repeats for each item of a list or shows once "
+    "when the value is non-empty or true; {{^name}}...{{/name}} shows when it is empty, false or unset; {{! "
+    "...}} is a comment. A line with only section tags disappears. Values: version, tag, previous_tag, date, "
+    "unreleased, compare_url, empty, groups (title, breaking, commits (id, short_id, commit_url, type, scope, "
+    "description, text, breaking, breaking_description, issues (number, url))). SOURCE_DATE_EPOCH, when set, "
+    "is the date of a new release.";
+
+}  // namespace
+
+void setup_release(CLI::App& app, Runner& chosen) {
+  app.require_subcommand(0, 1);
+  set_long_description(&app, k_group_description);
+  auto rel = std::make_shared<ReleaseOptions>();
+  add_version_options(&app, rel->version, true);
+  app.add_flag("-n,--dry-run", rel->dry_run, "Print the plan and the changelog section; change nothing");
+  app.add_flag("--no-commit", rel->no_commit, "Write the files only: no commit and no tag");
+  app.add_flag("--no-tag", rel->no_tag, "Commit without tagging");
+  app.add_flag("--push", rel->push, "Push the branch and the tag to release.remote");
+  app.add_flag("--sign", rel->sign, "Sign the commit and the tag (git commit -S, git tag -s)");
+  CLI::App* self = &app;
+  app.parse_complete_callback([&chosen, rel, self] {
+    if (self->get_subcommands().empty()) chosen = [rel](Context& c) { return run_release(*rel, c); };
+  });
+
+  auto next = std::make_shared<NextOptions>();
+  auto* n = app.add_subcommand("next", "Print the next version from the commits since the last release");
+  set_long_description(n, k_next_description);
+  add_version_options(n, next->version, true);
+  n->add_flag("--json", next->json, "Print current, next, bump, tag, commits and breaking as JSON");
+  n->parse_complete_callback([&chosen, next] { chosen = [next](Context& c) { return run_next(*next, c); }; });
+
+  auto log = std::make_shared<ChangelogOptions>();
+  auto* c = app.add_subcommand("changelog", "Print or write the changelog from the history and its tags");
+  set_long_description(c, k_changelog_description);
+  c->add_flag("--unreleased", log->unreleased, "Only the commits since the last release");
+  c->add_option("--range", log->range, "Only the commits of A..B")->type_name("A..B");
+  c->add_option("-o,--output", log->output, "Write to FILE instead of standard output")->type_name("FILE");
+  c->add_flag("--prepend", log->prepend, "Add new sections to the top of FILE, keeping the rest");
+  c->add_option("--package", log->packages, "Only this monorepo package")->type_name("NAME")->allow_extra_args(false);
+  c->parse_complete_callback([&chosen, log] { chosen = [log](Context& x) { return run_changelog(*log, x); }; });
+}
+
+}  // namespace keel::cmd

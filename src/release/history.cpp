@@ -1,0 +1,287 @@
+#include "release/history.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "git/commit.hpp"
+#include "git/config.hpp"
+#include "git/refs.hpp"
+#include "git/revwalk.hpp"
+
+namespace keel::release {
+
+namespace {
+
+const TaggedCommit* highest_stable(const std::vector<const TaggedCommit*>& tags) {
+  const TaggedCommit* best = nullptr;
+  for (const TaggedCommit* t : tags) {
+    if (t->tag.version.is_prerelease()) continue;
+    if (!best || semver::compare(t->tag.version, best->tag.version) > 0) best = t;
+  }
+  return best;
+}
+
+// The version a release commit's header names, when it has the shape of
+// the configured release commit message ("chore(release): 1.2.0").
+std::optional<semver::Version> release_commit_version(std::string_view header, const std::string& message) {
+  std::size_t at = message.find("{version}");
+  if (at == std::string::npos) return std::nullopt;
+  std::string_view prefix(message.data(), at);
+  std::string_view suffix(message.data() + at + 9, message.size() - at - 9);
+  if (std::size_t nl = suffix.find('\n'); nl != std::string_view::npos) suffix = suffix.substr(0, nl);
+  if (suffix.find('{') != std::string_view::npos || prefix.find('{') != std::string_view::npos) return std::nullopt;
+  if (header.size() <= prefix.size() + suffix.size() || !header.starts_with(prefix) || !header.ends_with(suffix))
+    return std::nullopt;
+  auto v = semver::parse(header.substr(prefix.size(), header.size() - prefix.size() - suffix.size()));
+  if (!v) return std::nullopt;
+  return std::move(v).value();
+}
+
+std::string header_of(const Change& c) { return c.message.header; }
+
+}  // namespace
+
+std::vector<TaggedCommit> version_tags(const std::vector<git::Tag>& tags, const Unit& unit) {
+  std::vector<TaggedCommit> out;
+  for (const auto& t : tags) {
+    if (!t.commit) continue;
+    auto v = unit.tag.match(t.name, unit.name);
+    if (!v) continue;
+    out.push_back({VersionTag{t.name, std::move(*v)}, *t.commit});
+  }
+  return out;
+}
+
+Status check_history_complete(const git::Repository& repo) {
+  if (repo.is_shallow())
+    return Error{"shallow clone: the history since the last release may be missing",
+                 "fetch the full history and the tags: git fetch --unshallow --tags (in CI, check out with full "
+                 "depth, e.g. fetch-depth: 0)",
+                 Exit::usage};
+  return ok_status();
+}
+
+Status collect_changes(const git::Repository& repo, const git::Oid& tip, const std::vector<git::Oid>& hide,
+                       const std::string& path, std::vector<Change>& out) {
+  auto walk = git::RevWalk::create(repo);
+  if (!walk) return walk.error();
+  if (auto st = walk->push(tip); !st) return st;
+  for (const auto& h : hide)
+    if (auto st = walk->hide(h); !st) return st;
+  git::CommitBrief brief;
+  for (;;) {
+    auto id = walk->next();
+    if (!id) return id.error();
+    if (!*id) break;
+    if (auto st = git::read_brief(repo, **id, brief); !st) return st;
+    if (brief.parent_count > 1) continue;  // merges: their branches' commits count, not the merge itself
+    if (!path.empty()) {
+      auto touches = git::touches_path(repo, **id, path);
+      if (!touches) return touches.error();
+      if (!*touches) continue;
+    }
+    out.push_back(Change{(*id)->hex(), commit::parse(brief.message)});
+  }
+  return ok_status();
+}
+
+Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const Unit& unit,
+                       const std::vector<git::Tag>& tags, const Rules& rules, const NextOptions& options,
+                       const std::string& commit_message) {
+  if (auto st = check_history_complete(repo); !st) return st.error();
+  Plan plan;
+  plan.tags = version_tags(tags, unit);
+
+  // The highest stable version reachable from HEAD: candidates from the top
+  // down, so usually one reachability check settles it.
+  std::vector<const TaggedCommit*> stable;
+  for (const auto& t : plan.tags)
+    if (!t.tag.version.is_prerelease()) stable.push_back(&t);
+  std::sort(stable.begin(), stable.end(), [](const TaggedCommit* a, const TaggedCommit* b) {
+    return semver::compare(a->tag.version, b->tag.version) > 0;
+  });
+  for (const TaggedCommit* t : stable) {
+    auto reachable = git::is_reachable(repo, head, t->commit);
+    if (!reachable) return reachable.error();
+    if (*reachable) {
+      plan.last = *t;
+      break;
+    }
+  }
+
+  std::vector<git::Oid> hide;
+  if (plan.last) hide.push_back(plan.last->commit);
+  if (auto st = collect_changes(repo, head, hide, unit.path, plan.changes); !st) return st.error();
+
+  // A release commit without its tag means the tags were not fetched.
+  if (!plan.last) {
+    for (const auto& c : plan.changes) {
+      auto v = release_commit_version(c.message.header, commit_message);
+      if (!v) continue;
+      std::string tag = unit.tag.format(*v, unit.name);
+      return Error{"tags missing: commit " + quote(c.id.substr(0, 7) + " " + c.message.header) + " has no tag " +
+                       quote(tag),
+                   "fetch the tags: git fetch --tags", Exit::usage};
+    }
+  }
+
+  std::vector<VersionTag> all;
+  all.reserve(plan.tags.size());
+  for (const auto& t : plan.tags) all.push_back(t.tag);
+  std::optional<semver::Version> current;
+  if (plan.last) current = plan.last->tag.version;
+  plan.decision = decide(plan.changes, rules, current ? &*current : nullptr);
+  for (std::size_t i : plan.decision.ignored)
+    plan.ignored.push_back(plan.changes[i].id.substr(0, 7) + " " + header_of(plan.changes[i]));
+
+  if (plan.last && plan.last->commit == head && !options.forced) {
+    plan.next.current = current;
+    plan.next.reason = "HEAD is already released as " + quote(plan.last->tag.name);
+    return plan;
+  }
+  if (!plan.last && plan.changes.empty()) {
+    plan.next.reason = unit.path.empty() ? "no commits to release"
+                                         : "no commits touch " + quote(unit.path);
+    return plan;
+  }
+  auto next = next_version(current, plan.decision, all, options);
+  if (!next) return next.error();
+  plan.next = std::move(next).value();
+  if (!plan.next.version) return plan;
+
+  // A pre-release of this version already on HEAD: nothing new to release.
+  if (!options.pre.empty()) {
+    for (const auto& t : plan.tags) {
+      const auto& v = t.tag.version;
+      if (t.commit != head || !v.is_prerelease() || v.prerelease.front().text != options.pre) continue;
+      if (v.major == plan.next.version->major && v.minor == plan.next.version->minor &&
+          v.patch == plan.next.version->patch) {
+        plan.next.version.reset();
+        plan.next.reason = "HEAD is already released as " + quote(t.tag.name);
+        return plan;
+      }
+    }
+  }
+  plan.tag = unit.tag.format(*plan.next.version, unit.name);
+  return plan;
+}
+
+Forge forge_of(const git::Repository& repo, const std::string& remote) {
+  auto config = git::Config::snapshot(repo);
+  if (!config) return {};
+  auto url = config->get_string("remote." + remote + ".url");
+  if (!url || !url.value()) return {};
+  return forge_from_remote(*url.value());
+}
+
+Result<std::vector<RenderedSection>> render_history(const git::Repository& repo, const git::Oid& head, const Unit& unit,
+                                   const std::vector<git::Tag>& tags, const ChangelogSettings& settings,
+                                   const Template& tmpl, const ChangelogRequest& request) {
+  if (auto st = check_history_complete(repo); !st) return st.error();
+  std::vector<RenderedSection> out;
+  auto emit = [&](const Section& s) {
+    RenderedSection r{s.version, {}};
+    tmpl.render(section_data(s, settings), r.text);
+    out.push_back(std::move(r));
+  };
+
+  if (!request.range.empty()) {
+    std::size_t dots = request.range.find("..");
+    if (dots == std::string::npos || request.range.find("...") != std::string::npos)
+      return Error{"invalid range " + quote(request.range) + ": expected A..B", {}, Exit::usage};
+    std::string from = request.range.substr(0, dots);
+    std::string to = request.range.substr(dots + 2);
+    auto to_id = git::resolve_commit(repo, to.empty() ? "HEAD" : to);
+    if (!to_id) return to_id.error();
+    std::vector<git::Oid> hide;
+    if (!from.empty()) {
+      auto from_id = git::resolve_commit(repo, from);
+      if (!from_id) return from_id.error();
+      hide.push_back(*from_id);
+    }
+    std::vector<Change> changes;
+    if (auto st = collect_changes(repo, *to_id, hide, unit.path, changes); !st) return st.error();
+    Section s;
+    // B names a version: the section is that release.
+    auto v = unit.tag.match(to, unit.name);
+    s.version = v ? semver::to_string(*v) : "Unreleased";
+    if (v) {
+      s.tag = to;
+      git::CommitBrief brief;
+      if (auto st = git::read_brief(repo, *to_id, brief); !st) return st.error();
+      s.date = format_date(brief.time, brief.offset_minutes);
+      if (!from.empty() && unit.tag.match(from, unit.name)) s.previous_tag = from;
+    }
+    for (const auto& c : changes) s.changes.push_back(&c);
+    emit(s);
+    return out;
+  }
+
+  // Version tags reachable from HEAD, found in one walk.
+  std::vector<TaggedCommit> all = version_tags(tags, unit);
+  std::unordered_map<git::Oid, std::vector<std::size_t>> by_commit;
+  for (std::size_t i = 0; i < all.size(); ++i) by_commit[all[i].commit].push_back(i);
+  std::vector<const TaggedCommit*> reachable;
+  if (!by_commit.empty()) {
+    auto walk = git::RevWalk::create(repo, {git::Order::none, false});
+    if (!walk) return walk.error();
+    if (auto st = walk->push(head); !st) return st.error();
+    std::size_t left = by_commit.size();
+    auto st = walk->for_each([&](const git::Oid& id) {
+      auto it = by_commit.find(id);
+      if (it == by_commit.end()) return true;
+      for (std::size_t i : it->second) reachable.push_back(&all[i]);
+      return --left > 0;
+    });
+    if (!st) return st.error();
+  }
+  // Releases shown: stable versions, and pre-releases above the last stable.
+  const TaggedCommit* last_stable_tag = highest_stable(reachable);
+  std::vector<const TaggedCommit*> shown;
+  for (const TaggedCommit* t : reachable) {
+    if (t->tag.version.is_prerelease() && last_stable_tag &&
+        semver::compare(t->tag.version, last_stable_tag->tag.version) < 0)
+      continue;
+    shown.push_back(t);
+  }
+  // Newest first; of several versions on one commit, the highest takes its
+  // commits and the others get empty sections.
+  std::sort(shown.begin(), shown.end(), [](const TaggedCommit* a, const TaggedCommit* b) {
+    return semver::compare(a->tag.version, b->tag.version) > 0;
+  });
+
+  std::vector<git::Oid> older;  // commits of every release older than the one being read
+  for (const TaggedCommit* t : shown) older.push_back(t->commit);
+
+  std::vector<Change> changes;
+  // Unreleased: HEAD minus every shown release.
+  if (auto st = collect_changes(repo, head, older, unit.path, changes); !st) return st.error();
+  if (!changes.empty() || shown.empty()) {
+    Section s;
+    s.version = "Unreleased";
+    if (!shown.empty()) s.previous_tag = shown.front()->tag.name;
+    for (const auto& c : changes) s.changes.push_back(&c);
+    emit(s);
+  }
+  if (request.unreleased_only) return out;
+
+  git::CommitBrief brief;
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const TaggedCommit* t = shown[i];
+    std::vector<git::Oid> hide(older.begin() + static_cast<std::ptrdiff_t>(i) + 1, older.end());
+    changes.clear();
+    if (i == 0 || shown[i - 1]->commit != t->commit)
+      if (auto st = collect_changes(repo, t->commit, hide, unit.path, changes); !st) return st.error();
+    Section s;
+    s.version = semver::to_string(t->tag.version);
+    s.tag = t->tag.name;
+    if (i + 1 < shown.size()) s.previous_tag = shown[i + 1]->tag.name;
+    if (auto st = git::read_brief(repo, t->commit, brief); !st) return st.error();
+    s.date = format_date(brief.time, brief.offset_minutes);
+    for (const auto& c : changes) s.changes.push_back(&c);
+    emit(s);
+  }
+  return out;
+}
+
+}  // namespace keel::release
