@@ -210,7 +210,7 @@ int run(const RunOptions& o, Context& ctx) {
   request.jobs = o.jobs;
   request.no_stash = o.no_stash;
   request.skip = skip_list(ctx);
-  if (o.hook == "pre-push") request.stdin_text = read_stdin(ctx);
+  if (hooks::reads_stdin(o.hook)) request.stdin_text = read_stdin(ctx);
 
   hooks::RunIo io{ctx.out, ctx.err, ctx.color, ctx.config.get_list("process.shell"),
                   std::chrono::seconds(ctx.config.get_int("process.grace_period", 5)), {}, {}};

@@ -16,13 +16,6 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-// git feeds these hooks on standard input; the legacy hook and keel both
-// need it, so the shim keeps a copy.
-bool reads_stdin(std::string_view hook) {
-  return hook == "pre-push" || hook == "pre-receive" || hook == "post-receive" || hook == "post-rewrite" ||
-         hook == "reference-transaction";
-}
-
 std::string legacy_name(const std::string& hook) { return hook + ".legacy"; }
 
 bool present(const stdfs::path& p) {
@@ -108,7 +101,8 @@ std::string shim_text(const std::string& hook, const std::string& keel_path) {
   s += "  exit 1\n}\n";
   s += "legacy=\"$0.legacy\"\n";
   if (reads_stdin(hook)) {
-    // Both the legacy hook and keel read what git writes to standard input.
+    // Both the legacy hook and keel read what git writes to standard input,
+    // so the shim keeps a copy.
     s += "if [ -x \"$legacy\" ]; then\n";
     s += "  input=$(mktemp) || exit 1\n";
     s += "  cat >\"$input\"\n";

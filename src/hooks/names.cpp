@@ -23,6 +23,11 @@ bool is_git_hook(std::string_view name) {
   return std::binary_search(std::begin(k_git_hooks), std::end(k_git_hooks), name);
 }
 
+bool reads_stdin(std::string_view hook) {
+  return hook == "pre-push" || hook == "pre-receive" || hook == "post-receive" || hook == "post-rewrite" ||
+         hook == "reference-transaction";
+}
+
 bool is_valid_hook_name(std::string_view name) {
   if (name.empty() || name.front() == '-') return false;
   return std::all_of(name.begin(), name.end(), [](char c) {

@@ -184,6 +184,7 @@ struct Planner {
         cmd.out = process::Output::inherit();
         cmd.err = process::Output::inherit();
       } else {
+        if (!request.stdin_text.empty()) cmd.in = process::Input::data(request.stdin_text);
         cmd.out = process::Output::capture();
         cmd.err = process::Output::to_stdout();
       }

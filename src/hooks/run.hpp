@@ -24,7 +24,7 @@ struct RunRequest {
   std::string only_command;         // --command: just this one
   unsigned jobs = 0;                // -j; 0: the hook's setting, else one per CPU
   bool no_stash = false;            // --no-stash: leave unstaged changes in place
-  std::string stdin_text;           // what git wrote to the hook's stdin (pre-push)
+  std::string stdin_text;           // what git wrote to the hook's stdin (pre-push); each command reads it too
   std::vector<std::string> skip;    // KEEL_SKIP: command names or tags
 };
 

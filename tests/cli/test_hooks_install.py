@@ -239,3 +239,22 @@ def test_install_removes_shims_of_hooks_no_longer_configured(sandbox):
     assert r.out == ("pre-commit: up to date\ncommit-msg: removed; commit-msg.legacy restored (no longer configured)\n"
                      "hooks directory: .git/hooks\n"), r
     assert (hooks / "commit-msg").read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_legacy_pre_push_and_keel_both_read_what_git_writes(sandbox):
+    repo = project(sandbox, '[hooks.pre-push.commands.copy]\nrun = "cat > ../keel-saw"\n')
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "pre-push").write_text("#!/bin/sh\ncat > ../legacy-saw\n")
+    (hooks / "pre-push").chmod(0o755)
+    sandbox.keel("hooks", "install", cwd=repo)
+    remote = sandbox.root / "remote.git"
+    sandbox.git("init", "-q", "--bare", str(remote), cwd=sandbox.root)
+    sandbox.git("remote", "add", "origin", str(remote), cwd=repo)
+    proc = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, env=sandbox.env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    head = sandbox.git("rev-parse", "HEAD", cwd=repo).strip()
+    expected = f"refs/heads/main {head} refs/heads/main {'0' * 40}\n"
+    assert (sandbox.root / "legacy-saw").read_text() == expected
+    assert (sandbox.root / "keel-saw").read_text() == expected

@@ -313,7 +313,7 @@ def test_git_commit_a_uses_the_temporary_index(sandbox):
 def test_pre_push_gets_the_pushed_files(sandbox):
     remote = sandbox.root / "remote.git"
     sandbox.git("init", "-q", "--bare", str(remote), cwd=sandbox.root)
-    repo = project(sandbox, '[hooks.pre-push.commands.x]\nrun = "echo pushing {push_files} to {1}"\n')
+    repo = project(sandbox, '[hooks.pre-push.commands.x]\nrun = "echo pushing {push_files} to {1}; cat > ../refs"\n')
     sandbox.git("remote", "add", "origin", str(remote), cwd=repo)
     sandbox.git("push", "-q", "origin", "main", cwd=repo)
     stage(sandbox, repo, {"p.txt": "p\n"})
@@ -323,6 +323,8 @@ def test_pre_push_gets_the_pushed_files(sandbox):
                           text=True)
     assert proc.returncode == 0, proc.stderr
     assert "pushing p.txt to origin\n" in proc.stdout + proc.stderr
+    head = sandbox.git("rev-parse", "HEAD", cwd=repo).strip()
+    assert (sandbox.root / "refs").read_text().startswith(f"refs/heads/main {head} refs/heads/main ")
 
 
 def test_interactive_command_gets_stdin_and_runs_after_the_others(sandbox):
