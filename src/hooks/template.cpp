@@ -62,6 +62,19 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// A file named "-rf" would be an option to the command; "./-rf" is the same file.
+std::string file_word(const std::string& path) { return shell_quote(path.front() == '-' ? "./" + path : path); }
+
+std::string joined_files(const std::vector<std::string>& files) {
+  std::string out;
+  for (const auto& f : files) {
+    if (f.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += file_word(f);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string shell_quote(std::string_view text) {
@@ -106,7 +119,7 @@ std::string expand(std::string_view run, const Expansion& values) {
         continue;
       case Token::Kind::files: {
         auto it = values.files.find(t.set);
-        if (it != values.files.end()) out += joined(it->second);
+        if (it != values.files.end()) out += joined_files(it->second);
         break;
       }
       case Token::Kind::all_args: out += joined(values.args); break;
@@ -140,7 +153,7 @@ std::optional<std::vector<std::string>> expand_batched(std::string_view run, con
     std::size_t size = fixed;
     std::size_t end = start;
     while (end < all.size()) {
-      std::size_t add = (shell_quote(all[end]).size() + 1) * uses;
+      std::size_t add = (file_word(all[end]).size() + 1) * uses;
       if (size + add > limit) break;
       size += add;
       ++end;

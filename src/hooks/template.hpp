@@ -3,7 +3,8 @@
 // that each fit on one command line.
 //
 //   {staged_files} {all_files} {push_files} {files}  file names, each
-//                                                    shell-quoted, space-separated
+//                                                    shell-quoted, space-separated;
+//                                                    "./" before a name starting with '-'
 //   {0}                                              every hook argument, quoted
 //   {1} {2} ...                                      one hook argument, quoted
 // Anything else in braces is left as written (shell code such as ${x}).

@@ -375,3 +375,13 @@ run = "touch ../third-ran"
     assert "  passed  slow (" in r.out
     assert "  skipped third: an earlier command failed (fail_fast)\n" in r.out
     assert not (sandbox.root / "third-ran").exists()
+
+
+def test_yaml_config(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.yaml").write_text("hooks:\n  pre-commit:\n    parallel: false\n    commands:\n"
+                                    "      show:\n        run: echo yaml {staged_files}\n        glob: ['*.md']\n")
+    stage(sandbox, repo, {"a.md": "a\n", "b.txt": "b\n"})
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "yaml a.md\n" in r.out

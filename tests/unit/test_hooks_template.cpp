@@ -34,6 +34,8 @@ TEST_CASE("hooks template: expansion") {
   CHECK(expand("x {3}", v) == "x ");  // an argument git did not pass is empty
   CHECK(expand("echo ${HOME} {unknown} {", v) == "echo ${HOME} {unknown} {");
   CHECK(expand("x {all_files}", v) == "x ");
+  v.files[FileSet::all] = {"-rf", "a/-b"};
+  CHECK(expand("rm {all_files}", v) == "rm ./-rf a/-b");  // never an option
 }
 
 TEST_CASE("hooks template: batches fit the limit and keep every file once, in order") {
