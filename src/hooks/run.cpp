@@ -148,8 +148,9 @@ struct Planner {
       p.skipped = none_match(sets.front());
       return p;
     }
-    if (sets.empty() && (c.has_filters() || (source.overridden() && c.stage_fixed))) {
-      // No template, but filters: run only when the hook's files pass them.
+    if (sets.empty() && (c.has_filters() || c.stage_fixed)) {
+      // No template: filters still decide whether the command runs, and the
+      // hook's files are what stage_fixed looks at.
       auto files = source.get(FileSet::files);
       if (!files) return files.error();
       auto chosen = filter_files(**files, c, workdir);

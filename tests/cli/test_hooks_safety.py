@@ -212,3 +212,16 @@ def test_deleted_in_work_tree_but_staged(sandbox):
     assert r.code == 0, r
     assert (sandbox.root / "seen").read_text() == staged
     assert not (repo / "f.txt").exists()
+
+
+def test_stage_fixed_without_a_template_looks_at_the_hooks_files(sandbox):
+    config = '[hooks.pre-commit.commands.fmt]\nrun = "sed -i s/staged/STAGED/ f.txt README"\nstage_fixed = true\n'
+    repo = project(sandbox, config)
+    staged, work = partially_stage(sandbox, repo)
+    (repo / "README").write_text("not staged\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert index_text(sandbox, repo) == staged.replace("staged", "STAGED")
+    assert (repo / "README").read_text() == "not STAGED\n"
+    # README was rewritten too, but it is not a staged file: not staged.
+    assert sandbox.git("diff", "--cached", "--name-only", cwd=repo).split() == ["f.txt"]
