@@ -365,7 +365,7 @@ fail_fast = true
 [hooks.pre-commit.commands.fails]
 run = "exit 1"
 [hooks.pre-commit.commands.slow]
-run = "sleep 0.5"
+run = "sleep 1.5"
 [hooks.pre-commit.commands.third]
 run = "touch ../third-ran"
 """
