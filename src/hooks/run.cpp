@@ -376,6 +376,21 @@ void report_restore(const RestoreReport& r, std::ostream& err) {
   if (r.kept_backup) err << "hint: the backup, with the command's version, is in " << quote(r.kept_backup->string()) << '\n';
 }
 
+// Hides the unstaged changes of partially staged files, so that commands see
+// what will be committed; holds the run lock while they are hidden.
+Result<std::optional<Backup>> hide_unstaged(const git::Repository& repo, FileSource& source,
+                                            std::optional<RunLock>& lock) {
+  auto staged = source.get(FileSet::staged);
+  if (!staged) return staged.error();
+  auto partial = git::differing_from_index(repo, **staged);
+  if (!partial) return partial.error();
+  if (partial->empty()) return std::optional<Backup>();
+  auto l = RunLock::acquire(repo);
+  if (!l) return l.error();
+  lock.emplace(std::move(l).value());
+  return Backup::hide(repo, *partial);
+}
+
 unsigned job_count(const HookSettings& hook, const RunRequest& request) {
   if (request.jobs) return request.jobs;
   if (hook.jobs) return hook.jobs;
@@ -413,25 +428,15 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
   if (auto restored = restore_backup(repo, io.err); !restored) return restored.error();
 
   FileSource source(repo, hook.name, request);
-  // Hide unstaged changes of partially staged files, so that commands see
-  // what will be committed.
   std::optional<RunLock> lock;
   std::optional<Backup> backup;
   if (hook.name == "pre-commit" && !request.no_stash && !source.overridden() && !repo.is_bare()) {
-    auto staged = source.get(FileSet::staged);
-    if (!staged) return staged.error();
-    auto partial = git::differing_from_index(repo, **staged);
-    if (!partial) return partial.error();
-    if (!partial->empty()) {
-      auto l = RunLock::acquire(repo);
-      if (!l) return l.error();
-      lock.emplace(std::move(l).value());
-      auto hidden = Backup::hide(repo, *partial);
-      if (!hidden) return hidden.error();
-      backup = std::move(hidden).value();
-    }
+    auto hidden = hide_unstaged(repo, source, lock);
+    if (!hidden) return hidden.error();
+    backup = std::move(hidden).value();
   }
 
+  // From here on the backup must be restored, whatever happens.
   Planner planner{repo, hook, request, io, source, state, command_line_limit(environment_size(io.environment))};
   std::vector<Planned> plans;
   std::optional<Error> problem;
