@@ -87,7 +87,22 @@ std::vector<std::string> hooks_to_install(const InstallOptions& o, const std::ve
   return o.hooks;
 }
 
+// [hooks.pre_commit] is a custom hook git never runs; say so when it looks
+// like a typo of a git hook.
+void warn_about_lookalikes(const std::vector<hooks::HookSettings>& all) {
+  std::vector<std::string> git_names;
+  for (auto n : hooks::git_hook_names()) git_names.emplace_back(n);
+  for (const auto& h : all) {
+    if (hooks::is_git_hook(h.name)) continue;
+    std::string guess = closest_match(h.name, git_names);
+    if (!guess.empty())
+      log::warn("hook " + quote(h.name) + " is not a git hook, so it is not installed; did you mean " + quote(guess) +
+                "?");
+  }
+}
+
 int install(const InstallOptions& o, Context& ctx) {
+  warn_about_lookalikes(configured(ctx));
   // Installing every configured hook also removes shims of hooks dropped from the config.
   hooks::InstallRequest request{hooks_to_install(o, configured(ctx)), ctx.self_path, o.force, o.hooks.empty()};
   auto actions = hooks::install(*ctx.repo, request).value_or_throw();

@@ -258,3 +258,11 @@ def test_legacy_pre_push_and_keel_both_read_what_git_writes(sandbox):
     expected = f"refs/heads/main {head} refs/heads/main {'0' * 40}\n"
     assert (sandbox.root / "legacy-saw").read_text() == expected
     assert (sandbox.root / "keel-saw").read_text() == expected
+
+
+def test_install_warns_about_a_hook_name_that_looks_like_a_typo(sandbox):
+    repo = project(sandbox, CONFIG + "[hooks.pre_push.commands.x]\nrun = \"true\"\n")
+    r = sandbox.keel("hooks", "install", cwd=repo)
+    assert r.code == 0, r
+    assert r.err == "keel: warning: hook 'pre_push' is not a git hook, so it is not installed; did you mean 'pre-push'?\n"
+    assert not (repo / ".git" / "hooks" / "pre_push").exists()
