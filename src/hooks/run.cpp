@@ -174,7 +174,7 @@ struct Planner {
     stdfs::path cwd = workdir.empty() ? repo.git_dir() : workdir;
     if (!c.root.empty()) cwd /= c.root;
     for (auto& script : scripts) {
-      process::Command cmd = process::Command::shell_script(std::move(script), io.shell);
+      process::Command cmd = process::Command::shell_command(std::move(script), io.shell);
       cmd.cwd = cwd;
       cmd.env.set = io.command_env;
       for (const auto& [name, value] : c.env) cmd.env.set[name] = value;
@@ -219,7 +219,8 @@ Finished execute(const Planned& p) {
     f.output += o.out;
     if (o.start_error) {
       f.output += "keel: error: " + o.start_error->message + "\n";
-      if (!o.start_error->hint.empty()) f.output += "hint: " + o.start_error->hint + "\n";
+      // The summary gives the PATH hint for exit 127 once for all commands.
+      if (!o.start_error->hint.empty() && o.exit_code != 127) f.output += "hint: " + o.start_error->hint + "\n";
     }
     if (!o.ok() && f.verdict == Verdict::passed) {
       f.verdict = Verdict::failed;

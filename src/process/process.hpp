@@ -116,6 +116,11 @@ struct Command {
   // argv = shell + [script]. Arguments appended to argv afterwards become
   // $0, $1, ... of the script with the usual {"/bin/sh", "-c"}.
   static Command shell_script(std::string script, std::vector<std::string> shell = k_default_shell);
+  // The same as shell_script for a script that only runs one program with
+  // literal words (see shell_words.hpp), which then starts directly: no
+  // shell process. Only with the default shell, since another one (a
+  // wrapper such as `nix-shell --run`) may do more than run the words.
+  static Command shell_command(std::string script, std::vector<std::string> shell = k_default_shell);
 };
 
 struct Outcome {

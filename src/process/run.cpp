@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "process/internal.hpp"
+#include "process/shell_words.hpp"
 
 namespace keel::process {
 
@@ -306,6 +307,13 @@ Command Command::shell_script(std::string script, std::vector<std::string> shell
   c.argv = std::move(shell);
   c.argv.push_back(std::move(script));
   return c;
+}
+
+Command Command::shell_command(std::string script, std::vector<std::string> shell) {
+  if (shell == k_default_shell) {
+    if (auto words = simple_command_words(script)) return program(std::move(*words));
+  }
+  return shell_script(std::move(script), std::move(shell));
 }
 
 Outcome run(const Command& command) {
