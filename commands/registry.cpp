@@ -44,7 +44,8 @@ const std::string* long_description(const CLI::App* app) {
   return it == long_descriptions().end() ? nullptr : &it->second;
 }
 
-std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const CommandSpec** chosen_spec) {
+std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const CommandSpec** chosen_spec,
+                                    std::string_view only) {
   long_descriptions().clear();  // texts of an earlier tree would point at freed Apps
   auto app = std::make_unique<CLI::App>("keel: a repository's DevOps in one binary", "keel");
   app->fallthrough();
@@ -78,7 +79,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const Comm
 
   for (const auto& spec : k_commands) {
     CLI::App* sub = app->add_subcommand(spec.name, spec.summary);
-    spec.setup(*sub, chosen);
+    if (only.empty() || only == spec.name) spec.setup(*sub, chosen);
     const CommandSpec* s = &spec;
     sub->preparse_callback([chosen_spec, s](std::size_t) { *chosen_spec = s; });
   }

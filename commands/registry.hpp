@@ -51,6 +51,9 @@ void set_long_description(const CLI::App* app, std::string text);
 const std::string* long_description(const CLI::App* app);
 
 // Builds the whole command tree; used by main, completions and man pages.
-std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Runner& chosen, const CommandSpec** chosen_spec);
+// With `only`, the other commands are there by name and summary alone,
+// without their options and subcommands.
+std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Runner& chosen, const CommandSpec** chosen_spec,
+                                    std::string_view only = {});
 
 }  // namespace keel::cmd

@@ -170,6 +170,20 @@ class Loader {
     root.merge(layer);
   }
 
+  // Defaults are TOML text; the common simple ones are read without starting
+  // the TOML parser, which every keel start would otherwise pay for each key.
+  static Value default_value(std::string_view text) {
+    if (text == "true" || text == "false") return Value::make_bool(text == "true");
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
+        text.substr(1, text.size() - 2).find_first_of("\\\"") == std::string_view::npos)
+      return Value::make_string(std::string(text.substr(1, text.size() - 2)));
+    if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        }) && (text == "0" || text.front() != '0'))
+      return Value::make_int(std::stoll(std::string(text)));
+    return parse_toml_value(text);
+  }
+
   Value defaults() {
     Value root = Value::make_table();
     for (const auto& table : all_key_tables()) {
@@ -182,8 +196,7 @@ class Loader {
           if (!next) next = &node->set(path[i], Value::make_table());
           node = next;
         }
-        Value v = parse_toml_value(decl.default_value);
-        node->set(path.back(), std::move(v));
+        node->set(path.back(), default_value(decl.default_value));
       }
     }
     return root;
@@ -374,8 +387,8 @@ std::vector<std::string> Config::secret_values() const {
     for (std::size_t i = 0; i < node.size(); ++i) {
       path.push_back(node.key_at(i));
       const Value& child = node.value_at(i);
-      const KeyDecl* decl = find_decl(path);
-      if (decl && decl->secret()) {
+      // Every start asks, so only the few secret keys are matched.
+      if (find_secret_decl(path)) {
         if (child.is_string() && !child.as_string().empty()) out.push_back(child.as_string());
       } else if (child.is_table()) {
         self(self, child);

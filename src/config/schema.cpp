@@ -79,6 +79,19 @@ const KeyDecl* find_decl(const std::vector<std::string>& path) {
   return nullptr;
 }
 
+const KeyDecl* find_secret_decl(const std::vector<std::string>& path) {
+  static const std::vector<const KeyDecl*> secrets = [] {
+    std::vector<const KeyDecl*> out;
+    for (const auto& table : all_key_tables())
+      for (const auto& decl : table.keys)
+        if (decl.secret()) out.push_back(&decl);
+    return out;
+  }();
+  for (const KeyDecl* decl : secrets)
+    if (matches(decl->name, path, false)) return decl;
+  return nullptr;
+}
+
 bool is_declared_section(const std::vector<std::string>& path) {
   for (const auto& table : all_key_tables())
     for (const auto& decl : table.keys)

@@ -50,6 +50,8 @@ std::span<const KeyTable> all_key_tables();
 
 // The declaration matching a concrete path, or nullptr.
 const KeyDecl* find_decl(const std::vector<std::string>& path);
+// The secret key declaration that path names, if any; cheaper than find_decl.
+const KeyDecl* find_secret_decl(const std::vector<std::string>& path);
 // True when some declaration lies below this path (it is a section).
 bool is_declared_section(const std::vector<std::string>& path);
 // The declared key closest to a mistyped one, or empty.

@@ -162,3 +162,11 @@ def test_secrets_in_urls_never_reach_the_log(sandbox):
     assert r.code == 2
     assert "hunter2" not in r.err
     assert "https://***@example.invalid/x.toml" in r.err
+
+
+def test_an_option_value_that_names_a_command_is_not_the_command(sandbox):
+    # `-C hooks` names a directory; the command is config.
+    d = sandbox.root / "hooks"
+    d.mkdir()
+    r = sandbox.keel("-vC", "hooks", "config", "get", "log.level")
+    assert (r.code, r.out) == (0, 'warn\n'), r
