@@ -3,7 +3,8 @@
 #   1. `keel release next` median <= 1/10 of `git-cliff --unreleased --bumped-version`
 #   2. the full changelog: median <= 1/10 of git-cliff's, peak memory <= 1/4
 # on a generated history of 100,000 Conventional Commits whose last release
-# tag is 1,000 commits back (a tag every 1,000 commits).
+# tag is 1,000 commits back (a tag every 1,000 commits). git-cliff takes about
+# a minute per full changelog there, hence only three runs of those.
 # Usage: bench/release.sh [path/to/static/keel]   (default build-release/keel)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +45,7 @@ echo "+ ${run1[*]}"
 "${run1[@]}"
 read -r t_keel_next t_cliff_next < <(median "$out/release-next.json")
 
-run2=(hyperfine --warmup 1 --runs 5 --export-json "$out/release-changelog.json"
+run2=(hyperfine --warmup 0 --runs 3 --export-json "$out/release-changelog.json"
       "$keel release changelog > /dev/null" "$cliff > /dev/null")
 echo "+ ${run2[*]}"
 "${run2[@]}"
