@@ -1,7 +1,9 @@
 #include "release/history.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <queue>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -98,26 +100,105 @@ Status check_history_complete(const git::Repository& repo) {
   return ok_status();
 }
 
+namespace {
+
+// A commit seen by range_walk.
+struct Node {
+  std::int64_t time = 0;
+  std::uint64_t order = 0;  // when first seen: children before parents
+  bool uninteresting = false;
+  std::vector<git::Oid> parents;
+  bool read = false;
+};
+
+// After the last interesting commit leaves the queue, a few more are read
+// in case clock skew put an uninteresting path behind it (git does the same).
+constexpr int k_slop = 5;
+
+}  // namespace
+
+// The commits reachable from tip and from none of hide, newest commit date
+// first (ties: children first). Like git's and libgit2's limited walks it
+// paints both sides in date order and stops once only commits reachable
+// from hide are left; unlike libgit2 1.5's walk, which reads each commit
+// once for the walk and again for its message, every commit is read once.
 Status collect_changes(const git::Repository& repo, const git::Oid& tip, const std::vector<git::Oid>& hide,
                        const std::string& path, std::vector<Change>& out) {
-  auto walk = git::RevWalk::create(repo);
-  if (!walk) return walk.error();
-  if (auto st = walk->push(tip); !st) return st;
-  for (const auto& h : hide)
-    if (auto st = walk->hide(h); !st) return st;
+  std::unordered_map<git::Oid, Node> nodes;
+  using Entry = std::tuple<std::int64_t, std::uint64_t, git::Oid>;  // time, -order, id
+  std::priority_queue<Entry> queue;
+  std::uint64_t seen = 0;
+  std::size_t interesting = 0;  // interesting entries in the queue
   git::CommitBrief brief;
-  for (;;) {
-    auto id = walk->next();
-    if (!id) return id.error();
-    if (!*id) break;
-    if (auto st = git::read_brief(repo, **id, brief); !st) return st;
-    if (brief.parent_count > 1) continue;  // merges: their branches' commits count, not the merge itself
+
+  auto add = [&](const git::Oid& id, bool uninteresting) -> Status {
+    auto [it, fresh] = nodes.try_emplace(id);
+    Node& n = it->second;
+    if (!fresh) {
+      if (uninteresting && !n.uninteresting) {
+        // Paint it and everything below it already seen.
+        std::vector<git::Oid> stack{id};
+        while (!stack.empty()) {
+          Node& m = nodes[stack.back()];
+          stack.pop_back();
+          if (m.uninteresting) continue;
+          m.uninteresting = true;
+          if (!m.read) interesting--;  // still queued, and counted as interesting
+          for (const auto& p : m.parents) stack.push_back(p);
+        }
+      }
+      return ok_status();
+    }
+    if (auto st = git::read_brief(repo, id, brief); !st) return st;
+    n.time = brief.time;
+    n.order = seen++;
+    n.uninteresting = uninteresting;
+    queue.push({n.time, std::numeric_limits<std::uint64_t>::max() - n.order, id});
+    if (!uninteresting) interesting++;
+    return ok_status();
+  };
+
+  struct Candidate {
+    git::Oid id;
+    std::string message;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& h : hide)
+    if (auto st = add(h, true); !st) return st;
+  if (auto st = add(tip, false); !st) return st;
+  int slop = k_slop;
+  std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+  while (!queue.empty()) {
+    git::Oid id = std::get<2>(queue.top());
+    queue.pop();
+    Node* n = &nodes[id];
+    // The flag may have changed since it was queued; count what it was.
+    bool uninteresting = n->uninteresting;
+    if (auto st = git::read_brief(repo, id, brief); !st) return st;
+    n->parents = brief.parents;
+    n->read = true;
+    if (!uninteresting) {
+      interesting--;
+      oldest = std::min(oldest, n->time);
+      if (brief.parent_count <= 1) candidates.push_back({id, brief.message});
+    }
+    std::vector<git::Oid> parents = brief.parents;
+    for (const auto& p : parents)
+      if (auto st = add(p, uninteresting); !st) return st;
+    // Done when only hidden commits are left, none of them newer than the
+    // oldest commit taken (a hidden path through newer commits, which clock
+    // skew makes possible, could still reach it), and a few more are read.
+    if (interesting == 0 && (queue.empty() || std::get<0>(queue.top()) < oldest) && --slop <= 0) break;
+  }
+
+  for (auto& c : candidates) {
+    if (nodes[c.id].uninteresting) continue;
     if (!path.empty()) {
-      auto touches = git::touches_path(repo, **id, path);
+      auto touches = git::touches_path(repo, c.id, path);
       if (!touches) return touches.error();
       if (!*touches) continue;
     }
-    out.push_back(Change{(*id)->hex(), commit::parse(brief.message)});
+    out.push_back(Change{c.id.hex(), commit::parse(c.message)});
   }
   return ok_status();
 }
