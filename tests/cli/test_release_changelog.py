@@ -168,3 +168,12 @@ def test_ranges_match_git_with_merges_and_skewed_dates(sandbox):
                          cwd=repo)
         assert r.code == 0, r
         assert set(r.out.split()) == want, (a, b)
+
+
+def test_prepend_from_a_subdirectory_uses_the_configured_path(sandbox):
+    repo, ids = history(sandbox)
+    (repo / "src").mkdir()
+    r = sandbox.keel("release", "changelog", "--prepend", cwd=repo / "src")
+    assert r.code == 0, r
+    assert (repo / "CHANGELOG.md").read_text().startswith("# Changelog\n\n## Unreleased\n")
+    assert not (repo / "src" / "CHANGELOG.md").exists()
