@@ -15,6 +15,7 @@ const CommandSpec k_commands[] = {
     {"completions", "Print a shell completion script", setup_completions, k_needs_nothing},
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},
+    {"hooks", "Install git hooks and run their commands", setup_hooks, k_loads_config | k_needs_repo},
     {"man", "Print keel's manual pages in roff", setup_man, k_needs_nothing},
     {"release", "Compute the next version, write the changelog, bump, commit and tag", setup_release,
      k_loads_config | k_needs_repo},

@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --pre --build --as --package --pre --build --as --package --range -o --output --package --pre
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs --pre --build --as --package --pre --build --as --package --range -o --output --package --pre
             set skip 1
             continue
         end
-        if contains -- $w commit completions config man release semver lint list get set path validate schema next changelog validate compare sort bump
+        if contains -- $w commit completions config hooks man release semver lint list get set path validate schema install uninstall status run restore next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -26,6 +26,7 @@ complete -c keel -f
 complete -c keel -n '__keel_at' -a 'commit' -d 'Check commit messages against Conventional Commits'
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
+complete -c keel -n '__keel_at' -a 'hooks' -d 'Install git hooks and run their commands'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
 complete -c keel -n '__keel_at' -a 'release' -d 'Compute the next version, write the changelog, bump, commit and tag'
 complete -c keel -n '__keel_at' -a 'semver' -d 'Check, compare, sort and bump semantic versions'
@@ -73,6 +74,31 @@ complete -c keel -n '__keel_at config validate' -s h -l help -d 'Print this help
 complete -c keel -n '__keel_at config validate' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at config schema' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at config schema' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks' -a 'install' -d 'Write keel\'s hook scripts into the repository\'s hooks directory'
+complete -c keel -n '__keel_at hooks' -a 'uninstall' -d 'Remove keel\'s hook scripts and put back the hooks they replaced'
+complete -c keel -n '__keel_at hooks' -a 'status' -d 'Compare configured hooks with the installed scripts'
+complete -c keel -n '__keel_at hooks' -a 'run' -d 'Run a hook\'s commands'
+complete -c keel -n '__keel_at hooks' -a 'restore' -d 'Put back unstaged changes an interrupted hook run hid'
+complete -c keel -n '__keel_at hooks' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks install' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks install' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks install' -l force -d 'Install into a core.hooksPath directory keel did not set up'
+complete -c keel -n '__keel_at hooks uninstall' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks uninstall' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks status' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks status' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks run' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks run' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks run' -l all-files -d 'Give every file in the index instead of the hook\'s files'
+complete -c keel -n '__keel_at hooks run' -l files -r -F -d 'Give these files instead of the hook\'s files'
+complete -c keel -n '__keel_at hooks run' -l from-ref -r -F -d 'With --to-ref: the files changed between two commits'
+complete -c keel -n '__keel_at hooks run' -l to-ref -r -F -d 'See --from-ref'
+complete -c keel -n '__keel_at hooks run' -l command -r -F -d 'Run only this command'
+complete -c keel -n '__keel_at hooks run' -s j -l jobs -r -F -d 'Commands run at once'
+complete -c keel -n '__keel_at hooks run' -l no-stash -d 'Leave unstaged changes in place (pre-commit)'
+complete -c keel -n '__keel_at hooks restore' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks restore' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at man' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at man' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at release' -a 'next' -d 'Print the next version from the commits since the last release'

@@ -101,6 +101,7 @@ std::string_view ignored_as(const Message& m, const Ignore& ignore) {
   if (ignore.fixups && m.is_fixup) return "fixup";
   if (ignore.fixups && m.is_squash) return "squash";
   if (ignore.fixups && m.is_amend) return "amend";
+  if (ignore.versions && m.is_version) return "version";
   return {};
 }
 

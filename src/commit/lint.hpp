@@ -73,9 +73,11 @@ struct Ignore {
   bool merges = true;   // is_merge (and, for commits, several parents)
   bool reverts = true;  // git revert's `Revert "…"` / `Reapply "…"`; `revert: …` is linted
   bool fixups = true;   // fixup!, squash!, amend!
+  bool versions = true;  // is_version: "1.2.3", "chore: v1.2.3 [skip ci]"
 };
 
-// "merge", "revert", "fixup", "squash" or "amend" when ignored; else empty.
+// "merge", "revert", "fixup", "squash", "amend" or "version" when ignored;
+// else empty.
 std::string_view ignored_as(const Message& message, const Ignore& ignore);
 
 std::string_view level_name(Level level);  // "error", "warning", "off"

@@ -4,6 +4,7 @@
 
 #include "commit/text.hpp"
 #include "core/error.hpp"
+#include "semver/semver.hpp"
 
 namespace keel::commit {
 
@@ -203,6 +204,7 @@ void set_kinds(std::string_view header, Message& m) {
   m.is_amend = header.starts_with("amend! ");
   m.is_revert = header.starts_with("Revert ") || header.starts_with("Reapply ") ||
                 (m.conventional && lower_ascii(m.type) == "revert");
+  m.is_version = is_version_header(header);
   m.reverted = reverted_id(m);
 }
 
@@ -221,6 +223,22 @@ bool is_merge_header(std::string_view h) {
            rest.find(" into ") != std::string_view::npos;
   }
   return false;
+}
+
+bool is_version_header(std::string_view h) {
+  if (h.starts_with("chore")) {
+    std::string_view rest = h.substr(5);
+    if (rest.starts_with("(")) {
+      std::size_t close = rest.find(')');
+      if (close == std::string_view::npos) return false;
+      rest.remove_prefix(close + 1);
+    }
+    if (!rest.starts_with(":")) return false;
+    h = rest.substr(1);
+  }
+  while (h.starts_with(' ')) h.remove_prefix(1);
+  std::string_view word = h.substr(0, h.find(' '));
+  return !word.empty() && semver::parse(word).ok();
 }
 
 Message parse(std::string_view text) {

@@ -68,6 +68,7 @@ struct Message {
   bool is_fixup = false;   // "fixup! …"
   bool is_squash = false;  // "squash! …"
   bool is_amend = false;   // "amend! …"
+  bool is_version = false;  // "1.2.3", "v1.2.3", "chore: 1.2.3 [skip ci]": a version bump tool's commit
 };
 
 // Parses a message as stored or after cleanup(). CRLF line ends are
@@ -78,5 +79,10 @@ Message parse(std::string_view text);
 
 // Whether a header is one that git or a forge writes for a merge.
 bool is_merge_header(std::string_view header);
+
+// Whether a header only names a version, as `npm version` and release tools
+// write it: a SemVer (one leading v allowed), optionally after `chore:` or
+// `chore(scope):`, optionally followed by more words ("[skip ci]").
+bool is_version_header(std::string_view header);
 
 }  // namespace keel::commit

@@ -70,6 +70,7 @@ Result<Settings> settings_from_config(const config::Config& c) {
   s.ignore.merges = c.get_bool("commit.ignore_merges", true);
   s.ignore.reverts = c.get_bool("commit.ignore_reverts", true);
   s.ignore.fixups = c.get_bool("commit.ignore_fixups", true);
+  s.ignore.versions = c.get_bool("commit.ignore_versions", true);
   return s;
 }
 

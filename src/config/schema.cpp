@@ -15,6 +15,7 @@ std::span<const KeyTable> all_key_tables() {
   static const KeyTable tables[] = {
       keys::core_table,
       keys::commit_table,
+      keys::hooks_table,
       keys::release_table,
   };
   return tables;
@@ -86,9 +87,19 @@ bool is_declared_section(const std::vector<std::string>& path) {
 }
 
 std::string suggest_key(std::string_view dotted) {
+  // "*" segments take the typed key's own segments, so that
+  // hooks.pre-commit.commands.lint.globs can suggest ...commands.lint.glob.
+  std::vector<std::string> typed = split_key(dotted);
   std::vector<std::string> names;
-  for (const auto& table : all_key_tables())
-    for (const auto& decl : table.keys) names.emplace_back(decl.name);
+  for (const auto& table : all_key_tables()) {
+    for (const auto& decl : table.keys) {
+      std::vector<std::string> segs = split_key(decl.name);
+      if (segs.size() == typed.size())
+        for (std::size_t i = 0; i < segs.size(); ++i)
+          if (segs[i] == "*") segs[i] = typed[i];
+      names.push_back(join_key(segs));
+    }
+  }
   return closest_match(normalize_key(dotted), names);
 }
 
@@ -114,6 +125,7 @@ std::string_view type_description(const KeyDecl& decl) {
       return s;
     }
     case KeyType::string_table: return "a table of strings";
+    case KeyType::flag_or_list: return "a boolean, a string or an array of strings";
     case KeyType::table_list: return "an array of tables";
   }
   return "a value";
@@ -163,6 +175,16 @@ Result<Value> check_value(const KeyDecl& decl, const Value& v, bool from_text) {
       if (!list.is_array()) return mismatch(decl, v);
       for (const auto& item : list.items())
         if (!item.is_string()) return mismatch(decl, item);
+      return list;
+    }
+    case KeyType::flag_or_list: {
+      if (v.type() == Value::Type::boolean) return v;
+      bool b = false;
+      if (from_text && v.is_string() && parse_bool_text(v.as_string(), b)) return Value::make_bool(b, o);
+      KeyDecl as_list = decl;
+      as_list.type = KeyType::string_list;
+      auto list = check_value(as_list, v, from_text);
+      if (!list) return mismatch(decl, v);
       return list;
     }
     case KeyType::string_table: {
@@ -219,6 +241,10 @@ std::string json_schema() {
       }
       case KeyType::string_table:
         s += ", \"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}";
+        break;
+      case KeyType::flag_or_list:
+        s += ", \"oneOf\": [{\"type\": \"boolean\"}, {\"type\": \"string\"}, "
+             "{\"type\": \"array\", \"items\": {\"type\": \"string\"}}]";
         break;
       case KeyType::table_list: s += ", \"type\": \"array\", \"items\": {\"type\": \"object\"}"; break;
     }

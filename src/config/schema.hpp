@@ -19,6 +19,7 @@ enum class KeyType {
   string_list,  // an array of strings; a single string is accepted too
   choice,       // a string from KeyDecl::choices
   string_table, // a table whose keys are free and whose values are strings
+  flag_or_list, // a boolean, or a string or array of strings (skip = true, skip = ["merge"])
   table_list,   // an array of tables ([[x]] in TOML); their owner checks the fields
 };
 

@@ -30,8 +30,10 @@
 //
 // Terminals: children run in a background process group, so one that reads
 // from the terminal is stopped by SIGTTIN (until the timeout, if any).
-// Interactive commands (prompts, editors) are not supported yet; stdin is
-// /dev/null unless asked otherwise.
+// Interactive commands (prompts, editors) set Command::foreground: they stay
+// in keel's own process group and so may use the terminal; the terminal's
+// Ctrl-C reaches them directly, and keel signals only the child itself, not
+// what it started. stdin is /dev/null unless asked otherwise.
 
 #include <chrono>
 #include <cstddef>
@@ -108,11 +110,17 @@ struct Command {
   Output err;
   milliseconds timeout{0};  // zero: no timeout
   milliseconds grace_period = k_default_grace_period;
+  bool foreground = false;  // stay in keel's process group (see Terminals above)
 
   static Command program(std::vector<std::string> argv);
   // argv = shell + [script]. Arguments appended to argv afterwards become
   // $0, $1, ... of the script with the usual {"/bin/sh", "-c"}.
   static Command shell_script(std::string script, std::vector<std::string> shell = k_default_shell);
+  // The same as shell_script for a script that only runs one program with
+  // literal words (see shell_words.hpp), which then starts directly: no
+  // shell process. Only with the default shell, since another one (a
+  // wrapper such as `nix-shell --run`) may do more than run the words.
+  static Command shell_command(std::string script, std::vector<std::string> shell = k_default_shell);
 };
 
 struct Outcome {

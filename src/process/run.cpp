@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "process/internal.hpp"
+#include "process/shell_words.hpp"
 
 namespace keel::process {
 
@@ -188,7 +189,8 @@ class Supervisor {
   }
 
   // Safe while the leader is unreaped: its process group id cannot be reused.
-  void signal_group(int sig) { ::kill(-m_pid, sig); }
+  // A foreground child shares keel's group, so only the child is signalled.
+  void signal_group(int sig) { ::kill(m_command.foreground ? m_pid : -m_pid, sig); }
 
   int poll_timeout(Clock::time_point now) const {
     std::optional<Clock::time_point> next;
@@ -305,6 +307,13 @@ Command Command::shell_script(std::string script, std::vector<std::string> shell
   c.argv = std::move(shell);
   c.argv.push_back(std::move(script));
   return c;
+}
+
+Command Command::shell_command(std::string script, std::vector<std::string> shell) {
+  if (shell == k_default_shell) {
+    if (auto words = simple_command_words(script)) return program(std::move(*words));
+  }
+  return shell_script(std::move(script), std::move(shell));
 }
 
 Outcome run(const Command& command) {

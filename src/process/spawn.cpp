@@ -165,11 +165,14 @@ struct SpawnSetup {
   SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
-// The child leads a new process group and starts with no blocked signals,
-// whatever the spawning thread blocks, and with SIGPIPE at its default:
-// keel's libraries may ignore it, and `producer | head` relies on it.
-void set_attributes(posix_spawnattr_t& attr) {
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+// The child leads a new process group (unless it is a foreground command)
+// and starts with no blocked signals, whatever the spawning thread blocks,
+// and with SIGPIPE at its default: keel's libraries may ignore it, and
+// `producer | head` relies on it.
+void set_attributes(posix_spawnattr_t& attr, bool foreground) {
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (!foreground) flags |= POSIX_SPAWN_SETPGROUP;
+  posix_spawnattr_setflags(&attr, flags);
   posix_spawnattr_setpgroup(&attr, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -261,7 +264,7 @@ std::variant<Spawned, StartFailure> spawn(const Command& command) {
   if (auto* bad = std::get_if<StartFailure>(&pipes)) return std::move(*bad);
 
   SpawnSetup setup;
-  set_attributes(setup.attr);
+  set_attributes(setup.attr, command.foreground);
   plan_file_actions(setup.actions, command, std::get<Pipes>(pipes), cwd);
   std::vector<std::string> argv = command.argv;
   std::vector<char*> argv_ptrs = c_strings(argv);

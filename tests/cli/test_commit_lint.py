@@ -243,6 +243,8 @@ def test_empty_message(sandbox):
     ("fixup! feat: add x\n", "fixup"),
     ("squash! feat: add x\n\nMore Words.\n", "squash"),
     ("amend! feat: add x\n\nfeat: add x properly\n", "amend"),
+    ("1.4.0\n", "version"),
+    ("chore: v2.0.0 [skip ci]\n", "version"),
 ])
 def test_ignored_messages(sandbox, text, kind):
     r = lint_text(sandbox, text)
@@ -254,8 +256,9 @@ def test_ignored_messages(sandbox, text, kind):
 
 def test_ignoring_can_be_switched_off(sandbox):
     repo = sandbox.repo()
-    (repo / "keel.toml").write_text("[commit]\nignore_merges = false\nignore_reverts = false\nignore_fixups = false\n")
-    for text in ("Merge branch 'topic'\n", "Revert \"feat: add x\"\n", "fixup! feat: add x\n"):
+    (repo / "keel.toml").write_text("[commit]\nignore_merges = false\nignore_reverts = false\nignore_fixups = false\n"
+                                     "ignore_versions = false\n")
+    for text in ("Merge branch 'topic'\n", "Revert \"feat: add x\"\n", "fixup! feat: add x\n", "1.4.0\n"):
         (repo / "msg").write_text(text)
         r = sandbox.keel("commit", "lint", "msg", cwd=repo)
         assert r.code == 1, (text, r)
@@ -352,6 +355,7 @@ def test_config_lists_the_commit_defaults(sandbox):
         "commit.ignore_fixups = true",
         "commit.ignore_merges = true",
         "commit.ignore_reverts = true",
+        "commit.ignore_versions = true",
         'commit.rules.body-leading-blank.level = "warn"',
         'commit.rules.body-max-line-length.level = "error"',
         "commit.rules.body-max-line-length.value = 100",

@@ -322,11 +322,13 @@ TEST_CASE("commit lint: ignored messages") {
   CHECK(ignored_as(parse("fixup! feat: x"), all) == "fixup");
   CHECK(ignored_as(parse("squash! feat: x"), all) == "squash");
   CHECK(ignored_as(parse("amend! feat: x"), all) == "amend");
+  CHECK(ignored_as(parse("1.2.3"), all) == "version");
+  CHECK(ignored_as(parse("chore: v2.0.0-rc.1 [skip ci]"), all) == "version");
   CHECK(ignored_as(parse("feat: x"), all).empty());
   CHECK(ignored_as(parse(""), all).empty());
 
-  Ignore none{false, false, false};
-  for (const char* text : {"Merge branch 'x'", "Revert \"feat: x\"", "fixup! x", "squash! x", "amend! x"})
+  Ignore none{false, false, false, false};
+  for (const char* text : {"Merge branch 'x'", "Revert \"feat: x\"", "fixup! x", "squash! x", "amend! x", "1.2.3"})
     CHECK(ignored_as(parse(text), none).empty());
   CHECK(check("Merge branch 'x'") == Lines{"error type-empty: header is not 'type(scope): description': expected "
                                            "'(scope)', '!' or ': ' after 'Merge'",

@@ -376,3 +376,14 @@ TEST_CASE("commit: fixup!, squash! and amend! messages") {
   CHECK_FALSE(parse("fixup!feat: x").is_fixup);
   CHECK_FALSE(parse("fix: fixup! x").is_fixup);
 }
+
+TEST_CASE("commit: headers that only name a version") {
+  for (const char* header : {"1.2.3", "v1.2.3", "1.0.0-rc.1+build.5", "chore: 1.2.3", "chore(release): v1.2.3",
+                             "chore: 1.2.3 [skip ci]", "2.0.0 released"})
+    CHECK_MESSAGE(is_version_header(header), header);
+  for (const char* header : {"", "1.2", "01.2.3", "vv1.2.3", "feat: 1.2.3", "chore 1.2.3", "chore(x: 1.2.3",
+                             "chore: bump to 1.2.3", "release 1.2.3"})
+    CHECK_MESSAGE(!is_version_header(header), header);
+  CHECK(parse("1.2.3\n").is_version);
+  CHECK_FALSE(parse("fix: 1.2.3\n").is_version);
+}

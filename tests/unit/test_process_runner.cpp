@@ -437,3 +437,32 @@ TEST_CASE("run leaves no zombies") {
   CHECK(keel::process::run(slow).timed_out);
   CHECK(has_no_children());
 }
+
+TEST_CASE("run keeps a foreground child in keel's process group, others in their own") {
+  // Field 5 of /proc/PID/stat is the process group ("sh" has no spaces in its name).
+  Command cmd = Command::shell_script("cut -d' ' -f5 /proc/$$/stat; echo $$");
+  cmd.out = Output::capture();
+  Outcome own = keel::process::run(cmd);
+  REQUIRE(own.ok());
+  auto lines = [](const std::string& s) {
+    std::size_t nl = s.find('\n');
+    return std::pair{std::stol(s.substr(0, nl)), std::stol(s.substr(nl + 1))};
+  };
+  auto [own_group, own_pid] = lines(own.out);
+  CHECK(own_group == own_pid);
+  CHECK(own_group != ::getpgrp());
+  cmd.foreground = true;
+  Outcome fg = keel::process::run(cmd);
+  REQUIRE(fg.ok());
+  CHECK(lines(fg.out).first == ::getpgrp());
+}
+
+TEST_CASE("run stops a foreground child at its timeout without signalling keel's group") {
+  Command cmd = Command::shell_script("sleep 30");
+  cmd.foreground = true;
+  cmd.timeout = 200ms;
+  cmd.grace_period = 200ms;
+  Outcome o = keel::process::run(cmd);
+  CHECK(o.timed_out);
+  CHECK(o.signal == SIGTERM);
+}

@@ -18,6 +18,10 @@ static const KeyDecl k_commit_keys[] = {
      "Skip the messages git revert writes (Revert \"...\", Reapply \"...\"); 'revert: ...' is still linted.", 0},
     {"commit.ignore_fixups", KeyType::boolean, "true",
      "Skip fixup!, squash! and amend! messages, which git rebase --autosquash folds away.", 0},
+    {"commit.ignore_versions", KeyType::boolean, "true",
+     "Skip messages whose header is only a version (1.2.3, v1.2.3, chore: 1.2.3 [skip ci]), as npm version "
+     "and release tools write them.",
+     0},
 
     KEEL_LEVEL("header-trim", "error", "the header may not start or end with whitespace."),
     KEEL_LEVEL("header-max-length", "error", "the header is at most value characters long."),

@@ -8,6 +8,7 @@ namespace keel::config::keys {
 
 extern const KeyTable commit_table;
 extern const KeyTable core_table;
+extern const KeyTable hooks_table;
 extern const KeyTable release_table;
 
 }  // namespace keel::config::keys

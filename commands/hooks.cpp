@@ -1,0 +1,330 @@
+// keel hooks: install, uninstall and check git hook shims; run a hook's
+// commands; restore what an interrupted run hid. The work is in src/hooks/.
+#include <unistd.h>
+
+#include <iterator>
+#include <memory>
+
+#include "commands/groups.hpp"
+#include "core/spell.hpp"
+#include "fs/fs.hpp"
+#include "git/files.hpp"
+#include "hooks/install.hpp"
+#include "hooks/names.hpp"
+#include "hooks/run.hpp"
+#include "hooks/settings.hpp"
+#include "log/log.hpp"
+
+namespace keel::cmd {
+
+namespace {
+
+struct InstallOptions {
+  std::vector<std::string> hooks;
+  bool force = false;
+};
+
+struct RunOptions {
+  std::string hook;
+  std::vector<std::string> args;
+  bool all_files = false;
+  std::vector<std::string> files;
+  std::string from_ref, to_ref;
+  std::string command;
+  unsigned jobs = 0;
+  bool no_stash = false;
+};
+
+std::vector<hooks::HookSettings> configured(const Context& ctx) {
+  return hooks::hooks_from_config(ctx.config).value_or_throw();
+}
+
+std::vector<std::string> installable_names(const std::vector<hooks::HookSettings>& all) {
+  std::vector<std::string> out;
+  for (const auto& h : all)
+    if (hooks::is_git_hook(h.name)) out.push_back(h.name);
+  return out;
+}
+
+std::vector<std::string> names_of(const std::vector<hooks::HookSettings>& all) {
+  std::vector<std::string> out;
+  for (const auto& h : all) out.push_back(h.name);
+  return out;
+}
+
+std::string shown(const Context& ctx, const std::filesystem::path& p) { return fs::display_path(p, ctx.cwd); }
+
+Failure unknown_hook(const std::string& name, const std::vector<std::string>& known) {
+  std::string hint = "git hooks are listed in githooks(5)";
+  std::vector<std::string> candidates = known;
+  for (auto n : hooks::git_hook_names()) candidates.emplace_back(n);
+  std::string guess = closest_match(name, candidates);
+  if (!guess.empty()) hint = "did you mean " + quote(guess) + "?";
+  return usage_error("unknown hook " + quote(name), hint);
+}
+
+// The hooks to install: those named (each a configured git hook), or every
+// configured git hook.
+std::vector<std::string> hooks_to_install(const InstallOptions& o, const std::vector<hooks::HookSettings>& all) {
+  auto installable = installable_names(all);
+  if (o.hooks.empty()) {
+    if (installable.empty())
+      throw Failure("no git hooks are configured", Exit::nothing_to_do,
+                    "add a [hooks.pre-commit] table with [hooks.pre-commit.commands.NAME] run = \"...\" to keel.toml");
+    return installable;
+  }
+  for (const auto& name : o.hooks) {
+    if (!hooks::is_git_hook(name)) {
+      auto names = names_of(all);
+      if (std::find(names.begin(), names.end(), name) != names.end())
+        throw usage_error("hook " + quote(name) + " is not a git hook, so git never runs it",
+                          "run it by hand with 'keel hooks run " + name + "'");
+      throw unknown_hook(name, names);
+    }
+    if (std::find(installable.begin(), installable.end(), name) == installable.end())
+      throw usage_error("hook " + quote(name) + " is not configured", "add a [hooks." + name + "] table to keel.toml");
+  }
+  return o.hooks;
+}
+
+// [hooks.pre_commit] is a custom hook git never runs; say so when it looks
+// like a typo of a git hook.
+void warn_about_lookalikes(const std::vector<hooks::HookSettings>& all) {
+  std::vector<std::string> git_names;
+  for (auto n : hooks::git_hook_names()) git_names.emplace_back(n);
+  for (const auto& h : all) {
+    if (hooks::is_git_hook(h.name)) continue;
+    std::string guess = closest_match(h.name, git_names);
+    if (!guess.empty())
+      log::warn("hook " + quote(h.name) + " is not a git hook, so it is not installed; did you mean " + quote(guess) +
+                "?");
+  }
+}
+
+int install(const InstallOptions& o, Context& ctx) {
+  warn_about_lookalikes(configured(ctx));
+  // Installing every configured hook also removes shims of hooks dropped from the config.
+  hooks::InstallRequest request{hooks_to_install(o, configured(ctx)), ctx.self_path, o.force, o.hooks.empty()};
+  auto actions = hooks::install(*ctx.repo, request).value_or_throw();
+  auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
+  for (const auto& a : actions) ctx.out << a.hook << ": " << a.what << '\n';
+  ctx.out << "hooks directory: " << shown(ctx, dir.path) << '\n';
+  return 0;
+}
+
+int uninstall(Context& ctx) {
+  auto actions = hooks::uninstall(*ctx.repo).value_or_throw();
+  auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
+  if (actions.empty()) ctx.out << "no keel hooks installed in " << shown(ctx, dir.path) << '\n';
+  for (const auto& a : actions) ctx.out << a.hook << ": " << a.what << '\n';
+  return 0;
+}
+
+int status(Context& ctx) {
+  auto all = configured(ctx);
+  auto lines = hooks::status(*ctx.repo, installable_names(all), ctx.self_path).value_or_throw();
+  auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
+  ctx.out << "hooks directory: " << shown(ctx, dir.path) << (dir.custom ? " (core.hooksPath)" : "") << '\n';
+  bool drift = false;
+  for (const auto& line : lines) {
+    std::string state(hooks::to_string(line.state));
+    if (line.state == hooks::HookState::outdated) state += " (run keel hooks install)";
+    if (line.state == hooks::HookState::foreign) state += " (not keel's; keel hooks install keeps it as " + line.hook + ".legacy)";
+    if (line.state == hooks::HookState::stale) state += " (keel's shim, but no [hooks." + line.hook + "])";
+    if (line.legacy) state += "; runs " + line.hook + ".legacy first";
+    ctx.out << line.hook << ": " << state << '\n';
+    drift = drift || line.state != hooks::HookState::installed;
+  }
+  if (lines.empty()) ctx.out << "no hooks configured or installed\n";
+  return drift ? 1 : 0;
+}
+
+// KEEL_SKIP=a,b
+std::vector<std::string> skip_list(const Context& ctx) {
+  std::vector<std::string> out;
+  auto it = ctx.env.find("KEEL_SKIP");
+  if (it == ctx.env.end()) return out;
+  std::string item;
+  for (char c : it->second + ",") {
+    if (c == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (c != ' ') {
+      item += c;
+    }
+  }
+  return out;
+}
+
+std::string read_stdin(Context& ctx) {
+  if (::isatty(STDIN_FILENO)) return {};
+  return std::string(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>());
+}
+
+// --files names files relative to the current directory; keel works with
+// paths relative to the work tree root.
+std::vector<std::string> root_relative(const std::vector<std::string>& files, const Context& ctx) {
+  std::vector<std::string> out;
+  std::filesystem::path root = ctx.repo->workdir();
+  for (const auto& f : files) {
+    std::filesystem::path abs = std::filesystem::path(f).is_absolute() ? std::filesystem::path(f) : ctx.cwd / f;
+    std::filesystem::path rel = abs.lexically_normal().lexically_relative(root);
+    if (rel.empty() || *rel.begin() == "..")
+      throw usage_error("file " + quote(f) + " is outside the repository " + quote(root.string()));
+    out.push_back(rel.generic_string());
+  }
+  return out;
+}
+
+// `run = "keel commit lint {1}"` works even where keel is not on PATH (a GUI
+// client, a shim that found keel by its full path): keel's directory goes
+// last on the commands' PATH, where it shadows nothing.
+std::map<std::string, std::string> command_environment(const Context& ctx) {
+  std::map<std::string, std::string> env;
+  std::string dir = std::filesystem::path(ctx.self_path).parent_path().string();
+  auto it = ctx.env.find("PATH");
+  std::string path = it == ctx.env.end() ? std::string() : it->second;
+  if (dir.empty() || (":" + path + ":").find(":" + dir + ":") != std::string::npos) return env;
+  env["PATH"] = path.empty() ? dir : path + ":" + dir;
+  return env;
+}
+
+int run(const RunOptions& o, Context& ctx) {
+  if (auto it = ctx.env.find("KEEL_HOOKS"); it != ctx.env.end() && it->second == "0") {
+    log::info("hooks are off: KEEL_HOOKS=0");
+    return 0;
+  }
+  if (o.from_ref.empty() != o.to_ref.empty()) throw usage_error("--from-ref and --to-ref go together", "give both");
+  auto all = configured(ctx);
+  auto it = std::find_if(all.begin(), all.end(), [&](const auto& h) { return h.name == o.hook; });
+  if (it == all.end()) {
+    if (!hooks::is_git_hook(o.hook)) throw unknown_hook(o.hook, names_of(all));
+    log::info("hook " + quote(o.hook) + " has no [hooks." + o.hook + "] table; nothing to run");
+    return 0;
+  }
+  if (!o.command.empty() &&
+      std::none_of(it->commands.begin(), it->commands.end(), [&](const auto& c) { return c.name == o.command; }))
+    throw usage_error("hook " + quote(o.hook) + " has no command " + quote(o.command));
+  if (ctx.repo->is_bare() && (o.hook == "pre-commit" || o.all_files || !o.files.empty()))
+    throw usage_error("repository " + quote(ctx.repo->git_dir().string()) + " has no work tree",
+                      "hooks that look at files run in a repository with a work tree");
+
+  // git commit -a and git commit PATHS give hooks a temporary index.
+  if (auto index = ctx.env.find("GIT_INDEX_FILE"); index != ctx.env.end() && !index->second.empty()) {
+    std::filesystem::path p = index->second;
+    git::use_index_file(*ctx.repo, p.is_absolute() ? p : ctx.cwd / p).value_or_throw();
+  }
+
+  hooks::RunRequest request;
+  request.args = o.args;
+  request.all_files = o.all_files;
+  if (!o.files.empty()) request.files = root_relative(o.files, ctx);
+  request.from_ref = o.from_ref;
+  request.to_ref = o.to_ref;
+  request.only_command = o.command;
+  request.jobs = o.jobs;
+  request.no_stash = o.no_stash;
+  request.skip = skip_list(ctx);
+  if (hooks::reads_stdin(o.hook)) request.stdin_text = read_stdin(ctx);
+
+  hooks::RunIo io{ctx.out, ctx.err, ctx.color, ctx.config.get_list("process.shell"),
+                  std::chrono::seconds(ctx.config.get_int("process.grace_period", 5)), {}, {}};
+  for (const auto& [name, value] : ctx.env) io.environment.push_back(name + "=" + value);
+  io.command_env = command_environment(ctx);
+  return hooks::run_hook(*ctx.repo, *it, request, io).value_or_throw();
+}
+
+int restore(Context& ctx) {
+  if (!hooks::restore_backup(*ctx.repo, ctx.err).value_or_throw())
+    ctx.out << "nothing to restore: no interrupted hook run left unstaged changes hidden\n";
+  return 0;
+}
+
+const char* k_group_description =
+    "Git hooks from keel's configuration, in place of lefthook, pre-commit or husky. Each [hooks.HOOK] table "
+    "names a hook from githooks(5) (or a custom name run by hand) and holds commands under "
+    "[hooks.HOOK.commands.NAME], each with a shell command in 'run'. 'keel hooks install' writes a small shell "
+    "script for every configured hook into the directory git runs hooks from; the script calls 'keel hooks run "
+    "HOOK'. KEEL_HOOKS=0 turns the hooks off; KEEL_SKIP=name,name skips commands by name or tag.\n\n"
+    "Keys of a hook: parallel (default true), fail_fast (start nothing after a failure), jobs (default: one per "
+    "CPU), skip and only. Keys of a command: run; glob and exclude (gitignore-style globs, one or a list); types "
+    "(text, binary, executable, symlink); root (a sub-directory the command runs in, receiving paths relative to "
+    "it); env; stage_fixed (stage again the inputs the command changed); skip and only; priority (lower runs "
+    "first); tags (names for KEEL_SKIP); interactive (runs alone, with the terminal); fail_text (shown when it "
+    "fails). skip and only take true or a list of conditions: merge, rebase, branch:GLOB.\n\n"
+    "Example:\n\n"
+    "  [hooks.pre-commit.commands.fmt]\n"
+    "  run = \"clang-format -i {staged_files}\"\n"
+    "  glob = [\"*.cpp\", \"*.hpp\"]\n"
+    "  stage_fixed = true\n\n"
+    "  [hooks.commit-msg.commands.lint]\n"
+    "  run = \"keel commit lint {1}\"";
+
+const char* k_run_description =
+    "Runs the commands of HOOK, as the installed hook script does; ARGS are the hook's own arguments ({1} is "
+    "the first). Each command gets its files through the templates {staged_files}, {all_files}, {push_files} "
+    "and {files} (the hook's own set: staged files, or for pre-push the files of the pushed commits), each file "
+    "name shell-quoted; glob, exclude, types and root narrow them. A command whose files are all filtered out is "
+    "skipped. File lists too long for one command line are split, and the command runs once per part. Commands "
+    "run with process.shell (default /bin/sh -c); one that only names a program and literal or quoted words "
+    "starts that program directly, without the shell, which gives the same result sooner.\n\n"
+    "In parallel mode (the default) commands run at the same time, up to -j or the hook's jobs (default: one per "
+    "CPU); each command's output is printed whole when it ends, and a summary line per command follows: passed, "
+    "failed (with the exit status) or skipped (and why). keel exits 1 when a command failed.\n\n"
+    "In pre-commit, unstaged changes in partially staged files are hidden while the commands run, so they check "
+    "what will be committed: the work tree bytes are saved under .git/keel/unstaged first, and put back after. A "
+    "command's rewrite of such a file is merged with the unstaged changes; when the two overlap, the unstaged "
+    "changes win, the rewrite is kept in the backup and the hook fails. If keel is killed in between, the next "
+    "'keel hooks run' or 'keel hooks restore' puts the changes back. --no-stash leaves them in place.";
+
+}  // namespace
+
+void setup_hooks(CLI::App& app, Runner& chosen) {
+  app.require_subcommand(1);
+  set_long_description(&app, k_group_description);
+
+  auto inst = std::make_shared<InstallOptions>();
+  auto* i = app.add_subcommand("install", "Write keel's hook scripts into the repository's hooks directory");
+  set_long_description(i, "Writes a POSIX sh script for each HOOK (default: every configured git hook) into the "
+                          "directory git runs hooks from: core.hooksPath when set, otherwise the hooks directory of "
+                          "the repository, shared by its worktrees. A hook that is already there and is not keel's is "
+                          "renamed HOOK.legacy and run first. keel refuses a core.hooksPath it did not set up unless "
+                          "--force is given. Without HOOK, keel's scripts for hooks no longer configured are "
+                          "removed (and their .legacy hooks put back).");
+  i->add_option("hook", inst->hooks, "Hooks to install (default: all configured)")->type_name("HOOK");
+  i->add_flag("--force", inst->force, "Install into a core.hooksPath directory keel did not set up");
+  i->parse_complete_callback([&chosen, inst] { chosen = [inst](Context& c) { return install(*inst, c); }; });
+
+  auto* u = app.add_subcommand("uninstall", "Remove keel's hook scripts and put back the hooks they replaced");
+  u->parse_complete_callback([&chosen] { chosen = [](Context& c) { return uninstall(c); }; });
+
+  auto* s = app.add_subcommand("status", "Compare configured hooks with the installed scripts");
+  set_long_description(s, "Lists each configured git hook and each installed keel script with its state: "
+                          "installed, outdated, not installed, foreign hook or not configured. Exits 1 when any "
+                          "differs from 'installed'.");
+  s->parse_complete_callback([&chosen] { chosen = [](Context& c) { return status(c); }; });
+
+  auto run_opts = std::make_shared<RunOptions>();
+  auto* r = app.add_subcommand("run", "Run a hook's commands");
+  set_long_description(r, k_run_description);
+  r->add_option("hook", run_opts->hook, "Hook name")->type_name("HOOK")->required();
+  r->add_option("args", run_opts->args, "The hook's arguments")->type_name("ARGS");
+  auto* all = r->add_flag("--all-files", run_opts->all_files, "Give every file in the index instead of the hook's files");
+  auto* files = r->add_option("--files", run_opts->files, "Give these files instead of the hook's files")
+                    ->type_name("FILE")
+                    ->excludes(all);
+  r->add_option("--from-ref", run_opts->from_ref, "With --to-ref: the files changed between two commits")
+      ->type_name("REV")
+      ->excludes(all)
+      ->excludes(files);
+  r->add_option("--to-ref", run_opts->to_ref, "See --from-ref")->type_name("REV");
+  r->add_option("--command", run_opts->command, "Run only this command")->type_name("NAME");
+  r->add_option("-j,--jobs", run_opts->jobs, "Commands run at once")->type_name("N")->check(CLI::Range(1u, 1024u));
+  r->add_flag("--no-stash", run_opts->no_stash, "Leave unstaged changes in place (pre-commit)");
+  r->parse_complete_callback([&chosen, run_opts] { chosen = [run_opts](Context& c) { return run(*run_opts, c); }; });
+
+  auto* rs = app.add_subcommand("restore", "Put back unstaged changes an interrupted hook run hid");
+  rs->parse_complete_callback([&chosen] { chosen = [](Context& c) { return restore(c); }; });
+}
+
+}  // namespace keel::cmd

@@ -1,0 +1,165 @@
+#include "git/files.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include <git2/sys/repository.h>
+
+#include "git/detail.hpp"
+
+namespace keel::git {
+
+Status use_index_file(Repository& repo, const std::filesystem::path& path) {
+  git_index* raw = nullptr;
+  if (git_index_open(&raw, path.c_str()) != 0)
+    return last_error("cannot read the index " + quote(path.string()), Exit::failed);
+  detail::IndexPtr index(raw);
+  if (git_repository_set_index(repo.get(), raw) != 0)
+    return last_error("cannot use the index " + quote(path.string()), Exit::failed);
+  return ok_status();
+}
+
+Result<std::string> checkout_content(const Repository& repo, const Oid& blob, const std::string& path) {
+  git_blob* raw = nullptr;
+  git_oid id = blob.raw();
+  if (git_blob_lookup(&raw, repo.get(), &id) != 0)
+    return last_error("cannot read the staged content of " + quote(path), Exit::failed);
+  Handle<git_blob, git_blob_free> owned(raw);
+  git_buf buf = GIT_BUF_INIT;
+  git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
+  opts.flags = GIT_BLOB_FILTER_CHECK_FOR_BINARY;  // leave binary files alone, as checkout does
+  if (git_blob_filter(&buf, raw, path.c_str(), &opts) != 0)
+    return last_error("cannot convert the staged content of " + quote(path), Exit::failed);
+  return detail::take(buf);
+}
+
+Status add_to_index(const Repository& repo, const std::vector<std::string>& paths) {
+  auto index = detail::open_index(repo);
+  if (!index) return index.error();
+  for (const auto& path : paths)
+    if (git_index_add_bypath(index->get(), path.c_str()) != 0)
+      return last_error("cannot stage " + quote(path), Exit::failed);
+  if (git_index_write(index->get()) != 0) return last_error("cannot write the index", Exit::failed);
+  return ok_status();
+}
+
+Result<MergedText> merge_text(const std::string& base, const std::string& ours, const std::string& theirs) {
+  git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT, in_ours = GIT_MERGE_FILE_INPUT_INIT,
+                       in_theirs = GIT_MERGE_FILE_INPUT_INIT;
+  in_base.ptr = base.data();
+  in_base.size = base.size();
+  in_ours.ptr = ours.data();
+  in_ours.size = ours.size();
+  in_theirs.ptr = theirs.data();
+  in_theirs.size = theirs.size();
+  git_merge_file_result result{};
+  if (git_merge_file(&result, &in_base, &in_ours, &in_theirs, nullptr) != 0)
+    return last_error("cannot merge file contents", Exit::failed);
+  MergedText out{result.automergeable != 0, std::string(result.ptr ? result.ptr : "", result.len)};
+  git_merge_file_result_free(&result);
+  return out;
+}
+
+namespace {
+
+struct timespec index_mtime(git_index* index) {
+  struct stat st {};
+  const char* path = git_index_path(index);
+  if (!path || ::stat(path, &st) != 0) return {};
+  return st.st_mtim;
+}
+
+// git's stat shortcut: a file whose size, inode and times still match what
+// the index recorded has not changed, unless it was modified in the same
+// instant the index was written ("racy git"), when only its bytes can tell.
+bool stat_unchanged(const git_index_entry& e, const std::filesystem::path& file, const struct timespec& written) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return false;
+  bool same = static_cast<std::uint32_t>(st.st_size) == e.file_size && static_cast<std::uint32_t>(st.st_ino) == e.ino &&
+              static_cast<std::int32_t>(st.st_mtim.tv_sec) == e.mtime.seconds &&
+              static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime.nanoseconds &&
+              static_cast<std::int32_t>(st.st_ctim.tv_sec) == e.ctime.seconds &&
+              static_cast<std::uint32_t>(st.st_ctim.tv_nsec) == e.ctime.nanoseconds;
+  bool racy = st.st_mtim.tv_sec > written.tv_sec ||
+              (st.st_mtim.tv_sec == written.tv_sec && st.st_mtim.tv_nsec >= written.tv_nsec);
+  return same && !racy;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> differing_from_index(const Repository& repo, const std::vector<std::string>& paths) {
+  auto index = detail::open_index(repo);
+  if (!index) return index.error();
+  std::vector<std::string> out;
+  std::filesystem::path root = repo.workdir();
+  struct timespec written = index_mtime(index->get());
+  for (const auto& path : paths) {
+    const git_index_entry* e = git_index_get_bypath(index->get(), path.c_str(), 0);
+    if (!e || e->mode == GIT_FILEMODE_COMMIT) continue;
+    std::filesystem::path file = root / path;
+    if (stat_unchanged(*e, file, written)) continue;
+    std::error_code ec;
+    auto st = std::filesystem::symlink_status(file, ec);
+    bool is_link = std::filesystem::is_symlink(st);
+    if (!std::filesystem::exists(st) || is_link != (e->mode == GIT_FILEMODE_LINK)) {
+      out.push_back(path);
+      continue;
+    }
+    git_oid id;
+    if (is_link) {
+      std::string target = std::filesystem::read_symlink(file, ec).string();
+      if (ec || git_odb_hash(&id, target.data(), target.size(), GIT_OBJECT_BLOB) != 0) {
+        out.push_back(path);
+        continue;
+      }
+    } else if (git_repository_hashfile(&id, repo.get(), file.c_str(), GIT_OBJECT_BLOB, path.c_str()) != 0) {
+      return last_error("cannot read " + quote(path), Exit::failed);
+    }
+    if (!git_oid_equal(&id, &e->id)) out.push_back(path);
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> changed_between(const Repository& repo, const Oid& from, const Oid& to) {
+  auto tree_of = [&](const Oid& id) -> Result<detail::TreePtr> {
+    auto commit = detail::lookup_commit(repo.get(), id);
+    if (!commit) return commit.error();
+    git_tree* tree = nullptr;
+    if (git_commit_tree(&tree, commit->get()) != 0) return last_error("cannot read a commit's tree", Exit::failed);
+    return detail::TreePtr(tree);
+  };
+  auto a = tree_of(from);
+  if (!a) return a.error();
+  auto b = tree_of(to);
+  if (!b) return b.error();
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_tree(&raw, repo.get(), a->get(), b->get(), nullptr) != 0)
+    return last_error("cannot compare commits", Exit::failed);
+  detail::DiffPtr diff(raw);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  if (git_diff_find_similar(raw, &find) != 0) return last_error("cannot detect renames", Exit::failed);
+  std::vector<std::string> out;
+  for (std::size_t i = 0, n = git_diff_num_deltas(raw); i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->status == GIT_DELTA_DELETED || d->new_file.mode == GIT_FILEMODE_COMMIT) continue;
+    out.emplace_back(d->new_file.path);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool merge_in_progress(const Repository& repo) {
+  std::error_code ec;
+  return std::filesystem::exists(repo.git_dir() / "MERGE_HEAD", ec);
+}
+
+bool rebase_in_progress(const Repository& repo) {
+  std::error_code ec;
+  return std::filesystem::exists(repo.git_dir() / "rebase-merge", ec) ||
+         std::filesystem::exists(repo.git_dir() / "rebase-apply", ec);
+}
+
+}  // namespace keel::git

@@ -1,0 +1,291 @@
+#include "hooks/backup.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+
+#include "fs/fs.hpp"
+#include "git/files.hpp"
+#include "git/status.hpp"
+
+namespace keel::hooks {
+
+namespace stdfs = std::filesystem;
+
+namespace {
+
+// Work tree files are restored whatever their size.
+constexpr std::size_t k_no_limit = std::size_t(1) << 40;
+
+const char* k_manifest = "manifest";
+
+Error io_error(const std::string& what, const stdfs::path& p, const std::error_code& ec) {
+  return Error{what + " " + quote(p.string()) + ": " + ec.message(), {}, Exit::failed};
+}
+
+struct Current {
+  bool present = false;
+  std::string bytes;
+};
+
+Result<Current> read_current(const stdfs::path& file) {
+  std::error_code ec;
+  if (!stdfs::exists(stdfs::symlink_status(file, ec))) return Current{};
+  auto bytes = fs::read_file(file, k_no_limit);
+  if (!bytes) return bytes.error();
+  return Current{true, std::move(bytes).value()};
+}
+
+// Writes a work tree file with the given permission bits, or removes it.
+Status put(const stdfs::path& file, bool present, const std::string& bytes, unsigned mode) {
+  std::error_code ec;
+  if (!present) {
+    stdfs::remove(file, ec);
+    if (ec) return io_error("cannot remove", file, ec);
+    return ok_status();
+  }
+  auto st = fs::write_atomic(file, bytes, mode);
+  if (!st) return st;
+  if (::chmod(file.c_str(), mode) != 0) return io_error("cannot set the mode of", file, std::error_code(errno, std::generic_category()));
+  return ok_status();
+}
+
+std::string manifest_text(const std::vector<SavedFile>& files) {
+  std::string out;
+  for (const auto& f : files) {
+    out += f.path;
+    out += '\0';
+    out += f.present ? '1' : '0';
+    out += '\0';
+    out += std::to_string(f.mode);
+    out += '\0';
+  }
+  return out;
+}
+
+Result<std::vector<SavedFile>> read_backup(const stdfs::path& dir) {
+  auto text = fs::read_file(dir / k_manifest, k_no_limit);
+  if (!text) return text.error();
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  for (std::size_t nul = text->find('\0'); nul != std::string::npos; nul = text->find('\0', start)) {
+    fields.push_back(text->substr(start, nul - start));
+    start = nul + 1;
+  }
+  Error damaged{"the backup " + quote(dir.string()) + " is damaged",
+                "its files are the work tree bytes keel saved; copy back what you need, then remove it", Exit::failed};
+  if (fields.size() % 3 != 0 || start != text->size()) return damaged;
+  std::vector<SavedFile> files;
+  for (std::size_t i = 0; i < fields.size(); i += 3) {
+    SavedFile f;
+    f.path = fields[i];
+    f.present = fields[i + 1] == "1";
+    try {
+      f.mode = static_cast<unsigned>(std::stoul(fields[i + 2])) & 07777;
+    } catch (...) {
+      return damaged;
+    }
+    std::string n = std::to_string(i / 3);
+    auto work = fs::read_file(dir / (n + ".work"), k_no_limit);
+    auto staged = fs::read_file(dir / (n + ".staged"), k_no_limit);
+    if (!work || !staged) return damaged;
+    f.work_tree = std::move(work).value();
+    f.staged = std::move(staged).value();
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
+// Moves a backup that still matters to unstaged-<time>, out of the way of
+// the next run.
+Result<stdfs::path> keep(const stdfs::path& dir) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  stdfs::path kept = dir.parent_path() /
+                     ("unstaged-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
+  std::error_code ec;
+  for (int i = 1; stdfs::exists(kept, ec); ++i) kept += "." + std::to_string(i);
+  stdfs::rename(dir, kept, ec);
+  if (ec) return io_error("cannot keep the backup", dir, ec);
+  return kept;
+}
+
+Status discard(const stdfs::path& dir) {
+  std::error_code ec;
+  stdfs::remove_all(dir, ec);
+  if (ec) return io_error("cannot remove the backup", dir, ec);
+  return ok_status();
+}
+
+// A backup is removed once everything is back, and kept while it holds a
+// version that is nowhere else.
+Status finish(const stdfs::path& dir, RestoreReport& report) {
+  if (report.conflicted.empty()) return discard(dir);
+  auto kept = keep(dir);
+  if (!kept) return kept.error();
+  report.kept_backup = kept.value();
+  return ok_status();
+}
+
+std::map<std::string, git::IndexEntry> entries_for(const std::vector<git::IndexEntry>& all,
+                                                   const std::vector<std::string>& paths) {
+  std::map<std::string, git::IndexEntry> wanted;
+  for (const auto& p : paths) wanted.emplace(p, git::IndexEntry{});
+  std::map<std::string, git::IndexEntry> out;
+  for (const auto& e : all)
+    if (e.stage == 0 && wanted.count(e.path)) out[e.path] = e;
+  return out;
+}
+
+}  // namespace
+
+stdfs::path Backup::directory(const git::Repository& repo) { return repo.git_dir() / "keel" / "unstaged"; }
+
+Result<std::optional<Backup>> Backup::hide(const git::Repository& repo, const std::vector<std::string>& paths) {
+  auto all = git::index_entries(repo);
+  if (!all) return all.error();
+  stdfs::path root = repo.workdir();
+  std::vector<SavedFile> files;
+  for (const auto& [path, entry] : entries_for(*all, paths)) {
+    // Regular files only: symlinks, gitlinks and intent-to-add entries stay as they are.
+    if (entry.intent_to_add || (entry.mode != 0100644 && entry.mode != 0100755)) continue;
+    stdfs::path file = root / path;
+    struct stat st {};
+    SavedFile f;
+    f.path = path;
+    if (::lstat(file.c_str(), &st) != 0) {
+      f.present = false;
+      f.mode = entry.mode & 0777;
+    } else if (!S_ISREG(st.st_mode)) {
+      continue;
+    } else {
+      f.mode = st.st_mode & 07777;
+      auto bytes = fs::read_file(file, k_no_limit);
+      if (!bytes) return bytes.error();
+      f.work_tree = std::move(bytes).value();
+    }
+    auto staged = git::checkout_content(repo, entry.id, path);
+    if (!staged) return staged.error();
+    f.staged = std::move(staged).value();
+    if (f.present && f.staged == f.work_tree) continue;  // differs in mode or filters only
+    files.push_back(std::move(f));
+  }
+  if (files.empty()) return std::optional<Backup>();
+
+  stdfs::path dir = directory(repo);
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) return io_error("cannot create", dir, ec);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::string n = std::to_string(i);
+    if (auto st = fs::write_atomic(dir / (n + ".work"), files[i].work_tree, 0600); !st) return st.error();
+    if (auto st = fs::write_atomic(dir / (n + ".staged"), files[i].staged, 0600); !st) return st.error();
+  }
+  // Last: a backup without its manifest was never used and is ignored.
+  if (auto st = fs::write_atomic(dir / k_manifest, manifest_text(files), 0600); !st) return st.error();
+
+  Backup backup(root, dir, std::move(files));
+  for (const auto& f : backup.m_files) {
+    if (auto st = put(root / f.path, true, f.staged, f.mode); !st) {
+      auto undo = backup.restore();  // put back what was already hidden
+      (void)undo;
+      return st.error();
+    }
+  }
+  return std::optional<Backup>(std::move(backup));
+}
+
+Result<RestoreReport> Backup::restore() {
+  RestoreReport report;
+  for (std::size_t i = 0; i < m_files.size(); ++i) {
+    const SavedFile& f = m_files[i];
+    stdfs::path file = m_workdir / f.path;
+    auto current = read_current(file);
+    if (!current) return current.error();
+    std::string result = f.work_tree;
+    bool conflict = false;
+    if (current->present && current->bytes != f.staged) {
+      // A command rewrote the file: keep its rewrite where it does not touch
+      // the user's unstaged lines.
+      if (f.present) {
+        auto merged = git::merge_text(f.staged, current->bytes, f.work_tree);
+        if (!merged) return merged.error();
+        conflict = !merged->clean;
+        if (!conflict) result = merged->text;
+      } else {
+        conflict = true;
+      }
+    } else if (!current->present) {
+      conflict = true;  // a command deleted it; the user's version comes back
+    }
+    if (conflict) {
+      report.conflicted.push_back(f.path);
+      if (current->present) {
+        auto st = fs::write_atomic(m_dir / (std::to_string(i) + ".rewrite"), current->bytes, 0600);
+        if (!st) return st.error();
+      }
+    } else if (current->bytes != f.staged) {
+      report.merged.push_back(f.path);
+    }
+    if (auto st = put(file, f.present, result, f.mode); !st) return st.error();
+  }
+  if (auto st = finish(m_dir, report); !st) return st.error();
+  return report;
+}
+
+Result<std::optional<RestoreReport>> recover(const git::Repository& repo) {
+  stdfs::path dir = Backup::directory(repo);
+  std::error_code ec;
+  if (!stdfs::exists(dir, ec)) return std::optional<RestoreReport>();
+  if (!stdfs::exists(dir / k_manifest, ec)) {
+    // Killed while saving: the work tree was not touched yet.
+    if (auto st = discard(dir); !st) return st.error();
+    return std::optional<RestoreReport>();
+  }
+  auto files = read_backup(dir);
+  if (!files) return files.error();
+  RestoreReport report;
+  stdfs::path root = repo.workdir();
+  for (std::size_t i = 0; i < files->size(); ++i) {
+    const SavedFile& f = (*files)[i];
+    auto current = read_current(root / f.path);
+    if (!current) return current.error();
+    if (current->present == f.present && (!f.present || current->bytes == f.work_tree)) continue;
+    if (current->present && current->bytes != f.staged) {
+      // Changed after the backup was made (a command's rewrite, a later edit): saved, not lost.
+      report.conflicted.push_back(f.path);
+      auto st = fs::write_atomic(dir / (std::to_string(i) + ".found"), current->bytes, 0600);
+      if (!st) return st.error();
+    } else {
+      report.merged.push_back(f.path);
+    }
+    if (auto st = put(root / f.path, f.present, f.work_tree, f.mode); !st) return st.error();
+  }
+  if (auto st = finish(dir, report); !st) return st.error();
+  return std::optional<RestoreReport>(std::move(report));
+}
+
+Result<RunLock> RunLock::acquire(const git::Repository& repo) {
+  stdfs::path dir = repo.git_dir() / "keel";
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) return io_error("cannot create", dir, ec);
+  stdfs::path file = dir / "lock";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("cannot open", file, std::error_code(errno, std::generic_category()));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Error{"another keel hooks run is hiding unstaged changes in " + quote(repo.workdir().string()),
+                 "wait for it to finish, then try again", Exit::failed};
+  }
+  return RunLock(fd);
+}
+
+RunLock::~RunLock() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+}  // namespace keel::hooks

@@ -1,0 +1,110 @@
+#include "hooks/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "git/commit.hpp"
+#include "git/files.hpp"
+#include "git/refs.hpp"
+#include "git/status.hpp"
+#include "hooks/glob.hpp"
+
+namespace keel::hooks {
+
+namespace {
+
+// git's own test: a NUL byte in the first 8000 bytes makes a file binary.
+bool looks_binary(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[8000];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  return n > 0 && std::find(buf, buf + n, '\0') != buf + n;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> staged_files(const git::Repository& repo) {
+  auto changes = git::staged_changes(repo);
+  if (!changes) return changes.error();
+  std::vector<std::string> out;
+  for (const auto& c : *changes) {
+    if (c.kind == git::ChangeKind::deleted || c.kind == git::ChangeKind::conflicted) continue;
+    if (c.new_mode == git::k_mode_submodule) continue;
+    out.push_back(c.path);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Result<std::vector<std::string>> all_files(const git::Repository& repo) {
+  auto entries = git::index_entries(repo);
+  if (!entries) return entries.error();
+  std::vector<std::string> out;
+  for (const auto& e : *entries) {
+    if (e.is_submodule() || e.skip_worktree) continue;
+    if (out.empty() || out.back() != e.path) out.push_back(e.path);  // conflict stages share a path
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> push_files(const git::Repository& repo, const std::string& stdin_text) {
+  std::set<std::string> files;
+  std::istringstream lines(stdin_text);
+  std::string local_ref, local_id, remote_ref, remote_id;
+  while (lines >> local_ref >> local_id >> remote_ref >> remote_id) {
+    auto local = git::Oid::from_hex(local_id);
+    auto remote = git::Oid::from_hex(remote_id);
+    if (!local || local->is_zero()) continue;  // deleting a remote branch
+    std::optional<git::Oid> base;
+    if (remote && !remote->is_zero() && git::lookup_commit(repo, *remote)) {
+      base = *remote;
+    } else {
+      auto commit = git::lookup_commit(repo, *local);
+      if (!commit) return commit.error();
+      if (!commit->parents.empty()) base = commit->parents.front();
+    }
+    if (!base) continue;
+    auto changed = git::changed_between(repo, *base, *local);
+    if (!changed) return changed.error();
+    files.insert(changed->begin(), changed->end());
+  }
+  return std::vector<std::string>(files.begin(), files.end());
+}
+
+bool has_type(const std::filesystem::path& file, const std::string& type) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return false;
+  if (type == "symlink") return S_ISLNK(st.st_mode);
+  if (!S_ISREG(st.st_mode)) return false;
+  if (type == "executable") return (st.st_mode & 0111) != 0;
+  bool binary = looks_binary(file);
+  return type == "binary" ? binary : !binary;
+}
+
+std::vector<std::string> filter_files(const std::vector<std::string>& files, const CommandSettings& command,
+                                      const std::filesystem::path& workdir) {
+  std::vector<std::string> out;
+  std::string prefix = command.root.empty() ? std::string() : command.root + "/";
+  for (const auto& path : files) {
+    if (path.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rel = path.substr(prefix.size());
+    if (!command.glob.empty() && !any_glob_matches(command.glob, rel)) continue;
+    if (any_glob_matches(command.exclude, rel)) continue;
+    if (!command.types.empty() &&
+        std::none_of(command.types.begin(), command.types.end(),
+                     [&](const std::string& t) { return has_type(workdir / path, t); }))
+      continue;
+    out.push_back(std::move(rel));
+  }
+  return out;
+}
+
+}  // namespace keel::hooks

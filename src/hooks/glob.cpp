@@ -1,0 +1,124 @@
+#include "hooks/glob.hpp"
+
+namespace keel::hooks {
+
+namespace {
+
+// One bracket class at glob[gi] ('['); sets `end` past the ']'. A '[' with
+// no closing bracket is an ordinary character.
+bool class_matches(std::string_view glob, std::size_t gi, char c, std::size_t& end, bool& valid) {
+  std::size_t i = gi + 1;
+  bool negate = i < glob.size() && (glob[i] == '!' || glob[i] == '^');
+  if (negate) ++i;
+  bool hit = false;
+  bool first = true;
+  for (; i < glob.size() && (first || glob[i] != ']'); first = false) {
+    char lo = glob[i];
+    if (lo == '\\' && i + 1 < glob.size()) lo = glob[++i];
+    char hi = lo;
+    if (i + 2 < glob.size() && glob[i + 1] == '-' && glob[i + 2] != ']') {
+      hi = glob[i + 2];
+      if (hi == '\\' && i + 3 < glob.size()) hi = glob[++i + 2];
+      i += 2;
+    }
+    if (c >= lo && c <= hi) hit = true;
+    ++i;
+  }
+  valid = i < glob.size();
+  end = i + 1;
+  return hit != negate;
+}
+
+// Matches one path segment pattern (no '/') against one name.
+bool match_segment(std::string_view glob, std::string_view name) {
+  std::size_t gi = 0, ni = 0;
+  std::size_t star_g = std::string_view::npos, star_n = 0;
+  while (ni < name.size()) {
+    if (gi < glob.size()) {
+      char g = glob[gi];
+      if (g == '*') {
+        star_g = gi++;
+        star_n = ni;
+        continue;
+      }
+      if (g == '[') {
+        std::size_t end = 0;
+        bool valid = false;
+        bool hit = class_matches(glob, gi, name[ni], end, valid);
+        if (valid) {
+          if (hit) {
+            gi = end;
+            ++ni;
+            continue;
+          }
+        } else if (name[ni] == '[') {
+          ++gi;
+          ++ni;
+          continue;
+        }
+      } else if (g == '?' || (g == '\\' && gi + 1 < glob.size() && glob[gi + 1] == name[ni]) ||
+                 (g != '\\' && g == name[ni])) {
+        gi += g == '\\' ? 2 : 1;
+        ++ni;
+        continue;
+      }
+    }
+    if (star_g == std::string_view::npos) return false;
+    gi = star_g + 1;  // let the last '*' take one more character
+    ni = ++star_n;
+  }
+  while (gi < glob.size() && glob[gi] == '*') ++gi;
+  return gi == glob.size();
+}
+
+std::vector<std::string_view> split(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t slash = s.find('/', start);
+    out.push_back(s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) return out;
+    start = slash + 1;
+  }
+}
+
+// Segment lists: "**" segments match zero or more path segments.
+bool match_segments(const std::vector<std::string_view>& g, std::size_t gi, const std::vector<std::string_view>& p,
+                    std::size_t pi) {
+  for (; gi < g.size(); ++gi, ++pi) {
+    if (g[gi] == "**") {
+      if (gi + 1 == g.size()) return pi < p.size();  // "dir/**": something below
+      for (std::size_t k = pi; k <= p.size(); ++k)
+        if (match_segments(g, gi + 1, p, k)) return true;
+      return false;
+    }
+    if (pi >= p.size() || !match_segment(g[gi], p[pi])) return false;
+  }
+  return pi == p.size();
+}
+
+}  // namespace
+
+bool glob_match(std::string_view glob, std::string_view path) {
+  std::string pattern(glob);
+  bool dir_only = !pattern.empty() && pattern.back() == '/';
+  if (dir_only) pattern.pop_back();
+  bool anchored = pattern.find('/') != std::string::npos;
+  if (anchored && pattern.front() == '/') pattern.erase(0, 1);
+  if (pattern.empty()) return false;
+  if (!anchored) pattern = "**/" + pattern;
+  auto g = split(pattern);
+  auto p = split(path);
+  // The glob names the file itself, or a directory somewhere above it.
+  if (!dir_only && match_segments(g, 0, p, 0)) return true;
+  g.push_back("**");
+  return match_segments(g, 0, p, 0);
+}
+
+bool any_glob_matches(const std::vector<std::string>& globs, std::string_view path) {
+  for (const auto& g : globs)
+    if (glob_match(g, path)) return true;
+  return false;
+}
+
+}  // namespace keel::hooks

@@ -1,0 +1,472 @@
+#include "hooks/run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "fs/fs.hpp"
+#include "git/files.hpp"
+#include "git/refs.hpp"
+#include "hooks/backup.hpp"
+#include "hooks/files.hpp"
+#include "hooks/template.hpp"
+#include "process/process.hpp"
+
+namespace keel::hooks {
+
+namespace stdfs = std::filesystem;
+
+namespace {
+
+enum class Verdict { passed, failed, skipped };
+
+struct Planned {
+  const CommandSettings* settings = nullptr;
+  std::optional<std::string> skipped;   // why it does not run
+  std::vector<process::Command> batches;
+  std::vector<std::string> inputs;      // its files, relative to the work tree root (stage_fixed)
+};
+
+struct Finished {
+  Verdict verdict = Verdict::skipped;
+  std::string why;     // skip reason or failure detail
+  std::string output;  // everything the command wrote
+  process::Clock::duration duration{};
+  int exit_code = 0;
+};
+
+// The lists of files, read once and only when some command asks.
+class FileSource {
+ public:
+  FileSource(const git::Repository& repo, const std::string& hook, const RunRequest& request)
+      : m_repo(repo), m_hook(hook), m_request(request) {}
+
+  Result<const std::vector<std::string>*> get(FileSet set) {
+    auto it = m_cache.find(set);
+    if (it != m_cache.end()) return &it->second;
+    auto files = load(set);
+    if (!files) return files.error();
+    return &(m_cache[set] = std::move(files).value());
+  }
+
+  // The set chosen on the command line replaces the hook's own files.
+  bool overridden() const {
+    return m_request.all_files || !m_request.files.empty() || !m_request.from_ref.empty();
+  }
+
+ private:
+  Result<std::vector<std::string>> load(FileSet set) {
+    if (set == FileSet::all) return all_files(m_repo);
+    if (overridden()) return chosen();
+    if (set == FileSet::push || (set == FileSet::files && m_hook == "pre-push"))
+      return push_files(m_repo, m_request.stdin_text);
+    return staged_files(m_repo);
+  }
+
+  Result<std::vector<std::string>> chosen() {
+    if (m_request.all_files) return all_files(m_repo);
+    if (!m_request.files.empty()) return m_request.files;
+    auto from = git::resolve_commit(m_repo, m_request.from_ref);
+    if (!from) return from.error();
+    auto to = git::resolve_commit(m_repo, m_request.to_ref);
+    if (!to) return to.error();
+    return git::changed_between(m_repo, *from, *to);
+  }
+
+  const git::Repository& m_repo;
+  std::string m_hook;
+  const RunRequest& m_request;
+  std::map<FileSet, std::vector<std::string>> m_cache;
+};
+
+RepoState repo_state(const git::Repository& repo) {
+  RepoState s;
+  s.merging = git::merge_in_progress(repo);
+  s.rebasing = git::rebase_in_progress(repo);
+  if (auto head = git::head(repo); head && !head->detached) s.branch = head->branch;
+  return s;
+}
+
+bool listed(const CommandSettings& c, const std::vector<std::string>& names) {
+  for (const auto& n : names)
+    if (n == c.name || std::find(c.tags.begin(), c.tags.end(), n) != c.tags.end()) return true;
+  return false;
+}
+
+std::string prefixed(const std::string& root, const std::string& rel) { return root.empty() ? rel : root + "/" + rel; }
+
+std::string none_match(FileSet set) {
+  switch (set) {
+    case FileSet::staged: return "no staged files match";
+    case FileSet::all: return "no files match";
+    case FileSet::push: return "no pushed files match";
+    case FileSet::files: return "no files match";
+  }
+  return "no files match";
+}
+
+struct Planner {
+  const git::Repository& repo;
+  const HookSettings& hook;
+  const RunRequest& request;
+  const RunIo& io;
+  FileSource& source;
+  RepoState state;
+  std::size_t limit;
+
+  Result<Planned> plan(const CommandSettings& c) {
+    Planned p;
+    p.settings = &c;
+    if (listed(c, request.skip)) {
+      p.skipped = "KEEL_SKIP";
+      return p;
+    }
+    if (auto why = skip_reason(c.skip, c.only, state)) {
+      p.skipped = *why;
+      return p;
+    }
+    stdfs::path workdir = repo.workdir();
+    auto sets = file_templates(c.run);
+    Expansion values;
+    values.args = request.args;
+    std::set<std::string> inputs;
+    bool any_files = false;
+    for (FileSet set : sets) {
+      auto files = source.get(set);
+      if (!files) return files.error();
+      auto chosen = filter_files(**files, c, workdir);
+      any_files = any_files || !chosen.empty();
+      for (const auto& f : chosen) inputs.insert(prefixed(c.root, f));
+      values.files[set] = std::move(chosen);
+    }
+    if (!sets.empty() && !any_files) {
+      p.skipped = none_match(sets.front());
+      return p;
+    }
+    if (sets.empty() && (c.has_filters() || c.stage_fixed)) {
+      // No template: filters still decide whether the command runs, and the
+      // hook's files are what stage_fixed looks at.
+      auto files = source.get(FileSet::files);
+      if (!files) return files.error();
+      auto chosen = filter_files(**files, c, workdir);
+      if (chosen.empty() && c.has_filters()) {
+        p.skipped = none_match(FileSet::files);
+        return p;
+      }
+      for (const auto& f : chosen) inputs.insert(prefixed(c.root, f));
+    }
+    p.inputs.assign(inputs.begin(), inputs.end());
+
+    std::vector<std::string> scripts;
+    if (sets.empty()) {
+      scripts.push_back(expand(c.run, values));
+    } else {
+      auto batches = expand_batched(c.run, values, sets.front(), limit);
+      if (!batches) return Error{"hook command " + quote(c.name) + " cannot fit one file name on a command line", {},
+                                 Exit::failed};
+      scripts = std::move(batches).value();
+    }
+    stdfs::path cwd = workdir.empty() ? repo.git_dir() : workdir;
+    if (!c.root.empty()) cwd /= c.root;
+    for (auto& script : scripts) {
+      process::Command cmd = process::Command::shell_command(std::move(script), io.shell);
+      cmd.cwd = cwd;
+      cmd.env.set = io.command_env;
+      for (const auto& [name, value] : c.env) cmd.env.set[name] = value;
+      cmd.grace_period = io.grace_period;
+      if (c.interactive) {
+        cmd.foreground = true;
+        cmd.in = process::Input::inherit();
+        cmd.out = process::Output::inherit();
+        cmd.err = process::Output::inherit();
+      } else {
+        if (!request.stdin_text.empty()) cmd.in = process::Input::data(request.stdin_text);
+        cmd.out = process::Output::capture();
+        cmd.err = process::Output::to_stdout();
+      }
+      p.batches.push_back(std::move(cmd));
+    }
+    return p;
+  }
+};
+
+// Cheap identity of a file's bytes, to see which inputs a command changed.
+std::optional<std::size_t> fingerprint(const stdfs::path& file) {
+  auto bytes = fs::read_file(file, std::size_t(1) << 40);
+  if (!bytes) return std::nullopt;
+  return std::hash<std::string>{}(*bytes);
+}
+
+using Fingerprints = std::map<std::string, std::optional<std::size_t>>;
+
+Fingerprints fingerprints(const stdfs::path& root, const std::vector<std::string>& files) {
+  Fingerprints out;
+  for (const auto& f : files) out[f] = fingerprint(root / f);
+  return out;
+}
+
+Finished execute(const Planned& p) {
+  Finished f;
+  f.verdict = Verdict::passed;
+  for (const auto& cmd : p.batches) {
+    process::Outcome o = process::run(cmd);
+    f.duration += o.duration;
+    f.output += o.out;
+    if (o.start_error) {
+      f.output += "keel: error: " + o.start_error->message + "\n";
+      // The summary gives the PATH hint for exit 127 once for all commands.
+      if (!o.start_error->hint.empty() && o.exit_code != 127) f.output += "hint: " + o.start_error->hint + "\n";
+    }
+    if (!o.ok() && f.verdict == Verdict::passed) {
+      f.verdict = Verdict::failed;
+      f.exit_code = o.exit_code;
+      if (o.interrupted)
+        f.why = "interrupted";
+      else if (o.signal)
+        f.why = "killed by signal " + std::to_string(o.signal);
+      else
+        f.why = "exit " + std::to_string(o.exit_code);
+      if (o.exit_code == 127) f.why += ", command not found";
+    }
+    if (o.interrupted) break;
+  }
+  return f;
+}
+
+std::string seconds(process::Clock::duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fs", std::chrono::duration<double>(d).count());
+  return buf;
+}
+
+class Printer {
+ public:
+  Printer(RunIo& io, const std::string& hook) : m_io(io), m_hook(hook) {}
+
+  // A finished command's output, whole.
+  void output(const CommandSettings& c, const Finished& f) {
+    if (f.output.empty()) return;
+    m_io.out << paint("--- " + c.name, "1") << '\n' << f.output;
+    if (f.output.back() != '\n') m_io.out << '\n';
+    m_io.out.flush();
+  }
+
+  void summary(const std::vector<Planned>& plans, const std::vector<Finished>& results) {
+    m_io.out << m_hook << ":\n";
+    bool not_found = false;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      const auto& c = *plans[i].settings;
+      const auto& f = results[i];
+      switch (f.verdict) {
+        case Verdict::passed:
+          m_io.out << "  " << paint("passed ", "32") << ' ' << c.name << " (" << seconds(f.duration) << ")\n";
+          break;
+        case Verdict::failed:
+          m_io.out << "  " << paint("failed ", "31") << ' ' << c.name;
+          if (f.duration.count()) m_io.out << " (" << seconds(f.duration) << ")";
+          m_io.out << ": " << (c.fail_text.empty() ? f.why : c.fail_text + " (" + f.why + ")") << '\n';
+          not_found = not_found || f.exit_code == 127;
+          break;
+        case Verdict::skipped:
+          m_io.out << "  " << paint("skipped", "33") << ' ' << c.name << ": " << f.why << '\n';
+          break;
+      }
+    }
+    if (not_found) {
+      const char* path = std::getenv("PATH");
+      m_io.out << "hint: exit 127 means the shell did not find a program; install it or add its directory to PATH ("
+               << (path ? path : "") << ")\n";
+    }
+    m_io.out.flush();
+  }
+
+ private:
+  std::string paint(const std::string& text, const char* code) const {
+    return m_io.color ? "\033[" + std::string(code) + "m" + text + "\033[0m" : text;
+  }
+  RunIo& m_io;
+  std::string m_hook;
+};
+
+class Executor {
+ public:
+  Executor(const git::Repository& repo, const HookSettings& hook, std::vector<Planned>& plans, Printer& printer)
+      : m_repo(repo), m_hook(hook), m_plans(plans), m_printer(printer), m_results(plans.size()) {}
+
+  std::vector<Finished> run(unsigned jobs) {
+    std::vector<std::size_t> batch, interactive;
+    for (std::size_t i = 0; i < m_plans.size(); ++i) {
+      if (m_plans[i].skipped) {
+        m_results[i].why = *m_plans[i].skipped;
+        continue;
+      }
+      (m_plans[i].settings->interactive ? interactive : batch).push_back(i);
+    }
+    unsigned threads = m_hook.parallel ? std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()))) : 1;
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t k = next++; k < batch.size(); k = next++) one(batch[k]);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    for (std::size_t i : interactive) one(i);  // alone, with the terminal
+    return std::move(m_results);
+  }
+
+  bool stage_failed() const { return m_stage_failed; }
+
+ private:
+  void one(std::size_t i) {
+    const Planned& p = m_plans[i];
+    Finished& f = m_results[i];
+    if (m_stop || process::interrupted()) {
+      f.why = m_stop ? "an earlier command failed (fail_fast)" : "interrupted";
+      return;
+    }
+    Fingerprints before;
+    if (p.settings->stage_fixed) before = fingerprints(m_repo.workdir(), p.inputs);
+    f = execute(p);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (f.verdict == Verdict::passed && p.settings->stage_fixed) stage_changed(before, f);
+    if (f.verdict == Verdict::failed && m_hook.fail_fast) m_stop = true;
+    m_printer.output(*p.settings, f);
+  }
+
+  // stage_fixed: exactly the inputs whose bytes the command changed.
+  void stage_changed(const Fingerprints& before, Finished& f) {
+    std::vector<std::string> changed;
+    for (const auto& [path, print] : before) {
+      auto now = fingerprint(m_repo.workdir() / path);
+      if (now && now != print) changed.push_back(path);
+    }
+    if (changed.empty()) return;
+    if (auto st = git::add_to_index(m_repo, changed); !st) {
+      f.verdict = Verdict::failed;
+      f.why = st.error().message;
+      m_stage_failed = true;
+      return;
+    }
+    f.output += "keel: staged " + std::to_string(changed.size()) + (changed.size() == 1 ? " file" : " files") +
+                " the command changed\n";
+  }
+
+  const git::Repository& m_repo;
+  const HookSettings& m_hook;
+  std::vector<Planned>& m_plans;
+  Printer& m_printer;
+  std::vector<Finished> m_results;
+  std::mutex m_mutex;
+  std::atomic<bool> m_stop{false};
+  bool m_stage_failed = false;
+};
+
+void report_restore(const RestoreReport& r, std::ostream& err) {
+  for (const auto& path : r.merged)
+    err << "keel: note: kept a command's changes to " << quote(path) << " together with your unstaged changes\n";
+  if (r.conflicted.empty()) return;
+  for (const auto& path : r.conflicted)
+    err << "keel: error: a command's changes to " << quote(path)
+        << " conflict with your unstaged changes: your changes are kept, the command's are dropped\n";
+  if (r.kept_backup) err << "hint: the backup, with the command's version, is in " << quote(r.kept_backup->string()) << '\n';
+}
+
+// Hides the unstaged changes of partially staged files, so that commands see
+// what will be committed; holds the run lock while they are hidden.
+Result<std::optional<Backup>> hide_unstaged(const git::Repository& repo, FileSource& source,
+                                            std::optional<RunLock>& lock) {
+  auto staged = source.get(FileSet::staged);
+  if (!staged) return staged.error();
+  auto partial = git::differing_from_index(repo, **staged);
+  if (!partial) return partial.error();
+  if (partial->empty()) return std::optional<Backup>();
+  auto l = RunLock::acquire(repo);
+  if (!l) return l.error();
+  lock.emplace(std::move(l).value());
+  return Backup::hide(repo, *partial);
+}
+
+unsigned job_count(const HookSettings& hook, const RunRequest& request) {
+  if (request.jobs) return request.jobs;
+  if (hook.jobs) return hook.jobs;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+Result<bool> restore_backup(const git::Repository& repo, std::ostream& err) {
+  if (repo.is_bare()) return false;
+  std::error_code ec;
+  if (!stdfs::exists(Backup::directory(repo), ec)) return false;
+  auto lock = RunLock::acquire(repo);
+  if (!lock) return lock.error();
+  auto report = recover(repo);
+  if (!report) return report.error();
+  if (!*report) return false;
+  const RestoreReport& r = **report;
+  err << "keel: restored the unstaged changes an interrupted hook run had hidden";
+  if (!r.merged.empty() || !r.conflicted.empty())
+    err << " (" << r.merged.size() + r.conflicted.size() << (r.merged.size() + r.conflicted.size() == 1 ? " file" : " files") << ")";
+  err << '\n';
+  for (const auto& path : r.conflicted)
+    err << "keel: warning: " << quote(path) << " had changed since; that version is saved in the backup\n";
+  if (r.kept_backup) err << "hint: the backup is kept in " << quote(r.kept_backup->string()) << '\n';
+  return true;
+}
+
+Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunRequest& request, RunIo& io) {
+  RepoState state = repo_state(repo);
+  if (auto why = skip_reason(hook.skip, hook.only, state)) {
+    io.out << hook.name << ": skipped (" << *why << ")\n";
+    return 0;
+  }
+  if (auto restored = restore_backup(repo, io.err); !restored) return restored.error();
+
+  FileSource source(repo, hook.name, request);
+  std::optional<RunLock> lock;
+  std::optional<Backup> backup;
+  if (hook.name == "pre-commit" && !request.no_stash && !source.overridden() && !repo.is_bare()) {
+    auto hidden = hide_unstaged(repo, source, lock);
+    if (!hidden) return hidden.error();
+    backup = std::move(hidden).value();
+  }
+
+  // From here on the backup must be restored, whatever happens.
+  Planner planner{repo, hook, request, io, source, state, command_line_limit(environment_size(io.environment))};
+  std::vector<Planned> plans;
+  std::optional<Error> problem;
+  for (const auto& c : hook.commands) {
+    if (!request.only_command.empty() && c.name != request.only_command) continue;
+    auto p = planner.plan(c);
+    if (!p) {
+      problem = p.error();
+      break;
+    }
+    plans.push_back(std::move(p).value());
+  }
+
+  Printer printer(io, hook.name);
+  std::vector<Finished> results;
+  if (!problem) results = Executor(repo, hook, plans, printer).run(job_count(hook, request));
+
+  bool restore_failed = false;
+  if (backup) {
+    auto report = backup->restore();
+    if (!report) return report.error();
+    report_restore(*report, io.err);
+    restore_failed = !report->conflicted.empty();
+  }
+  if (problem) return *problem;
+
+  printer.summary(plans, results);
+  bool failed = std::any_of(results.begin(), results.end(), [](const Finished& f) { return f.verdict == Verdict::failed; });
+  return failed || restore_failed ? 1 : 0;
+}
+
+}  // namespace keel::hooks

@@ -1,0 +1,74 @@
+#include "process/shell_words.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace keel::process {
+
+namespace {
+
+// Characters with a meaning to the shell outside quotes (glob, expansion,
+// redirection, control, grouping, history in interactive bash).
+bool is_special(char c) {
+  static constexpr std::string_view k_special = "$`|&;<>(){}*?[]!#\n\r";
+  return k_special.find(c) != std::string_view::npos;
+}
+
+// Reserved words and builtins whose effect is not "run the program of that
+// name": they change the shell, have no program, or (echo) differ from it.
+bool needs_shell(std::string_view command) {
+  static constexpr std::string_view k_words[] = {
+      "!",     ".",      ":",     "alias",    "bg",     "break",   "case",    "cd",     "command", "continue",
+      "declare", "do",   "done",  "echo",     "elif",   "else",    "esac",    "eval",   "exec",    "exit",
+      "export", "fc",    "fg",    "fi",       "for",    "getopts", "hash",    "if",     "jobs",    "local",
+      "read",  "readonly", "return", "set",   "shift",  "source",  "then",    "times",  "trap",    "type",
+      "ulimit", "umask", "unalias", "unset",  "until",  "wait",    "while",
+  };
+  return command.empty() || std::find(std::begin(k_words), std::end(k_words), command) != std::end(k_words);
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> simple_command_words(std::string_view script) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  bool first_word_has_equals = false;
+  for (std::size_t i = 0; i < script.size(); ++i) {
+    char c = script[i];
+    if (c == ' ' || c == '\t') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    if (!in_word && c == '~') return std::nullopt;
+    if (words.empty() && c == '=') first_word_has_equals = true;
+    if (c == '\'') {
+      std::size_t close = script.find('\'', i + 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      word.append(script.substr(i + 1, close - i - 1));
+      i = close;
+    } else if (c == '"') {
+      std::size_t close = script.find('"', i + 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      std::string_view inside = script.substr(i + 1, close - i - 1);
+      if (inside.find_first_of("$`\\!") != std::string_view::npos) return std::nullopt;
+      word.append(inside);
+      i = close;
+    } else if (c == '\\') {
+      if (i + 1 >= script.size() || script[i + 1] == '\n') return std::nullopt;
+      word += script[++i];
+    } else if (is_special(c)) {
+      return std::nullopt;
+    } else {
+      word += c;
+    }
+    in_word = true;
+  }
+  if (in_word) words.push_back(std::move(word));
+  if (words.empty() || first_word_has_equals || needs_shell(words.front())) return std::nullopt;
+  return words;
+}
+
+}  // namespace keel::process

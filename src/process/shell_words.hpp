@@ -1,0 +1,30 @@
+#pragma once
+// Recognising a shell command that needs no shell.
+//
+// A hook command such as `eslint --fix 'src/a b.js'` is, to /bin/sh, only
+// "look up eslint in PATH and execute it with these words". Starting the
+// shell for it costs more than everything else keel does in a small hook,
+// so keel splits such commands itself, as GNU make does for recipe lines.
+//
+// The split is refused (nullopt), and the shell must run the script, unless
+// every character means the same to any POSIX shell as to this splitter:
+//   - words separated by spaces and tabs; no newline;
+//   - literal text, '…' quotes, "…" quotes without $ ` \ inside, and \x
+//     outside quotes (x taken literally);
+//   - nothing the shell would expand or interpret: no $ ` | & ; < > ( ) { }
+//     * ? [ ] ! or # outside quotes, no ~ starting a word, no '=' in the
+//     first word (an assignment);
+//   - a first word that names a program, not a reserved word or a builtin
+//     that has no program of the same name or behaves differently (cd,
+//     export, echo, ...).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keel::process {
+
+std::optional<std::vector<std::string>> simple_command_words(std::string_view script);
+
+}  // namespace keel::process

@@ -1,0 +1,387 @@
+"""keel hooks run: which files each command gets, how commands run and report, and bad input."""
+
+import os
+import subprocess
+
+import pytest
+
+
+def project(sandbox, config, name="repo", commit=True):
+    repo = sandbox.repo(name, commit=commit)
+    (repo / "keel.toml").write_text(config)
+    return repo
+
+
+def stage(sandbox, repo, files):
+    for name, text in files.items():
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    sandbox.git("add", "--", *files.keys(), cwd=repo)
+
+
+# Writes each argument NUL-terminated to ../args (outside the work tree).
+RECORD = "printf '%s\\\\0' {staged_files} >> ../args"
+
+
+def recorded(repo):
+    data = (repo.parent / "args").read_bytes()
+    return data.split(b"\0")[:-1]
+
+
+def test_staged_files_only_no_deletions_renames_new_path(sandbox):
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
+    stage(sandbox, repo, {"old.txt": "some text that stays the same\n" * 5, "gone.txt": "x\n"})
+    sandbox.git("commit", "-q", "-m", "chore: files", cwd=repo)
+    sandbox.git("mv", "old.txt", "new.txt", cwd=repo)
+    sandbox.git("rm", "-q", "gone.txt", cwd=repo)
+    stage(sandbox, repo, {"added.txt": "a\n"})
+    (repo / "unstaged.txt").write_text("u\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert recorded(repo) == [b"added.txt", b"new.txt"]
+
+
+def test_odd_file_names_reach_the_command_intact(sandbox):
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
+    names = ["with space.txt", "it's \"quoted\".txt", "new\nline.txt", "$(touch pwned).txt"]
+    stage(sandbox, repo, {n: "x\n" for n in names})
+    latin1 = b"caf\xe9.txt"
+    (repo / os.fsdecode(latin1)).write_text("x\n")
+    sandbox.git("add", "--", os.fsdecode(latin1), cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert sorted(recorded(repo)) == sorted([n.encode() for n in names] + [latin1])
+    assert not (repo / "pwned").exists()
+
+
+def test_glob_exclude_root_and_types(sandbox):
+    config = """\
+[hooks.pre-commit.commands.py]
+run = "echo py {staged_files}"
+glob = ["**/*.py", "*.pyi"]
+exclude = "vendor"
+[hooks.pre-commit.commands.web]
+run = "echo web {staged_files} in $(basename $(pwd))"
+root = "web/"
+glob = "*.js"
+[hooks.pre-commit.commands.exe]
+run = "echo exe {staged_files}"
+types = "executable"
+[hooks.pre-commit.commands.none]
+run = "echo none {staged_files}"
+glob = "*.rs"
+"""
+    repo = project(sandbox, config)
+    stage(sandbox, repo, {"a.py": "", "pkg/b.py": "", "c.pyi": "", "vendor/d.py": "", "web/src/e.js": "",
+                          "f.js": "", "run.sh": ""})
+    (repo / "run.sh").chmod(0o755)
+    sandbox.git("add", "run.sh", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", "-j", "1", cwd=repo)
+    assert r.code == 0, r
+    assert "py a.py c.pyi pkg/b.py\n" in r.out
+    assert "web src/e.js in web\n" in r.out
+    assert "exe run.sh\n" in r.out
+    assert "  skipped none: no staged files match\n" in r.out
+    assert "none " not in r.out.replace("skipped none", "")
+
+
+def test_output_summary_and_exit_status(sandbox):
+    config = """\
+[hooks.pre-commit]
+parallel = false
+[hooks.pre-commit.commands.good]
+run = "echo fine"
+[hooks.pre-commit.commands.bad]
+run = "echo broken >&2; exit 3"
+fail_text = "run 'make fix'"
+[hooks.pre-commit.commands.later]
+run = "true"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1
+    lines = r.out.splitlines()
+    assert lines[:4] == ["--- good", "fine", "--- bad", "broken"]
+    assert lines[4] == "pre-commit:"
+    assert lines[5].startswith("  passed  good (") and lines[5].endswith("s)")
+    assert lines[6].startswith("  failed  bad (") and lines[6].endswith("): run 'make fix' (exit 3)")
+    assert lines[7].startswith("  passed  later (")
+    assert "\033" not in r.out  # no colour without a terminal
+
+
+def test_fail_fast_skips_commands_not_started(sandbox):
+    config = """\
+[hooks.pre-commit]
+parallel = false
+fail_fast = true
+[hooks.pre-commit.commands.first]
+run = "exit 1"
+[hooks.pre-commit.commands.second]
+run = "touch ../second-ran"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1
+    assert "  skipped second: an earlier command failed (fail_fast)\n" in r.out
+    assert not (sandbox.root / "second-ran").exists()
+
+
+def test_parallel_output_is_not_interleaved(sandbox):
+    config = "[hooks.pre-commit]\njobs = 4\n"
+    for name in "abcd":
+        config += (f'[hooks.pre-commit.commands.{name}]\n'
+                   f'run = "for i in 1 2 3 4 5; do echo {name}$i; sleep 0.05; done"\n')
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    for name in "abcd":
+        block = f"--- {name}\n" + "".join(f"{name}{i}\n" for i in range(1, 6))
+        assert block in r.out
+    # Four commands of 0.25 s each took well under a second together.
+    total = r.out.count("passed")
+    assert total == 4
+
+
+def test_parallel_run_is_concurrent(sandbox):
+    config = "[hooks.pre-commit]\njobs = 2\n"
+    # Each waits for the other's file: only concurrent runs can both pass.
+    config += '[hooks.pre-commit.commands.a]\nrun = "touch ../a; for i in $(seq 50); do [ -e ../b ] && exit 0; sleep 0.1; done; exit 1"\n'
+    config += '[hooks.pre-commit.commands.b]\nrun = "touch ../b; for i in $(seq 50); do [ -e ../a ] && exit 0; sleep 0.1; done; exit 1"\n'
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+
+
+def test_batches_past_the_command_line_limit(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.count]\nrun = "echo batch >> ../batches; printf \'%s\\\\n\' {staged_files} >> ../files"\n')
+    names = [f"dir-{i:04d}-" + "x" * 120 + ".txt" for i in range(1500)]  # about 190 kB of names
+    for n in names:
+        (repo / n).write_text("")
+    sandbox.git("add", ".", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", "--command", "count", cwd=repo)
+    assert r.code == 0, r
+    batches = (sandbox.root / "batches").read_text().count("batch")
+    assert batches >= 2
+    got = (sandbox.root / "files").read_text().splitlines()
+    assert sorted(got) == sorted(names + ["keel.toml"])
+
+
+def test_skip_conditions_merge_and_branch(sandbox):
+    config = """\
+[hooks.pre-commit.commands.not-in-merge]
+run = "echo ran-a"
+skip = "merge"
+[hooks.pre-commit.commands.main-only]
+run = "echo ran-b"
+only = ["branch:main"]
+[hooks.pre-commit.commands.off]
+run = "echo ran-c"
+skip = true
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert "ran-a" in r.out and "ran-b" in r.out and "ran-c" not in r.out
+    assert "  skipped off: skip = true\n" in r.out
+    sandbox.git("checkout", "-q", "-b", "feature", cwd=repo)
+    (repo / ".git" / "MERGE_HEAD").write_text(sandbox.git("rev-parse", "HEAD", cwd=repo))
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "  skipped not-in-merge: skip: merge\n" in r.out
+    assert "  skipped main-only: only: branch:main\n" in r.out
+
+
+def test_whole_hook_skipped_on_rebase(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit]\nskip = ["rebase"]\n[hooks.pre-commit.commands.x]\nrun = "echo ran"\n')
+    (repo / ".git" / "rebase-merge").mkdir()
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert (r.code, r.out) == (0, "pre-commit: skipped (skip: rebase)\n"), r
+
+
+def test_keel_hooks_0_and_keel_skip(sandbox):
+    config = '[hooks.pre-commit.commands.a]\nrun = "echo ran-a"\n[hooks.pre-commit.commands.b]\nrun = "echo ran-b"\ntags = ["slow"]\n'
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"KEEL_HOOKS": "0"})
+    assert (r.code, r.out) == (0, ""), r
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"KEEL_SKIP": "slow"})
+    assert "ran-a" in r.out and "ran-b" not in r.out
+    assert "  skipped b: KEEL_SKIP\n" in r.out
+
+
+def test_command_not_found_is_exit_127_with_a_path_hint(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.lint]\nrun = "no-such-linter-xyz --check"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1
+    assert "  failed  lint" in r.out and ": exit 127, command not found\n" in r.out
+    assert f"hint: exit 127 means the shell did not find a program; install it or add its directory to PATH ({sandbox.env['PATH']})\n" in r.out
+
+
+def test_hook_arguments_and_commit_lint(sandbox):
+    repo = project(sandbox, '[hooks.commit-msg.commands.lint]\nrun = "keel commit lint {1}"\n')
+    msg = sandbox.write("msg", "feet: oops\n")
+    # keel is not on PATH: the commands find it anyway.
+    assert os.path.dirname(os.environ["KEEL_BIN"]) not in sandbox.env["PATH"].split(":")
+    r = sandbox.keel("hooks", "run", "commit-msg", msg, cwd=repo)
+    assert r.code == 1
+    assert "error type-enum: type must be one of" in r.out
+
+
+def test_unknown_and_unconfigured_hooks(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.x]\nrun = "true"\n')
+    r = sandbox.keel("hooks", "run", "pre-comit", cwd=repo)
+    assert (r.code, r.err) == (2, "keel: error: unknown hook 'pre-comit'\nhint: did you mean 'pre-commit'?\n"), r
+    r = sandbox.keel("hooks", "run", "post-merge", cwd=repo)  # a git hook with nothing configured
+    assert (r.code, r.out, r.err) == (0, "", ""), r
+    r = sandbox.keel("hooks", "run", "pre-commit", "--command", "y", cwd=repo)
+    assert (r.code, r.err) == (2, "keel: error: hook 'pre-commit' has no command 'y'\n"), r
+
+
+def test_custom_hook_runs_by_hand(sandbox):
+    repo = project(sandbox, '[hooks.lint-all.commands.x]\nrun = "echo all {all_files}"\n')
+    r = sandbox.keel("hooks", "run", "lint-all", cwd=repo)
+    assert r.code == 0, r
+    assert "all README keel.toml\n" not in r.out  # keel.toml is not committed
+    assert "all README\n" in r.out
+
+
+def test_malformed_config(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.x]\nglob = "*.c"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert (r.code, r.err) == (2, "keel: error: keel.toml:1:28: hook command 'pre-commit.x' has no 'run'\n"
+                                  "hint: add run = \"the shell command\"\n"), r
+    (repo / "keel.toml").write_text('[hooks.pre-commit.commands.x\nrun = "x"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 2
+    assert r.err.endswith("keel: error: configuration has errors\nhint: run 'keel config validate' for the full list\n")
+
+
+def test_repository_without_commits(sandbox):
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n', commit=False)
+    stage(sandbox, repo, {"first.txt": "1\n"})
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert recorded(repo) == [b"first.txt"]
+
+
+def test_detached_head(sandbox):
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
+    sandbox.git("checkout", "-q", "--detach", cwd=repo)
+    stage(sandbox, repo, {"d.txt": "d\n"})
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert recorded(repo) == [b"d.txt"]
+
+
+def test_bare_repository(sandbox):
+    bare = sandbox.root / "bare.git"
+    sandbox.git("init", "-q", "--bare", str(bare), cwd=sandbox.root)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=bare)
+    assert r.code == 0 and r.out == "", r  # nothing configured: git hooks run nothing
+    r = sandbox.keel("--config", sandbox.write("k.toml", '[hooks.pre-commit.commands.x]\nrun = "true"\n'),
+                     "hooks", "run", "pre-commit", cwd=bare)
+    assert (r.code, r.err) == (2, f"keel: error: repository '{bare}' has no work tree\n"
+                                  "hint: hooks that look at files run in a repository with a work tree\n"), r
+
+
+def test_all_files_files_and_refs(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.x]\nrun = "echo got {files}"\n')
+    stage(sandbox, repo, {"a.txt": "a\n", "keel.toml": (repo / "keel.toml").read_text()})
+    sandbox.git("commit", "-q", "-m", "chore: a", cwd=repo)
+    stage(sandbox, repo, {"b.txt": "b\n"})
+    r = sandbox.keel("hooks", "run", "pre-commit", "--all-files", cwd=repo)
+    assert "got README a.txt b.txt keel.toml\n" in r.out, r
+    r = sandbox.keel("hooks", "run", "pre-commit", "--files", "README", "sub/../a.txt", cwd=repo)
+    assert "got README a.txt\n" in r.out, r
+    r = sandbox.keel("hooks", "run", "pre-commit", "--from-ref", "HEAD~1", "--to-ref", "HEAD", cwd=repo)
+    assert "got a.txt keel.toml\n" in r.out, r
+    r = sandbox.keel("hooks", "run", "pre-commit", "--from-ref", "HEAD~1", cwd=repo)
+    assert (r.code, r.err) == (2, "keel: error: --from-ref and --to-ref go together\nhint: give both\n"), r
+
+
+def test_git_commit_a_uses_the_temporary_index(sandbox):
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
+    stage(sandbox, repo, {"keel.toml": (repo / "keel.toml").read_text()})
+    sandbox.git("commit", "-q", "-m", "chore: config", cwd=repo)
+    sandbox.keel("hooks", "install", cwd=repo)
+    (repo / "README").write_text("changed, not staged\n")
+    proc = subprocess.run(["git", "commit", "-q", "-a", "-m", "docs: readme"], cwd=repo, env=sandbox.env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert recorded(repo) == [b"README"]
+
+
+def test_pre_push_gets_the_pushed_files(sandbox):
+    remote = sandbox.root / "remote.git"
+    sandbox.git("init", "-q", "--bare", str(remote), cwd=sandbox.root)
+    repo = project(sandbox, '[hooks.pre-push.commands.x]\nrun = "echo pushing {push_files} to {1}; cat > ../refs"\n')
+    sandbox.git("remote", "add", "origin", str(remote), cwd=repo)
+    sandbox.git("push", "-q", "origin", "main", cwd=repo)
+    stage(sandbox, repo, {"p.txt": "p\n"})
+    sandbox.git("commit", "-q", "-m", "feat: p", cwd=repo)
+    sandbox.keel("hooks", "install", cwd=repo)
+    proc = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, env=sandbox.env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "pushing p.txt to origin\n" in proc.stdout + proc.stderr
+    head = sandbox.git("rev-parse", "HEAD", cwd=repo).strip()
+    assert (sandbox.root / "refs").read_text().startswith(f"refs/heads/main {head} refs/heads/main ")
+
+
+def test_interactive_command_gets_stdin_and_runs_after_the_others(sandbox):
+    config = """\
+[hooks.pre-commit.commands.ask]
+run = "read answer; echo got $answer"
+interactive = true
+priority = 1
+[hooks.pre-commit.commands.plain]
+run = "echo plain"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, input="yes\n")
+    assert r.code == 0, r
+    assert r.out.index("plain\n") < r.out.index("got yes\n") < r.out.index("pre-commit:\n")
+
+
+def test_types_text_binary_symlink(sandbox):
+    config = "[hooks.pre-commit]\nparallel = false\n"
+    for t in ("text", "binary", "symlink"):
+        config += f'[hooks.pre-commit.commands.{t}]\nrun = "echo {t}: {{staged_files}}"\ntypes = "{t}"\n'
+    repo = project(sandbox, config)
+    stage(sandbox, repo, {"t.txt": "plain\n", "b.bin": b"\x00\x01\x02", "keel.toml": config})
+    os.symlink("t.txt", repo / "link")
+    sandbox.git("add", "link", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "text: keel.toml t.txt\n" in r.out
+    assert "binary: b.bin\n" in r.out
+    assert "symlink: link\n" in r.out
+
+
+def test_fail_fast_in_parallel_starts_nothing_new(sandbox):
+    config = """\
+[hooks.pre-commit]
+jobs = 2
+fail_fast = true
+[hooks.pre-commit.commands.fails]
+run = "exit 1"
+[hooks.pre-commit.commands.slow]
+run = "sleep 1.5"
+[hooks.pre-commit.commands.third]
+run = "touch ../third-ran"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1
+    assert "  passed  slow (" in r.out
+    assert "  skipped third: an earlier command failed (fail_fast)\n" in r.out
+    assert not (sandbox.root / "third-ran").exists()
+
+
+def test_yaml_config(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.yaml").write_text("hooks:\n  pre-commit:\n    parallel: false\n    commands:\n"
+                                    "      show:\n        run: echo yaml {staged_files}\n        glob: ['*.md']\n")
+    stage(sandbox, repo, {"a.md": "a\n", "b.txt": "b\n"})
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "yaml a.md\n" in r.out

@@ -1,0 +1,56 @@
+// gitignore-style globs for hook commands' glob and exclude keys.
+#include <doctest/doctest.h>
+
+#include "hooks/glob.hpp"
+
+using keel::hooks::glob_match;
+
+TEST_CASE("hooks glob: a glob without '/' matches a name at any depth") {
+  CHECK(glob_match("*.txt", "a.txt"));
+  CHECK(glob_match("*.txt", "dir/sub/a.txt"));
+  CHECK_FALSE(glob_match("*.txt", "a.txt.bak"));
+  CHECK_FALSE(glob_match("*.txt", "atxt"));
+  CHECK(glob_match("Makefile", "src/Makefile"));
+  // A directory name takes everything below it.
+  CHECK(glob_match("vendor", "vendor/lib/x.c"));
+  CHECK(glob_match("vendor", "a/vendor/x.c"));
+  CHECK_FALSE(glob_match("vendor", "vendors/x.c"));
+}
+
+TEST_CASE("hooks glob: '*' and '?' stop at '/', '**' spans zero or more directories") {
+  CHECK(glob_match("src/*.c", "src/a.c"));
+  CHECK_FALSE(glob_match("src/*.c", "src/sub/a.c"));
+  CHECK_FALSE(glob_match("src/*.c", "lib/src/a.c"));  // anchored
+  CHECK(glob_match("src/**/*.c", "src/a.c"));          // zero directories
+  CHECK(glob_match("src/**/*.c", "src/x/y/a.c"));
+  CHECK(glob_match("**/*.c", "a.c"));
+  CHECK(glob_match("**/test/*.py", "a/b/test/t.py"));
+  CHECK(glob_match("docs/**", "docs/a/b.md"));
+  CHECK_FALSE(glob_match("docs/**", "docs"));
+  CHECK(glob_match("a?c", "abc"));
+  CHECK_FALSE(glob_match("a?c", "a/c"));
+  CHECK(glob_match("/README", "README"));
+  CHECK_FALSE(glob_match("/README", "doc/README"));
+}
+
+TEST_CASE("hooks glob: classes, escapes and directory globs") {
+  CHECK(glob_match("*.[ch]", "x.h"));
+  CHECK_FALSE(glob_match("*.[ch]", "x.o"));
+  CHECK(glob_match("file[0-9].txt", "file7.txt"));
+  CHECK(glob_match("file[!0-9].txt", "filex.txt"));
+  CHECK_FALSE(glob_match("file[!0-9].txt", "file1.txt"));
+  CHECK(glob_match("\\*.txt", "*.txt"));
+  CHECK_FALSE(glob_match("\\*.txt", "a.txt"));
+  CHECK(glob_match("build/", "build/out.o"));
+  CHECK(glob_match("build/", "sub/build/out.o"));
+  CHECK_FALSE(glob_match("build/", "build"));  // a file called build is no directory
+  CHECK(glob_match("*", "any/thing"));
+  CHECK_FALSE(glob_match("", "a"));
+}
+
+TEST_CASE("hooks glob: odd bytes in names") {
+  CHECK(glob_match("*.txt", "it's a \"file\".txt"));
+  CHECK(glob_match("*.txt", "new\nline.txt"));
+  CHECK(glob_match("caf*", "caf\xe9"));
+  CHECK(glob_match("a b/*.md", "a b/c d.md"));
+}
