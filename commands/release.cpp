@@ -187,13 +187,19 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     for (auto& m : more) sections.push_back(std::move(m));
   }
 
+  // -o is relative to the current directory; the configured changelog to
+  // the repository's root.
   std::string path = o.output;
-  if (path.empty() && o.prepend) path = list.front()->changelog_path;
+  std::filesystem::path base = ctx.cwd;
+  if (path.empty() && o.prepend) {
+    path = list.front()->changelog_path;
+    base = repo.workdir();
+  }
   if (path.empty()) {
     for (const auto& sec : sections) ctx.out << sec.text;
     return 0;
   }
-  std::filesystem::path full = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : ctx.cwd / path;
+  std::filesystem::path full = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
   std::string text;
   if (o.prepend) {
     std::error_code ec;

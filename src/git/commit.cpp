@@ -90,6 +90,8 @@ Status read_brief(const Repository& repo, const Oid& id, CommitBrief& out) {
   const char* message = git_commit_message(c);
   out.message.assign(message ? message : "");
   out.parent_count = repo.is_shallow_commit(id) ? 0 : git_commit_parentcount(c);
+  out.parents.clear();
+  for (unsigned i = 0; i < out.parent_count; ++i) out.parents.emplace_back(*git_commit_parent_id(c, i));
   out.time = static_cast<std::int64_t>(git_commit_time(c));
   out.offset_minutes = git_commit_time_offset(c);
   return ok_status();

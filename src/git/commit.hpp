@@ -35,6 +35,7 @@ Result<CommitInfo> lookup_commit(const Repository& repo, const Oid& id);
 struct CommitBrief {
   std::string message;
   unsigned parent_count = 0;
+  std::vector<Oid> parents;  // none for a shallow clone's boundary
   std::int64_t time = 0;
   int offset_minutes = 0;
 };

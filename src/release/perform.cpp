@@ -95,7 +95,10 @@ class Undo {
         m_err << "keel: warning: could not reset " << quote(m_ref) << "; run: git update-ref " << m_ref << ' '
               << m_before.hex() << '\n';
     }
-    if (m_index) {
+    // Only an index that changed is written back: it may be locked by
+    // someone else when that is why the release failed.
+    auto index_now = fs::read_file(m_index_path, std::size_t(1) << 31);
+    if (m_index && !(index_now && *index_now == *m_index)) {
       if (!fs::write_atomic(m_index_path, *m_index))
         m_err << "keel: warning: could not restore the index; run: git reset -q\n";
     }

@@ -136,3 +136,44 @@ def test_pre_releases_before_the_last_stable_are_folded(sandbox):
     r = sandbox.keel("release", "changelog", cwd=repo)
     assert r.out == (f"## 1.0.1-rc.1 ({DATE})\n\n### Bug Fixes\n\n* c ({short(c)})\n\n"
                      f"## 1.0.0 ({DATE})\n\n### Features\n\n* a ({short(a)})\n\n### Bug Fixes\n\n* b ({short(b)})\n\n")
+
+
+def test_ranges_match_git_with_merges_and_skewed_dates(sandbox):
+    """Each range holds exactly the commits git rev-list --no-merges lists, whatever the dates say."""
+    repo = new_repo(sandbox)
+    dates = iter([500, 100, 900, 300, 700, 200, 800, 400, 600, 1000, 50, 950])
+
+    def dated(message):
+        t = 1767355200 + next(dates) * 60
+        sandbox.env["GIT_COMMITTER_DATE"] = sandbox.env["GIT_AUTHOR_DATE"] = f"@{t} +0000"
+        return commit(sandbox, repo, message)
+
+    dated("fix: a")
+    sandbox.git("tag", "v1.0.0", cwd=repo)
+    sandbox.git("checkout", "-q", "-b", "side", cwd=repo)
+    dated("fix: side one")
+    dated("fix: side two")
+    sandbox.git("checkout", "-q", "main", cwd=repo)
+    dated("fix: main one")
+    sandbox.git("tag", "v1.0.1", cwd=repo)
+    dated("fix: main two")
+    sandbox.git("merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side", cwd=repo)
+    dated("fix: after merge")
+    sandbox.git("tag", "v1.1.0", cwd=repo)
+    (repo / "ids.tmpl").write_text("{{#groups}}{{#commits}}{{id}}\n{{/commits}}{{/groups}}")
+    for a, b in [("v1.0.0", "v1.1.0"), ("v1.0.1", "v1.1.0"), ("v1.0.0", "v1.0.1"), ("side", "main"),
+                 ("main", "side"), ("v1.1.0", "v1.0.0")]:
+        want = set(sandbox.git("rev-list", "--no-merges", f"{a}..{b}", cwd=repo).split())
+        r = sandbox.keel("-c", "release.changelog.template=ids.tmpl", "release", "changelog", "--range", f"{a}..{b}",
+                         cwd=repo)
+        assert r.code == 0, r
+        assert set(r.out.split()) == want, (a, b)
+
+
+def test_prepend_from_a_subdirectory_uses_the_configured_path(sandbox):
+    repo, ids = history(sandbox)
+    (repo / "src").mkdir()
+    r = sandbox.keel("release", "changelog", "--prepend", cwd=repo / "src")
+    assert r.code == 0, r
+    assert (repo / "CHANGELOG.md").read_text().startswith("# Changelog\n\n## Unreleased\n")
+    assert not (repo / "src" / "CHANGELOG.md").exists()

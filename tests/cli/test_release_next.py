@@ -252,3 +252,30 @@ def test_outside_a_repository(sandbox):
     r = sandbox.keel("release", "next")
     assert r.code == 2
     assert r.err.startswith("keel: error: not a git repository")
+
+
+def test_reachability_with_dates_in_any_order(sandbox):
+    repo = new_repo(sandbox)
+
+    def at(days):
+        t = 1767355200 + days * 86400
+        sandbox.env["GIT_COMMITTER_DATE"] = sandbox.env["GIT_AUTHOR_DATE"] = f"@{t} +0000"
+
+    at(0)
+    commit(sandbox, repo, "fix: base")
+    sandbox.git("tag", "v1.0.0", cwd=repo)
+    # A newer release on a branch that main never merged, dated days ahead.
+    sandbox.git("checkout", "-q", "-b", "next", cwd=repo)
+    at(5)
+    commit(sandbox, repo, "feat: elsewhere")
+    sandbox.git("tag", "v2.0.0", cwd=repo)
+    sandbox.git("checkout", "-q", "main", cwd=repo)
+    # main's commits dated before the tag they follow (a wrong clock).
+    at(-3)
+    commit(sandbox, repo, "fix: skewed")
+    sandbox.git("tag", "v1.0.1", cwd=repo)
+    at(1)
+    commit(sandbox, repo, "feat: later")
+    r = next_of(sandbox, repo, "--json")
+    assert json.loads(r.out) == {"current": "1.0.1", "next": "1.1.0", "bump": "minor", "tag": "v1.1.0",
+                                 "commits": 1, "breaking": False}
