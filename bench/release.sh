@@ -22,8 +22,11 @@ trap 'rm -rf "$work"' EXIT
 # git-cliff, installed here and nowhere else.
 echo "+ npm install --prefix $work/npm git-cliff"
 npm install --prefix "$work/npm" --no-audit --no-fund --loglevel=error git-cliff >/dev/null
-cliff=$work/npm/node_modules/.bin/git-cliff
-"$cliff" --version
+# The native binary from the platform package: node_modules/.bin/git-cliff is
+# a Node wrapper that would add Node's start-up to every git-cliff figure.
+cliff=$(find "$work/npm/node_modules" -path '*/bin/git-cliff' -type f -perm -u+x ! -name '*.js' | head -n 1)
+[ -n "$cliff" ] || { echo "bench: error: no native git-cliff binary under $work/npm/node_modules" >&2; exit 1; }
+echo "git-cliff at $cliff: $("$cliff" --version)"
 
 # The history: 100,000 commits, one file changed each, made with git
 # fast-import; v1.N.0 on every 1,000th commit, the last one 1,000 back.
