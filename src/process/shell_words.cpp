@@ -42,7 +42,9 @@ std::optional<std::vector<std::string>> simple_command_words(std::string_view sc
       in_word = false;
       continue;
     }
-    if (!in_word && c == '~') return std::nullopt;
+    // A tilde starts a word's expansion; bash (not in POSIX mode) also
+    // expands one after '=' or ':' in any word that looks like an assignment.
+    if (c == '~' && (!in_word || script[i - 1] == '=' || script[i - 1] == ':')) return std::nullopt;
     if (words.empty() && c == '=') first_word_has_equals = true;
     if (c == '\'') {
       std::size_t close = script.find('\'', i + 1);

@@ -12,8 +12,8 @@
 //   - literal text, '…' quotes, "…" quotes without $ ` \ inside, and \x
 //     outside quotes (x taken literally);
 //   - nothing the shell would expand or interpret: no $ ` | & ; < > ( ) { }
-//     * ? [ ] ! or # outside quotes, no ~ starting a word, no '=' in the
-//     first word (an assignment);
+//     * ? [ ] ! or # outside quotes, no ~ starting a word or after = or :,
+//     no '=' in the first word (an assignment);
 //   - a first word that names a program, not a reserved word or a builtin
 //     that has no program of the same name or behaves differently (cd,
 //     export, echo, ...).

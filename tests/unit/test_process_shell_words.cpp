@@ -22,7 +22,7 @@ TEST_CASE("shell words: anything the shell would interpret needs the shell") {
   for (const char* script :
        {"", "   ", "a | b", "a && b", "a; b", "a > out", "a < in", "(a)", "{ a; }", "a *.txt", "a file?",
         "a [ab]", "a $HOME", "a ${x}", "a `date`", "a \"$x\"", "a \"`x`\"", "a \"\\\\\"", "a # comment", "a ~/x",
-        "X=1 a", "a\nb", "a 'open", "a \"open", "a \\", "! a", "cd x", "export A=1", "echo -e x", ". ./env",
+        "X=1 a", "a x=~/y", "a --path=a:~/b", "a\nb", "a 'open", "a \"open", "a \\", "! a", "cd x", "export A=1", "echo -e x", ". ./env",
         ": nothing", "exit 3", "if true; then a; fi", "while", "a !x"})
     CHECK_MESSAGE(!simple_command_words(script), script);
 }
