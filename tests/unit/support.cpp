@@ -81,4 +81,13 @@ std::string read_text(const std::filesystem::path& path) {
   return ss.str();
 }
 
+config::Config load_project_toml(const TempDir& dir, const std::string& text) {
+  dir.write("keel.toml", text);
+  config::LoadOptions o;
+  o.cwd = dir.path();
+  o.project_root = dir.path();
+  o.env["KEEL_SYSTEM_CONFIG_DIR"] = "/nonexistent-keel-test";
+  return config::load(o);
+}
+
 }  // namespace keel::test

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
+
 // Lets CHECK print both sides of a comparison of string lists.
 namespace doctest {
 template <>
@@ -50,5 +52,9 @@ std::string git_commit_file(const std::filesystem::path& dir, const std::string&
                             const std::string& message);
 
 std::string read_text(const std::filesystem::path& path);
+
+// Writes text as dir/keel.toml and loads the configuration with dir as the
+// project root and no system or user files.
+config::Config load_project_toml(const TempDir& dir, const std::string& text);
 
 }  // namespace keel::test

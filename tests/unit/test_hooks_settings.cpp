@@ -13,12 +13,7 @@ using namespace keel::hooks;
 namespace {
 
 config::Config load_toml(const test::TempDir& dir, const std::string& text) {
-  dir.write("keel.toml", text);
-  config::LoadOptions o;
-  o.cwd = dir.path();
-  o.project_root = dir.path();
-  o.env["KEEL_SYSTEM_CONFIG_DIR"] = "/nonexistent-keel-test";
-  return config::load(o);
+  return test::load_project_toml(dir, text);
 }
 
 std::string first_error(const config::Config& c) {

@@ -10,12 +10,7 @@ using namespace keel::release;
 namespace {
 
 config::Config load_project(const test::TempDir& dir, const std::string& toml) {
-  dir.write("keel.toml", toml);
-  config::LoadOptions o;
-  o.cwd = dir.path();
-  o.project_root = dir.path();
-  o.env["KEEL_SYSTEM_CONFIG_DIR"] = "/nonexistent-keel-test";
-  config::Config c = config::load(o);
+  config::Config c = test::load_project_toml(dir, toml);
   for (const auto& d : c.diagnostics()) INFO(d.message);
   REQUIRE_FALSE(c.has_errors());
   return c;
