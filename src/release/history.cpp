@@ -43,41 +43,6 @@ std::optional<semver::Version> release_commit_version(std::string_view header, c
 
 std::string header_of(const Change& c) { return c.message.header; }
 
-// Commits more than this much older than the target are taken to be below
-// it: clocks of different machines disagree by a little, never by days.
-constexpr std::int64_t k_clock_skew = 24 * 60 * 60;
-
-// Whether target is reachable from tip: a walk from tip, newest commit date
-// first, that stops at target or once every commit left is well older than
-// it. libgit2 1.5's git_graph_descendant_of answers the same but took 25 ms
-// for a tag 1,000 commits back, five times the whole walk since the release,
-// and its revision walks read all history before yielding in date order.
-Result<bool> reaches(const git::Repository& repo, const git::Oid& tip, const git::Oid& target) {
-  if (tip == target) return true;
-  git::CommitBrief brief;
-  if (auto st = git::read_brief(repo, target, brief); !st) return st.error();
-  std::int64_t floor = brief.time - k_clock_skew;
-  using Entry = std::pair<std::int64_t, git::Oid>;
-  std::priority_queue<Entry> queue;  // newest first
-  std::unordered_set<git::Oid> seen{tip};
-  if (auto st = git::read_brief(repo, tip, brief); !st) return st.error();
-  queue.push({brief.time, tip});
-  while (!queue.empty()) {
-    auto [time, id] = queue.top();
-    queue.pop();
-    if (id == target) return true;
-    if (time < floor) return false;  // the newest left is too old: so is the rest
-    if (auto st = git::read_brief(repo, id, brief); !st) return st.error();
-    std::vector<git::Oid> parents = brief.parents;
-    for (const auto& p : parents) {
-      if (!seen.insert(p).second) continue;
-      if (auto st = git::read_brief(repo, p, brief); !st) return st.error();
-      queue.push({brief.time, p});
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<TaggedCommit> version_tags(const std::vector<git::Tag>& tags, const Unit& unit) {
@@ -102,13 +67,15 @@ Status check_history_complete(const git::Repository& repo) {
 
 namespace {
 
-// A commit seen by range_walk.
+// A commit seen by collect_changes: read once, when first seen.
 struct Node {
   std::int64_t time = 0;
   std::uint64_t order = 0;  // when first seen: children before parents
   bool uninteresting = false;
+  bool popped = false;
+  bool is_merge = false;
   std::vector<git::Oid> parents;
-  bool read = false;
+  std::string message;  // until popped
 };
 
 // After the last interesting commit leaves the queue, a few more are read
@@ -122,37 +89,51 @@ constexpr int k_slop = 5;
 // paints both sides in date order and stops once only commits reachable
 // from hide are left; unlike libgit2 1.5's walk, which reads each commit
 // once for the walk and again for its message, every commit is read once.
+//
+// Whether tip reaches hide falls out of the same walk: every commit on a
+// path from tip down to a hidden commit is interesting (a commit below the
+// hidden one cannot also be above it), and the walk takes every interesting
+// commit, so the path's last step, an interesting commit with a hidden
+// parent, is always seen.
 Status collect_changes(const git::Repository& repo, const git::Oid& tip, const std::vector<git::Oid>& hide,
-                       const std::string& path, std::vector<Change>& out) {
+                       const std::string& path, std::vector<Change>& out, bool* reached) {
   std::unordered_map<git::Oid, Node> nodes;
   using Entry = std::tuple<std::int64_t, std::uint64_t, git::Oid>;  // time, -order, id
   std::priority_queue<Entry> queue;
   std::uint64_t seen = 0;
   std::size_t interesting = 0;  // interesting entries in the queue
   git::CommitBrief brief;
+  std::unordered_set<git::Oid> hidden(hide.begin(), hide.end());
+  if (reached) *reached = hidden.count(tip) != 0;
 
+  auto paint = [&](const git::Oid& id) {
+    std::vector<git::Oid> stack{id};
+    while (!stack.empty()) {
+      Node& m = nodes[stack.back()];
+      stack.pop_back();
+      if (m.uninteresting) continue;
+      m.uninteresting = true;
+      if (!m.popped) interesting--;  // still queued, and counted as interesting
+      for (const auto& p : m.parents) stack.push_back(p);
+    }
+  };
   auto add = [&](const git::Oid& id, bool uninteresting) -> Status {
     auto [it, fresh] = nodes.try_emplace(id);
-    Node& n = it->second;
     if (!fresh) {
-      if (uninteresting && !n.uninteresting) {
-        // Paint it and everything below it already seen.
-        std::vector<git::Oid> stack{id};
-        while (!stack.empty()) {
-          Node& m = nodes[stack.back()];
-          stack.pop_back();
-          if (m.uninteresting) continue;
-          m.uninteresting = true;
-          if (!m.read) interesting--;  // still queued, and counted as interesting
-          for (const auto& p : m.parents) stack.push_back(p);
-        }
-      }
+      if (uninteresting && !it->second.uninteresting) paint(id);
       return ok_status();
     }
-    if (auto st = git::read_brief(repo, id, brief); !st) return st;
+    if (auto st = git::read_brief(repo, id, brief); !st) {
+      nodes.erase(it);
+      return st;
+    }
+    Node& n = it->second;
     n.time = brief.time;
     n.order = seen++;
     n.uninteresting = uninteresting;
+    n.is_merge = brief.parent_count > 1;
+    n.parents = std::move(brief.parents);
+    if (!uninteresting) n.message = std::move(brief.message);
     queue.push({n.time, std::numeric_limits<std::uint64_t>::max() - n.order, id});
     if (!uninteresting) interesting++;
     return ok_status();
@@ -171,18 +152,18 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
   while (!queue.empty()) {
     git::Oid id = std::get<2>(queue.top());
     queue.pop();
-    Node* n = &nodes[id];
+    Node& n = nodes[id];
+    n.popped = true;
     // The flag may have changed since it was queued; count what it was.
-    bool uninteresting = n->uninteresting;
-    if (auto st = git::read_brief(repo, id, brief); !st) return st;
-    n->parents = brief.parents;
-    n->read = true;
+    bool uninteresting = n.uninteresting;
+    std::vector<git::Oid> parents = n.parents;  // add() may rehash nodes
     if (!uninteresting) {
       interesting--;
-      oldest = std::min(oldest, n->time);
-      if (brief.parent_count <= 1) candidates.push_back({id, brief.message});
+      oldest = std::min(oldest, n.time);
+      if (!n.is_merge) candidates.push_back({id, std::move(n.message)});
+      if (reached && !*reached)
+        for (const auto& p : parents) *reached = *reached || hidden.count(p) != 0;
     }
-    std::vector<git::Oid> parents = brief.parents;
     for (const auto& p : parents)
       if (auto st = add(p, uninteresting); !st) return st;
     // Done when only hidden commits are left, none of them newer than the
@@ -218,18 +199,24 @@ Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const 
   std::sort(stable.begin(), stable.end(), [](const TaggedCommit* a, const TaggedCommit* b) {
     return semver::compare(a->tag.version, b->tag.version) > 0;
   });
+  // Each try collects the changes since the candidate and learns whether
+  // HEAD reaches it; a tag on an unmerged branch costs one more walk.
+  bool settled = false;
   for (const TaggedCommit* t : stable) {
-    auto reachable = reaches(repo, head, t->commit);
-    if (!reachable) return reachable.error();
-    if (*reachable) {
+    plan.changes.clear();
+    bool reached = false;
+    if (auto st = collect_changes(repo, head, {t->commit}, unit.path, plan.changes, &reached); !st)
+      return st.error();
+    if (reached) {
       plan.last = *t;
+      settled = true;
       break;
     }
   }
-
-  std::vector<git::Oid> hide;
-  if (plan.last) hide.push_back(plan.last->commit);
-  if (auto st = collect_changes(repo, head, hide, unit.path, plan.changes); !st) return st.error();
+  if (!settled) {
+    plan.changes.clear();
+    if (auto st = collect_changes(repo, head, {}, unit.path, plan.changes); !st) return st.error();
+  }
 
   // A release commit without its tag means the tags were not fetched.
   if (!plan.last) {

@@ -28,9 +28,11 @@ Status check_history_complete(const git::Repository& repo);
 
 // Commits reachable from tip and from none of hide, newest first (children
 // before parents), merge commits left out; with a path, only the commits
-// that change it. Appended to out.
+// that change it. Appended to out. With reached, also tells whether tip
+// reaches a commit of hide (for one hidden commit: whether it is an ancestor
+// of tip), which the same walk settles at no extra cost.
 Status collect_changes(const git::Repository& repo, const git::Oid& tip, const std::vector<git::Oid>& hide,
-                       const std::string& path, std::vector<Change>& out);
+                       const std::string& path, std::vector<Change>& out, bool* reached = nullptr);
 
 struct Plan {
   std::optional<TaggedCommit> last;       // the last stable release reachable from HEAD
