@@ -238,7 +238,10 @@ bool is_version_header(std::string_view h) {
   }
   while (h.starts_with(' ')) h.remove_prefix(1);
   std::string_view word = h.substr(0, h.find(' '));
-  return !word.empty() && semver::parse(word).ok();
+  // Most headers fail here, before the parser builds its error message.
+  std::size_t first = word.starts_with('v') ? 1 : 0;
+  if (word.size() <= first || word[first] < '0' || word[first] > '9') return false;
+  return semver::parse(word).ok();
 }
 
 Message parse(std::string_view text) {

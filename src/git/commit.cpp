@@ -1,6 +1,8 @@
 #include "git/commit.hpp"
 
+#include "git/commit_text.hpp"
 #include "git/detail.hpp"
+#include "git/pack_reader.hpp"
 
 namespace keel::git {
 
@@ -83,7 +85,18 @@ Result<CommitInfo> lookup_commit(const Repository& repo, const Oid& id) {
   return out;
 }
 
+bool read_packed_brief(const Repository& repo, const Oid& id, CommitBrief& out) {
+  thread_local std::string raw;
+  if (!repo.packs().read_commit(id, raw) || !parse_commit_text(raw, out)) return false;
+  if (repo.is_shallow_commit(id)) {
+    out.parents.clear();
+    out.parent_count = 0;
+  }
+  return true;
+}
+
 Status read_brief(const Repository& repo, const Oid& id, CommitBrief& out) {
+  if (read_packed_brief(repo, id, out)) return ok_status();
   auto commit = detail::lookup_commit(repo.get(), id);
   if (!commit) return commit.error();
   git_commit* c = commit->get();

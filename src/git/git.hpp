@@ -41,6 +41,9 @@ using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 // value, a path); Exit::failed when reading the repository itself failed.
 Error last_error(std::string_view what, Exit exit = Exit::usage);
 
+class PackReader;
+class CommitGraph;
+
 class Repository {
  public:
   // Searches upward from `start` for a repository, like git does.
@@ -63,10 +66,20 @@ class Repository {
   bool is_shallow_commit(const Oid& id) const { return m_shallow && m_shallow->count(id) != 0; }
   std::shared_ptr<const OidSet> shallow_commits() const { return m_shallow; }  // null when not shallow
 
+  // The pack files, opened on first use (see pack_reader.hpp). Open them
+  // before reading from several threads.
+  const PackReader& packs() const;
+  // The commit-graph file (see commit_graph.hpp), opened on first use; null
+  // when there is none or the repository is shallow (git ignores it then).
+  const CommitGraph* commit_graph() const;
+
  private:
   explicit Repository(git_repository* r) : m_repo(r) {}
   Handle<git_repository, git_repository_free> m_repo;
   std::shared_ptr<const OidSet> m_shallow;  // null when not shallow
+  mutable std::shared_ptr<PackReader> m_packs;
+  mutable std::shared_ptr<CommitGraph> m_graph;
+  mutable bool m_graph_tried = false;
 };
 
 }  // namespace keel::git

@@ -1,4 +1,6 @@
 #include "git/detail.hpp"
+#include "git/commit_graph.hpp"
+#include "git/pack_reader.hpp"
 
 namespace keel::git {
 
@@ -91,5 +93,18 @@ bool Repository::is_empty() const {
 std::filesystem::path Repository::workdir() const { return trim_slash(git_repository_workdir(get())); }
 std::filesystem::path Repository::git_dir() const { return trim_slash(git_repository_path(get())); }
 std::filesystem::path Repository::common_dir() const { return trim_slash(git_repository_commondir(get())); }
+
+const PackReader& Repository::packs() const {
+  if (!m_packs) m_packs = std::make_shared<PackReader>(common_dir() / "objects");
+  return *m_packs;
+}
+
+const CommitGraph* Repository::commit_graph() const {
+  if (!m_graph_tried) {
+    m_graph_tried = true;
+    if (!m_shallow && !is_shallow()) m_graph = CommitGraph::open(common_dir() / "objects");
+  }
+  return m_graph.get();
+}
 
 }  // namespace keel::git

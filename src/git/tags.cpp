@@ -83,7 +83,11 @@ Result<std::vector<Tag>> list_tags(const Repository& repo) {
   while ((rc = git_reference_next(&raw_ref, raw_it)) == 0) {
     detail::ReferencePtr ref(raw_ref);
     git_oid target;
-    if (git_reference_name_to_id(&target, repo.get(), git_reference_name(raw_ref)) != 0) {
+    // A direct reference names its object already; looking it up again by
+    // name would read the loose ref file (or miss it) once per tag.
+    if (const git_oid* direct = git_reference_target(raw_ref)) {
+      target = *direct;
+    } else if (git_reference_name_to_id(&target, repo.get(), git_reference_name(raw_ref)) != 0) {
       git_error_clear();  // a dangling symbolic tag: nothing to report
       continue;
     }

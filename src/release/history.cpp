@@ -7,7 +7,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/parallel.hpp"
 #include "git/commit.hpp"
+#include "git/commit_graph.hpp"
 #include "git/config.hpp"
 #include "git/refs.hpp"
 #include "git/revwalk.hpp"
@@ -73,7 +75,7 @@ struct Node {
   std::uint64_t order = 0;  // when first seen: children before parents
   bool uninteresting = false;
   bool popped = false;
-  bool is_merge = false;
+  bool has_message = false;  // false when its shape came from the commit-graph
   std::vector<git::Oid> parents;
   std::string message;  // until popped
 };
@@ -82,13 +84,67 @@ struct Node {
 // in case clock skew put an uninteresting path behind it (git does the same).
 constexpr int k_slop = 5;
 
+// A commit's parents and time: from the commit-graph when it has them,
+// otherwise by reading the commit, whose message is then kept when wanted.
+Status read_node(const git::Repository& repo, const git::Oid& id, bool want_message, Node& n,
+                 git::CommitBrief& brief) {
+  if (const git::CommitGraph* graph = repo.commit_graph(); graph && graph->lookup(id, n.parents, n.time))
+    return ok_status();
+  if (auto st = git::read_brief(repo, id, brief); !st) return st;
+  n.time = brief.time;
+  n.parents = std::move(brief.parents);
+  if (want_message) {
+    n.message = std::move(brief.message);
+    n.has_message = true;
+  }
+  return ok_status();
+}
+
+struct Candidate {
+  git::Oid id;
+  std::string message;
+  bool has_message = false;
+};
+
+// Reads the messages the walk did not and parses them all, on every core:
+// with a commit-graph, inflating and parsing messages is nearly all the work
+// left. What the pack reader cannot read is read by libgit2 afterwards, on
+// this thread, since libgit2 does not promise that sharing one repository
+// between threads is safe.
+Status parse_candidates(const git::Repository& repo, std::vector<Candidate>& candidates, std::vector<Change>& out) {
+  std::vector<Change> changes(candidates.size());
+  std::vector<char> missed(candidates.size(), 0);
+  (void)repo.packs();  // opened here, not by the first of several threads
+  for_each_index(candidates.size(), [&](std::size_t i) {
+    Candidate& c = candidates[i];
+    if (!c.has_message) {
+      git::CommitBrief brief;
+      if (!git::read_packed_brief(repo, c.id, brief)) {
+        missed[i] = 1;
+        return;
+      }
+      c.message = std::move(brief.message);
+    }
+    changes[i] = Change{c.id.hex(), commit::parse(c.message)};
+  });
+  git::CommitBrief brief;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (!missed[i]) continue;
+    if (auto st = git::read_brief(repo, candidates[i].id, brief); !st) return st;
+    changes[i] = Change{candidates[i].id.hex(), commit::parse(brief.message)};
+  }
+  out.insert(out.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
+  return ok_status();
+}
+
 }  // namespace
 
 // The commits reachable from tip and from none of hide, newest commit date
 // first (ties: children first). Like git's and libgit2's limited walks it
 // paints both sides in date order and stops once only commits reachable
 // from hide are left; unlike libgit2 1.5's walk, which reads each commit
-// once for the walk and again for its message, every commit is read once.
+// once for the walk and again for its message, every commit is read once,
+// and with a commit-graph the walk itself reads none.
 //
 // Whether tip reaches hide falls out of the same walk: every commit on a
 // path from tip down to a hidden commit is interesting (a commit below the
@@ -123,26 +179,18 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
       if (uninteresting && !it->second.uninteresting) paint(id);
       return ok_status();
     }
-    if (auto st = git::read_brief(repo, id, brief); !st) {
+    if (auto st = read_node(repo, id, !uninteresting, it->second, brief); !st) {
       nodes.erase(it);
       return st;
     }
     Node& n = it->second;
-    n.time = brief.time;
     n.order = seen++;
     n.uninteresting = uninteresting;
-    n.is_merge = brief.parent_count > 1;
-    n.parents = std::move(brief.parents);
-    if (!uninteresting) n.message = std::move(brief.message);
     queue.push({n.time, std::numeric_limits<std::uint64_t>::max() - n.order, id});
     if (!uninteresting) interesting++;
     return ok_status();
   };
 
-  struct Candidate {
-    git::Oid id;
-    std::string message;
-  };
   std::vector<Candidate> candidates;
   for (const auto& h : hide)
     if (auto st = add(h, true); !st) return st;
@@ -160,7 +208,7 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
     if (!uninteresting) {
       interesting--;
       oldest = std::min(oldest, n.time);
-      if (!n.is_merge) candidates.push_back({id, std::move(n.message)});
+      if (parents.size() <= 1) candidates.push_back({id, std::move(n.message), n.has_message});
       if (reached && !*reached)
         for (const auto& p : parents) *reached = *reached || hidden.count(p) != 0;
     }
@@ -172,6 +220,8 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
     if (interesting == 0 && (queue.empty() || std::get<0>(queue.top()) < oldest) && --slop <= 0) break;
   }
 
+  std::vector<Candidate> kept;
+  kept.reserve(candidates.size());
   for (auto& c : candidates) {
     if (nodes[c.id].uninteresting) continue;
     if (!path.empty()) {
@@ -179,9 +229,9 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
       if (!touches) return touches.error();
       if (!*touches) continue;
     }
-    out.push_back(Change{c.id.hex(), commit::parse(c.message)});
+    kept.push_back(std::move(c));
   }
-  return ok_status();
+  return parse_candidates(repo, kept, out);
 }
 
 Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const Unit& unit,

@@ -66,6 +66,10 @@ std::set<std::string> collected(const git::Repository& repo, const std::string& 
 TEST_CASE("release: collect_changes agrees with git rev-list and merge-base on every pair") {
   TempDir dir;
   make_release_history(dir.path());
+  // The same answers whether the walk reads commits, or their shape from a
+  // commit-graph and their messages from a pack.
+  SUBCASE("loose commits") {}
+  SUBCASE("a pack and a commit-graph") { sh(dir.path(), "git gc -q && git commit-graph write --reachable"); }
   auto repo = open_repo(dir.path());
   const std::vector<std::string> revs{"main", "release", "side-tag", "topic1", "main~2", "main~1"};
   for (const auto& tip : revs) {
@@ -92,4 +96,42 @@ TEST_CASE("release: collect_changes with nothing hidden takes every commit but m
   auto theirs = split(sh(dir.path(), "git rev-list --no-merges main"), '\n');
   CHECK(ours == std::set<std::string>(theirs.begin(), theirs.end()));
   CHECK(ours.size() == 9);
+}
+
+TEST_CASE("release: a long packed history read on several threads gives git log's messages in walk order") {
+  TempDir dir;
+  git_init_dir(dir.path());
+  // 700 commits through fast-import, so that messages are parsed on every
+  // core; then packed with a commit-graph, plus one loose commit on top.
+  sh(dir.path(), R"sh(
+    set -e
+    i=1
+    while [ $i -le 700 ]; do
+      msg="fix(part$((i % 7))): change $i"
+      printf 'commit refs/heads/main\nmark :%d\ncommitter T <t@x> %d +0000\ndata %d\n%s\n' \
+        $i $((1700000000 + i)) $(( ${#msg} + 1 )) "$msg"
+      [ $i -gt 1 ] && printf 'from :%d\n' $((i - 1))
+      printf 'M 644 inline f\ndata %d\n%d\n\n' $(( ${#i} + 1 )) $i
+      i=$((i + 1))
+    done | git fast-import --quiet
+    git checkout -q main && git tag v1 main~650 && git gc -q && git commit-graph write --reachable
+    git commit -q --allow-empty -m 'feat: loose on top'
+  )sh");
+  auto repo = open_repo(dir.path());
+  REQUIRE(repo.commit_graph() != nullptr);
+  std::vector<release::Change> changes;
+  bool reached = false;
+  auto st = release::collect_changes(repo, must(git::resolve_commit(repo, "HEAD")),
+                                     {must(git::resolve_commit(repo, "v1"))}, "", changes, &reached);
+  REQUIRE(st.ok());
+  CHECK(reached);
+  auto ids = split(sh(dir.path(), "git rev-list v1..HEAD"), '\n');
+  auto headers = split(sh(dir.path(), "git log --format=%s v1..HEAD"), '\n');
+  REQUIRE(changes.size() == ids.size());
+  REQUIRE(headers.size() == ids.size());
+  CHECK(ids.size() == 651);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    CHECK(changes[i].id == ids[i]);
+    CHECK(changes[i].message.header == headers[i]);
+  }
 }
