@@ -1,6 +1,5 @@
 // keel's entry point: parse the command line, set up logging and config,
 // run the chosen command under the one top-level error handler.
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -10,6 +9,7 @@
 #include "commands/registry.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/versions.hpp"
 #include "git/work_tree.hpp"
 #include "log/log.hpp"
@@ -262,20 +262,6 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
 }  // namespace keel::cmd
 
-namespace {
-
-// On the VMs keel is measured on, a first touch of a page costs about 18 us,
-// more than most syscalls. glibc gives each block of 128 KiB or more (the
-// index of a large repository, libgit2's vectors) its own mmap, touched page
-// by page and unmapped on free, and trims the heap when its top is free, so
-// later blocks fault again. keel runs briefly: keep freed memory for reuse.
-void keep_freed_memory() {
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   // `keel --version` is benchmarked against /bin/true: answer it before
   // building the command tree.
@@ -283,7 +269,9 @@ int main(int argc, char** argv) {
     std::string line = keel::version_line() + "\n";
     return ::write(STDOUT_FILENO, line.data(), line.size()) == static_cast<ssize_t>(line.size()) ? 0 : 1;
   }
-  keep_freed_memory();
+  keel::keep_freed_memory();
+  // What a quiet hook run allocates, faulted in at once.
+  keel::prefault_heap(256 << 10);
   std::ios::sync_with_stdio(false);
   return keel::cmd::run(argc, argv, std::cout, std::cerr);
 }
