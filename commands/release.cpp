@@ -205,9 +205,12 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     std::error_code ec;
     std::string existing;
     if (std::filesystem::exists(full, ec)) existing = fs::read_file(full).value_or_throw();
-    std::string fresh;
+    std::string fresh, unreleased;
     for (const auto& sec : sections) {
       if (!sec.version.empty() && release::has_version_heading(existing, sec.version)) {
+        // A new release replaces the file's Unreleased section, so the
+        // current one goes back in with it.
+        if (sec.version == "Unreleased" && release::has_unreleased_section(existing)) unreleased = sec.text;
         log::info("changelog already has " + sec.version + "; not added again");
         continue;
       }
@@ -217,6 +220,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
       ctx.err << "keel: nothing to add to " << quote(path) << ": every version is already there\n";
       return static_cast<int>(Exit::nothing_to_do);
     }
+    fresh.insert(0, unreleased);
     text = existing.empty() ? std::string(release::default_header()) + fresh : release::prepend(existing, fresh);
   } else {
     text = release::default_header();
@@ -304,7 +308,8 @@ const char* k_changelog_description =
     "--unreleased prints only the Unreleased section; --range A..B one section for those commits (titled by B "
     "when B is a version tag). -o FILE writes a whole changelog to FILE. --prepend adds the sections to the "
     "top of FILE (default release.changelog.path), below its '# ' title, keeping every byte of it and skipping "
-    "versions that already have a heading there.\n\n"
+    "versions that already have a heading there; an Unreleased section at the top ('## Unreleased', "
+    "'## [Unreleased]') is replaced by the new sections.\n\n"
     "Template: release.changelog.template names a file with the template of one section, in keel's template "
     "language: {{name}} inserts a value; {{#name}}...{{/name}} repeats for each item of a list or shows once "
     "when the value is non-empty or true; {{^name}}...{{/name}} shows when it is empty, false or unset; {{! "

@@ -100,6 +100,12 @@ bool listed(const CommandSettings& c, const std::vector<std::string>& names) {
 
 std::string prefixed(const std::string& root, const std::string& rel) { return root.empty() ? rel : root + "/" + rel; }
 
+// Only stage_fixed looks at a command's inputs; a thousand staged files
+// would otherwise be copied once more into a set for nothing.
+void add_inputs(std::set<std::string>& inputs, const std::string& root, const std::vector<std::string>& files) {
+  for (const auto& f : files) inputs.insert(prefixed(root, f));
+}
+
 std::string none_match(FileSet set) {
   switch (set) {
     case FileSet::staged: return "no staged files match";
@@ -141,7 +147,7 @@ struct Planner {
       if (!files) return files.error();
       auto chosen = filter_files(**files, c, workdir);
       any_files = any_files || !chosen.empty();
-      for (const auto& f : chosen) inputs.insert(prefixed(c.root, f));
+      if (c.stage_fixed) add_inputs(inputs, c.root, chosen);
       values.files[set] = std::move(chosen);
     }
     if (!sets.empty() && !any_files) {
@@ -158,7 +164,7 @@ struct Planner {
         p.skipped = none_match(FileSet::files);
         return p;
       }
-      for (const auto& f : chosen) inputs.insert(prefixed(c.root, f));
+      if (c.stage_fixed) add_inputs(inputs, c.root, chosen);
     }
     p.inputs.assign(inputs.begin(), inputs.end());
 

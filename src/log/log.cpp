@@ -69,6 +69,28 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
   Format m_format;
 };
 
+std::mutex g_logger_mutex;
+Format g_format = Format::text;
+std::shared_ptr<spdlog::logger> g_logger;  // made for the first message shown
+
+// spdlog's registry, default logger and formatter are built only when a
+// message is shown: most runs show none, and building them touched pages
+// that cost more than the rest of a quiet hook run's logging.
+void emit(Level level, std::string_view m) {
+  if (level < g_level) return;
+  std::shared_ptr<spdlog::logger> logger;
+  {
+    std::lock_guard<std::mutex> lock(g_logger_mutex);
+    if (!g_logger) {
+      g_logger = std::make_shared<spdlog::logger>("keel", std::make_shared<StderrSink>(g_format));
+      g_logger->set_level(to_spd(g_level));
+      g_logger->flush_on(spdlog::level::trace);
+    }
+    logger = g_logger;
+  }
+  logger->log(to_spd(level), "{}", m);
+}
+
 bool is_scheme_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
 }
@@ -92,11 +114,10 @@ bool parse_format(std::string_view t, Format& out) {
 }
 
 void setup(Level level, Format format) {
-  auto logger = std::make_shared<spdlog::logger>("keel", std::make_shared<StderrSink>(format));
-  logger->set_level(to_spd(level));
-  logger->flush_on(spdlog::level::trace);
-  spdlog::set_default_logger(std::move(logger));
+  std::lock_guard<std::mutex> lock(g_logger_mutex);
   g_level = level;
+  g_format = format;
+  g_logger.reset();
 }
 
 Level level() { return g_level; }
@@ -140,10 +161,10 @@ std::string redact(std::string_view text) {
   return redact(text, g_secrets);
 }
 
-void trace(std::string_view m) { spdlog::trace("{}", m); }
-void debug(std::string_view m) { spdlog::debug("{}", m); }
-void info(std::string_view m) { spdlog::info("{}", m); }
-void warn(std::string_view m) { spdlog::warn("{}", m); }
-void error(std::string_view m) { spdlog::error("{}", m); }
+void trace(std::string_view m) { emit(Level::trace, m); }
+void debug(std::string_view m) { emit(Level::debug, m); }
+void info(std::string_view m) { emit(Level::info, m); }
+void warn(std::string_view m) { emit(Level::warn, m); }
+void error(std::string_view m) { emit(Level::error, m); }
 
 }  // namespace keel::log

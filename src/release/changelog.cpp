@@ -271,22 +271,63 @@ bool has_version_heading(std::string_view text, std::string_view version) {
   return false;
 }
 
-std::string prepend(std::string_view existing, std::string_view sections) {
-  // Where the first release heading ("## ") starts, if the file has a title.
-  std::size_t insert = 0;
-  if (existing.starts_with("# ")) {
-    std::size_t pos = 0;
-    insert = existing.size();
-    while (pos < existing.size()) {
-      if (existing.substr(pos).starts_with("## ")) {
-        insert = pos;
-        break;
-      }
-      std::size_t end = existing.find('\n', pos);
-      if (end == std::string_view::npos) break;
-      pos = end + 1;
-    }
+namespace {
+
+// The line starting at pos, without its line break.
+std::string_view line_at(std::string_view text, std::size_t pos) {
+  std::size_t end = text.find('\n', pos);
+  std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
+// Where the first release heading ("## ") starts, after a "# Title" line
+// and what follows it; 0 in a file without a title.
+std::size_t first_section(std::string_view text) {
+  if (!text.starts_with("# ")) return 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    if (text.substr(pos).starts_with("## ")) return pos;
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
   }
+  return text.size();
+}
+
+// "## Unreleased", "## [Unreleased]" or "## [Unreleased](compare url)": the
+// headings the built-in template and Keep a Changelog give unreleased work.
+bool is_unreleased_heading(std::string_view line) {
+  if (!line.starts_with("## ")) return false;
+  line.remove_prefix(3);
+  if (line.starts_with('[')) line.remove_prefix(1);
+  constexpr std::string_view word = "unreleased";
+  if (line.size() < word.size() || commit::lower_ascii(line.substr(0, word.size())) != word) return false;
+  return line.size() == word.size() || !is_word(line[word.size()]);
+}
+
+// The end of the section whose heading starts at pos: the next heading of
+// its level or above, or the end of the text.
+std::size_t section_end(std::string_view text, std::size_t pos) {
+  for (pos = text.find('\n', pos); pos != std::string_view::npos; pos = text.find('\n', pos)) {
+    ++pos;
+    std::string_view rest = text.substr(pos);
+    if (rest.starts_with("## ") || rest.starts_with("# ")) return pos;
+  }
+  return text.size();
+}
+
+}  // namespace
+
+bool has_unreleased_section(std::string_view changelog) {
+  std::size_t at = first_section(changelog);
+  return at < changelog.size() && is_unreleased_heading(line_at(changelog, at));
+}
+
+std::string prepend(std::string_view existing, std::string_view sections) {
+  std::size_t insert = first_section(existing);
+  // The released sections take the place of the Unreleased one: its changes
+  // are theirs now.
+  std::size_t keep_from = has_unreleased_section(existing) ? section_end(existing, insert) : insert;
   std::string out;
   out.reserve(existing.size() + sections.size() + 1);
   out.append(existing.substr(0, insert));
@@ -295,7 +336,7 @@ std::string prepend(std::string_view existing, std::string_view sections) {
   if (!out.empty() && !out.ends_with('\n')) out += '\n';
   if (!out.empty() && !out.ends_with("\n\n") && !out.ends_with("\n\r\n")) out += '\n';
   out.append(sections);
-  out.append(existing.substr(insert));
+  out.append(existing.substr(keep_from));
   return out;
 }
 

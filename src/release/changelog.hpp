@@ -72,8 +72,14 @@ bool has_version_heading(std::string_view changelog, std::string_view version);
 
 // Inserts rendered sections into an existing changelog, keeping its bytes:
 // after a leading "# Title" line and the blank lines and paragraph that
-// follow it up to the first "## " heading, or at the top without one.
+// follow it up to the first "## " heading, or at the top without one. When
+// that first section is an Unreleased one ("## Unreleased",
+// "## [Unreleased]..."), the sections replace it, up to the next "## " or
+// "# " heading.
 std::string prepend(std::string_view existing, std::string_view sections);
+
+// Whether prepend() would replace an Unreleased section of this changelog.
+bool has_unreleased_section(std::string_view changelog);
 
 // UTC date of "now", for tests to pin: "YYYY-MM-DD".
 std::string today(std::int64_t now_seconds);

@@ -114,6 +114,40 @@ def test_prepend_keeps_bytes_and_skips_present_versions(sandbox):
     assert (repo / "CHANGELOG.md").read_bytes().decode() == text
 
 
+def section_1_1_0(ids):
+    return (f"## 1.1.0 ({DATE})\n\n### Bug Fixes\n\n* a bug ({short(ids['b'])})\n\n"
+            f"### Performance\n\n* faster ({short(ids['c'])})\n\n")
+
+
+def test_prepend_replaces_the_unreleased_section(sandbox):
+    repo, ids = history(sandbox)
+    sandbox.git("tag", "v2.0.0", cwd=repo)
+    head = "# Changelog\r\n\r\nNotes kept as they are.   \r\n\r\n"
+    tail = "## 1.0.0 (old)\r\n\r\n* hand-written\r\n"
+    (repo / "CHANGELOG.md").write_bytes(
+        (head + "## [Unreleased]\r\n\r\n### Features\r\n\r\n* not released yet\r\n\r\n" + tail).encode())
+    r = sandbox.keel("release", "changelog", "--prepend", "-o", "CHANGELOG.md", cwd=repo)
+    assert (r.code, r.out, r.err) == (0, "", "")
+    text = (head + f"## 2.0.0 ({DATE})\n\n"
+            f"### Breaking Changes\n\n* the old api is gone ({short(ids['e'])})\n\n"
+            f"### Features\n\n* new api ({short(ids['e'])})\n\n" + section_1_1_0(ids) + tail)
+    assert (repo / "CHANGELOG.md").read_bytes() == text.encode()
+    r = sandbox.keel("release", "changelog", "--prepend", "-o", "CHANGELOG.md", cwd=repo)
+    assert (r.code, r.err) == (3, "keel: nothing to add to 'CHANGELOG.md': every version is already there\n")
+    assert (repo / "CHANGELOG.md").read_bytes() == text.encode()
+
+
+def test_prepend_puts_the_current_unreleased_section_back(sandbox):
+    repo, ids = history(sandbox)
+    (repo / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## Unreleased\n\n* stale\n\n## 1.0.0\n\n* old\n")
+    r = sandbox.keel("release", "changelog", "--prepend", "-o", "CHANGELOG.md", cwd=repo)
+    assert (r.code, r.err) == (0, "")
+    assert (repo / "CHANGELOG.md").read_bytes() == (
+        "# Changelog\n\n## Unreleased\n\n"
+        f"### Breaking Changes\n\n* the old api is gone ({short(ids['e'])})\n\n"
+        f"### Features\n\n* new api ({short(ids['e'])})\n\n" + section_1_1_0(ids) + "## 1.0.0\n\n* old\n").encode()
+
+
 def test_prepend_creates_a_missing_file(sandbox):
     repo, ids = history(sandbox)
     r = sandbox.keel("release", "changelog", "--prepend", "-o", "docs/CHANGELOG.md", cwd=repo)

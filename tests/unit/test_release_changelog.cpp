@@ -120,6 +120,20 @@ TEST_CASE("release changelog: prepending keeps the existing bytes") {
   CHECK(prepend("# Log\r\n\r\n## 1.0.0\r\n", section) == "# Log\r\n\r\n## 2.0.0\n\n* new\n\n## 1.0.0\r\n");
 }
 
+TEST_CASE("release changelog: prepending replaces the Unreleased section") {
+  std::string section = "## 2.0.0\n\n* new\n\n";
+  CHECK(prepend("# Changelog\n\n## Unreleased\n\n### Features\n\n* wip\n\n## 1.0.0\n\n* old\n", section) ==
+        "# Changelog\n\n## 2.0.0\n\n* new\n\n## 1.0.0\n\n* old\n");
+  CHECK(prepend("## [Unreleased](https://x/compare/v1.0.0...HEAD)\r\n* wip\r\n# Other\r\n", section) ==
+        "## 2.0.0\n\n* new\n\n# Other\r\n");
+  CHECK(prepend("# Log\n\n## unreleased\n* wip\n", section) == "# Log\n\n## 2.0.0\n\n* new\n\n");
+  // Only a first section that is Unreleased; a word that merely starts so is not.
+  CHECK(prepend("## Unreleasedish\n", section) == section + "## Unreleasedish\n");
+  CHECK(prepend("## 1.0.0\n\n## Unreleased\n", section) == section + "## 1.0.0\n\n## Unreleased\n");
+  CHECK(has_unreleased_section("# Changelog\n\n## [Unreleased]\n"));
+  CHECK_FALSE(has_unreleased_section("# Changelog\n\nUnreleased\n"));
+}
+
 TEST_CASE("release changelog: dates") {
   CHECK(format_date(0, 0) == "1970-01-01");
   CHECK(format_date(1764000000, 0) == "2025-11-24");
