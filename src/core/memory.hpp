@@ -16,4 +16,11 @@ void keep_freed_memory();
 // about to allocate that much. Does nothing where the kernel cannot.
 void prefault_heap(std::size_t bytes);
 
+// For work that will allocate megabytes (a walk over thousands of commits):
+// the heap grows by `bytes` at once and is backed by transparent huge
+// pages where the kernel offers them, so that one fault maps 2 MiB instead
+// of 4 KiB; threads allocate from the same heap. Resident memory grows in
+// 2 MiB steps, so commands with a small footprint do not call it.
+void use_huge_pages_for_heap(std::size_t bytes);
+
 }  // namespace keel

@@ -42,7 +42,7 @@ using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 Error last_error(std::string_view what, Exit exit = Exit::usage);
 
 class PackReader;
-class CommitGraph;
+class PackScan;
 
 class Repository {
  public:
@@ -69,17 +69,16 @@ class Repository {
   // The pack files, opened on first use (see pack_reader.hpp). Open them
   // before reading from several threads.
   const PackReader& packs() const;
-  // The commit-graph file (see commit_graph.hpp), opened on first use; null
-  // when there is none or the repository is shallow (git ignores it then).
-  const CommitGraph* commit_graph() const;
+  // A scan of the largest pack's commits in file order (see PackScan),
+  // opened on first use; for one walk at a time, on one thread.
+  PackScan& pack_scan() const;
 
  private:
   explicit Repository(git_repository* r) : m_repo(r) {}
   Handle<git_repository, git_repository_free> m_repo;
   std::shared_ptr<const OidSet> m_shallow;  // null when not shallow
   mutable std::shared_ptr<PackReader> m_packs;
-  mutable std::shared_ptr<CommitGraph> m_graph;
-  mutable bool m_graph_tried = false;
+  mutable std::shared_ptr<PackScan> m_scan;
 };
 
 }  // namespace keel::git

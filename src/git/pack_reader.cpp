@@ -1,6 +1,7 @@
 #include "git/pack_reader.hpp"
 
 #include <fcntl.h>
+#include <git2/odb.h>
 #include <libdeflate.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -147,6 +148,13 @@ PackReader::PackReader(const std::filesystem::path& objects_dir) {
 
 PackReader::~PackReader() = default;
 
+const PackIndex* PackReader::largest() const {
+  const PackIndex* best = nullptr;
+  for (const auto& p : m_packs)
+    if (!best || p->pack().size() > best->pack().size()) best = p.get();
+  return best;
+}
+
 bool PackReader::read_commit(const Oid& id, std::string& out) const {
   for (const auto& pack : m_packs) {
     std::uint64_t offset = pack->find(id);
@@ -162,6 +170,67 @@ bool PackReader::read_commit(const Oid& id, std::string& out) const {
     return rc == LIBDEFLATE_SUCCESS;
   }
   return false;
+}
+
+namespace {
+
+// Where the zlib stream of the entry at offset ends: the entry inflated
+// into scratch (for a commit, its text). False when it does not inflate.
+bool inflate_entry(std::string_view pack, const PackEntry& entry, std::size_t data, std::string& scratch,
+                   std::size_t& end) {
+  libdeflate_decompressor* inflate = thread_decompressor();
+  if (!inflate || entry.size > k_max_commit || data >= pack.size() - k_pack_trailer) return false;
+  scratch.resize(static_cast<std::size_t>(entry.size));
+  std::size_t used = 0;
+  auto rc = libdeflate_zlib_decompress_ex(inflate, pack.data() + data, pack.size() - k_pack_trailer - data,
+                                          scratch.data(), scratch.size(), &used, nullptr);
+  if (rc != LIBDEFLATE_SUCCESS) return false;
+  end = data + used;
+  return true;
+}
+
+}  // namespace
+
+// Reads the next entry: a commit is hashed to learn its id and kept; a
+// delta or a tag is skipped; the first tree or blob ends the commits.
+bool PackScan::scan_one() {
+  if (m_done || !m_pack) return false;
+  std::string_view pack = m_pack->pack();
+  PackEntry entry;
+  if (!parse_pack_entry(pack, m_cursor, entry)) return m_done = true, false;
+  std::size_t data = entry.data;
+  if (entry.type == 6) {  // OFS_DELTA: a varint offset to its base
+    while (data < pack.size() && (static_cast<unsigned char>(pack[data]) & 0x80)) ++data;
+    ++data;
+  } else if (entry.type == 7) {  // REF_DELTA: its base's id
+    data += Oid::raw_size;
+  } else if (entry.type != 1 && entry.type != 4) {
+    return m_done = true, false;
+  }
+  std::size_t end = 0;
+  if (!inflate_entry(pack, entry, data, m_scratch, end)) return m_done = true, false;
+  m_cursor = end;
+  m_scanned++;
+  if (entry.type == 1) {
+    git_oid id;
+    if (git_odb_hash(&id, m_scratch.data(), m_scratch.size(), GIT_OBJECT_COMMIT) != 0) return m_done = true, false;
+    m_ahead.emplace(Oid(id), m_scratch);
+  }
+  return true;
+}
+
+bool PackScan::take(const Oid& id, std::string& out) {
+  m_lookups++;
+  for (;;) {
+    if (auto it = m_ahead.find(id); it != m_ahead.end()) {
+      out = std::move(it->second);
+      m_ahead.erase(it);
+      return true;
+    }
+    // At most two entries per lookup, plus a head start: a walk that only
+    // misses stops the scan early.
+    if (m_scanned >= 2 * m_lookups + 256 || !scan_one()) return false;
+  }
 }
 
 }  // namespace keel::git

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "git/oid.hpp"
@@ -63,6 +64,8 @@ struct PackEntry {
 // False when the header at offset runs past the data or cannot be right.
 bool parse_pack_entry(std::string_view pack, std::uint64_t offset, PackEntry& out);
 
+class PackScan;
+
 class PackReader {
  public:
   // Every readable pack under <objects_dir>/pack.
@@ -76,8 +79,39 @@ class PackReader {
   // Safe to call from several threads at once.
   bool read_commit(const Oid& id, std::string& out) const;
 
+  // The largest pack, where a clone's or gc's history lives; null if none.
+  const PackIndex* largest() const;
+
  private:
   std::vector<std::unique_ptr<PackIndex>> m_packs;
+};
+
+// A pack's commits in file order. git writes a pack's commits first, newest
+// first (pack-objects' write order, which clone and gc keep), so the commits
+// a walk from a recent tip wants next are nearly always the next ones in the
+// file. Reading them in order touches the pack sequentially and never the
+// index, whose 20-byte ids are spread over megabytes: on a cold mapping
+// every lookup faulted in a page, and those faults were most of a walk's
+// time. Not thread-safe.
+class PackScan {
+ public:
+  explicit PackScan(const PackIndex* pack) : m_pack(pack) {}
+  // The commit's raw text, when it is among the commits scanned so far or
+  // is reached within the scan's budget, which grows with every lookup so
+  // that a commit missing from the pack does not cost a scan of all of it.
+  bool take(const Oid& id, std::string& out);
+  std::size_t scanned() const { return m_scanned; }
+
+ private:
+  bool scan_one();
+
+  const PackIndex* m_pack;
+  std::uint64_t m_cursor = 12;  // past the pack header
+  bool m_done = false;
+  std::size_t m_scanned = 0;
+  std::size_t m_lookups = 0;
+  std::string m_scratch;
+  std::unordered_map<Oid, std::string> m_ahead;  // scanned, not yet taken
 };
 
 }  // namespace keel::git

@@ -1,5 +1,4 @@
 #include "git/detail.hpp"
-#include "git/commit_graph.hpp"
 #include "git/pack_reader.hpp"
 
 namespace keel::git {
@@ -99,12 +98,10 @@ const PackReader& Repository::packs() const {
   return *m_packs;
 }
 
-const CommitGraph* Repository::commit_graph() const {
-  if (!m_graph_tried) {
-    m_graph_tried = true;
-    if (!m_shallow && !is_shallow()) m_graph = CommitGraph::open(common_dir() / "objects");
-  }
-  return m_graph.get();
+PackScan& Repository::pack_scan() const {
+  if (!m_scan) m_scan = std::make_shared<PackScan>(packs().largest());
+  return *m_scan;
 }
+
 
 }  // namespace keel::git

@@ -9,7 +9,6 @@
 
 #include "core/parallel.hpp"
 #include "git/commit.hpp"
-#include "git/commit_graph.hpp"
 #include "git/config.hpp"
 #include "git/refs.hpp"
 #include "git/revwalk.hpp"
@@ -75,7 +74,7 @@ struct Node {
   std::uint64_t order = 0;  // when first seen: children before parents
   bool uninteresting = false;
   bool popped = false;
-  bool has_message = false;  // false when its shape came from the commit-graph
+  bool has_message = false;
   std::vector<git::Oid> parents;
   std::string message;  // until popped
 };
@@ -84,13 +83,10 @@ struct Node {
 // in case clock skew put an uninteresting path behind it (git does the same).
 constexpr int k_slop = 5;
 
-// A commit's parents and time: from the commit-graph when it has them,
-// otherwise by reading the commit, whose message is then kept when wanted.
+// A commit's parents and time, and its message when wanted.
 Status read_node(const git::Repository& repo, const git::Oid& id, bool want_message, Node& n,
                  git::CommitBrief& brief) {
-  if (const git::CommitGraph* graph = repo.commit_graph(); graph && graph->lookup(id, n.parents, n.time))
-    return ok_status();
-  if (auto st = git::read_brief(repo, id, brief); !st) return st;
+  if (auto st = git::read_brief_walking(repo, id, brief); !st) return st;
   n.time = brief.time;
   n.parents = std::move(brief.parents);
   if (want_message) {
@@ -106,11 +102,10 @@ struct Candidate {
   bool has_message = false;
 };
 
-// Reads the messages the walk did not and parses them all, on every core:
-// with a commit-graph, inflating and parsing messages is nearly all the work
-// left. What the pack reader cannot read is read by libgit2 afterwards, on
-// this thread, since libgit2 does not promise that sharing one repository
-// between threads is safe.
+// Parses every message, on every core, reading first any the walk did not
+// keep. What the pack reader cannot read is read by libgit2 afterwards, on
+// this thread: libgit2 does not promise that sharing one repository between
+// threads is safe.
 Status parse_candidates(const git::Repository& repo, std::vector<Candidate>& candidates, std::vector<Change>& out) {
   std::vector<Change> changes(candidates.size());
   std::vector<char> missed(candidates.size(), 0);
@@ -144,7 +139,7 @@ Status parse_candidates(const git::Repository& repo, std::vector<Candidate>& can
 // paints both sides in date order and stops once only commits reachable
 // from hide are left; unlike libgit2 1.5's walk, which reads each commit
 // once for the walk and again for its message, every commit is read once,
-// and with a commit-graph the walk itself reads none.
+// in pack order where it can be (see git::PackScan).
 //
 // Whether tip reaches hide falls out of the same walk: every commit on a
 // path from tip down to a hidden commit is interesting (a commit below the

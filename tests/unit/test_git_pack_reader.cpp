@@ -38,6 +38,18 @@ void make_history(const std::filesystem::path& dir) {
   )sh");
 }
 
+// Which commits the pack stores as deltas, by git's own account.
+std::set<std::string> deltified_commits(const std::filesystem::path& dir) {
+  std::set<std::string> deltas;
+  for (const auto& line : split(sh(dir, "git verify-pack -v .git/objects/pack/*.idx"), '\n')) {
+    std::vector<std::string> words;
+    for (const auto& f : split(line, ' '))
+      if (!f.empty()) words.push_back(f);
+    if (words.size() >= 7 && words[1] == "commit") deltas.insert(words[0]);
+  }
+  return deltas;
+}
+
 std::vector<std::string> all_commits(const std::filesystem::path& dir) {
   return split(sh(dir, "git rev-list --all"), '\n');
 }
@@ -92,15 +104,7 @@ TEST_CASE("git: the pack reader returns git's exact bytes, and only for whole co
     CHECK_FALSE(loose.read_commit(oid(commits.front()), out));  // nothing packed yet
   }
   sh(dir.path(), "git repack -q -a -d -f --window=250 --depth=50");
-  // Which commits the pack stores as deltas, by git's own account.
-  std::set<std::string> deltas;
-  for (const auto& line : split(sh(dir.path(), "git verify-pack -v .git/objects/pack/*.idx"), '\n')) {
-    auto fields = split(line, ' ');
-    std::vector<std::string> words;
-    for (const auto& f : fields)
-      if (!f.empty()) words.push_back(f);
-    if (words.size() >= 7 && words[1] == "commit") deltas.insert(words[0]);
-  }
+  auto deltas = deltified_commits(dir.path());
   REQUIRE_FALSE(deltas.empty());  // the test must see both kinds
 
   git::PackReader reader(dir / ".git" / "objects");
@@ -192,4 +196,39 @@ TEST_CASE("git: the pack reader refuses damaged packs and indexes without readin
   write(idx, idx_bytes);
   write(pack, pack_bytes.substr(0, 40));  // truncated pack
   CHECK_FALSE(readable());
+}
+
+TEST_CASE("git: a pack scan returns git's bytes for a walk from the tip, and gives up on what is not there") {
+  TempDir dir;
+  make_history(dir.path());
+  auto commits = split(sh(dir.path(), "git rev-list --all"), '\n');  // newest first, as a walk asks
+  // Without deltas every commit is found; with them, the deltified ones
+  // are skipped, for the walk to ask libgit2.
+  int window = 0;
+  SUBCASE("whole commits") { window = 0; }
+  SUBCASE("deltas") { window = 250; }
+  sh(dir.path(), "git repack -q -a -d -f --window=" + std::to_string(window));
+  auto deltas = deltified_commits(dir.path());
+  CHECK(deltas.empty() == (window == 0));
+  git::PackReader packs(dir / ".git" / "objects");
+  REQUIRE(packs.largest() != nullptr);
+  git::PackScan scan(packs.largest());
+  for (const auto& hex : commits) {
+    INFO("commit " << hex);
+    std::string out;
+    bool taken = scan.take(oid(hex), out);
+    CHECK(taken == (deltas.count(hex) == 0));
+    if (taken) CHECK(out == sh(dir.path(), "git cat-file commit " + hex));
+  }
+  std::string out;
+  CHECK_FALSE(scan.take(oid(commits.front()), out));  // each commit is handed out once
+  CHECK_FALSE(scan.take(oid(std::string(40, '0')), out));
+  CHECK(scan.scanned() <= 2 * (commits.size() + 2) + 256);
+}
+
+TEST_CASE("git: a pack scan without a pack finds nothing") {
+  git::PackScan scan(nullptr);
+  std::string out;
+  CHECK_FALSE(scan.take(oid(std::string(40, 'a')), out));
+  CHECK(scan.scanned() == 0);
 }
