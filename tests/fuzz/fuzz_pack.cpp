@@ -1,9 +1,10 @@
 // libFuzzer target for what keel reads from pack files itself: the commit
-// text parser, pack entry headers, and a pack index over pack data (both
-// written to files, as the reader maps them). The first two bytes say where
-// the index ends and the pack starts, the next 20 name the commit to look
-// up, and the rest is the index, then the pack. Besides sanitizer reports it checks that a parsed commit
-// is consistent and that nothing reads outside the files.
+// text parser, pack entry headers, and a pack index and a pack scan over
+// pack data, both written to files, as the reader maps them. The first two
+// bytes say where the index ends and the pack starts, the next 20 name the
+// commit to look up, and the rest is the index, then the pack. Besides
+// sanitizer reports it checks that a parsed commit is consistent and that
+// a scan stays within its budget.
 #include <unistd.h>
 
 #include <cstddef>
@@ -66,5 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   PackReader reader(objects_dir());
   std::string out;
   if (reader.read_commit(id, out)) require(out.size() <= (std::uint64_t(64) << 20));
+  PackScan scan(reader.largest());
+  if (scan.take(id, out)) require(out.size() <= (std::uint64_t(64) << 20));
+  require(scan.scanned() <= 2 + 256);
   return 0;
 }
