@@ -214,7 +214,7 @@ bool PackScan::scan_one() {
   if (entry.type == 1) {
     git_oid id;
     if (git_odb_hash(&id, m_scratch.data(), m_scratch.size(), GIT_OBJECT_COMMIT) != 0) return m_done = true, false;
-    m_ahead.emplace(Oid(id), m_scratch);
+    m_scanned_commits.emplace(Oid(id), m_scratch);
   }
   return true;
 }
@@ -222,9 +222,8 @@ bool PackScan::scan_one() {
 bool PackScan::take(const Oid& id, std::string& out) {
   m_lookups++;
   for (;;) {
-    if (auto it = m_ahead.find(id); it != m_ahead.end()) {
-      out = std::move(it->second);
-      m_ahead.erase(it);
+    if (auto it = m_scanned_commits.find(id); it != m_scanned_commits.end()) {
+      out = it->second;
       return true;
     }
     // At most two entries per lookup, plus a head start: a walk that only

@@ -111,7 +111,9 @@ class PackScan {
   std::size_t m_scanned = 0;
   std::size_t m_lookups = 0;
   std::string m_scratch;
-  std::unordered_map<Oid, std::string> m_ahead;  // scanned, not yet taken
+  // Every commit scanned: a changelog walks once per release, each walk
+  // reading again the commits of the releases it hides.
+  std::unordered_map<Oid, std::string> m_scanned_commits;
 };
 
 }  // namespace keel::git

@@ -11,7 +11,6 @@
 #include "git/commit.hpp"
 #include "git/config.hpp"
 #include "git/refs.hpp"
-#include "git/revwalk.hpp"
 
 namespace keel::release {
 
@@ -373,17 +372,24 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
   for (std::size_t i = 0; i < all.size(); ++i) by_commit[all[i].commit].push_back(i);
   std::vector<const TaggedCommit*> reachable;
   if (!by_commit.empty()) {
-    auto walk = git::RevWalk::create(repo, {git::Order::none, false});
-    if (!walk) return walk.error();
-    if (auto st = walk->push(head); !st) return st.error();
+    // Read through the pack scan, like the walks below, which then find
+    // these commits already read.
+    std::unordered_set<git::Oid> seen{head};
+    std::vector<git::Oid> stack{head};
     std::size_t left = by_commit.size();
-    auto st = walk->for_each([&](const git::Oid& id) {
-      auto it = by_commit.find(id);
-      if (it == by_commit.end()) return true;
-      for (std::size_t i : it->second) reachable.push_back(&all[i]);
-      return --left > 0;
-    });
-    if (!st) return st.error();
+    git::CommitBrief brief;
+    while (!stack.empty() && left > 0) {
+      git::Oid id = stack.back();
+      stack.pop_back();
+      if (auto it = by_commit.find(id); it != by_commit.end()) {
+        for (std::size_t i : it->second) reachable.push_back(&all[i]);
+        --left;
+      }
+      if (auto st = git::read_brief_walking(repo, id, brief); !st) return st.error();
+      // Reversed, so that the first parent is taken first, as the pack has it.
+      for (auto p = brief.parents.rbegin(); p != brief.parents.rend(); ++p)
+        if (seen.insert(*p).second) stack.push_back(*p);
+    }
   }
   // Releases shown: stable versions, and pre-releases above the last stable.
   const TaggedCommit* last_stable_tag = highest_stable(reachable);
