@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "core/parallel.hpp"
 #include "fs/fs.hpp"
 #include "git/files.hpp"
 #include "git/refs.hpp"
@@ -314,14 +315,7 @@ class Executor {
       (m_plans[i].settings->interactive ? interactive : batch).push_back(i);
     }
     unsigned threads = m_hook.parallel ? std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()))) : 1;
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t k = next++; k < batch.size(); k = next++) one(batch[k]);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    for_each_index_on(threads, batch.size(), [&](std::size_t k) { one(batch[k]); });
     for (std::size_t i : interactive) one(i);  // alone, with the terminal
     return std::move(m_results);
   }

@@ -7,13 +7,12 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <climits>
-#include <exception>
 #include <mutex>
 #include <thread>
 
+#include "core/parallel.hpp"
 #include "process/internal.hpp"
 #include "process/shell_words.hpp"
 
@@ -355,31 +354,19 @@ std::vector<Outcome> run_parallel(const std::vector<Command>& commands, unsigned
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, commands.size()));
 
-  std::atomic<std::size_t> next{0};
   std::mutex done_mutex;
-  std::exception_ptr failure;
-  auto work = [&] {
-    for (;;) {
-      std::size_t i = next.fetch_add(1);
-      if (i >= commands.size()) return;
-      try {
-        outcomes[i] = run(commands[i]);
-        std::lock_guard lock(done_mutex);
-        if (on_done && !failure) on_done(i, outcomes[i]);
-      } catch (...) {
-        std::lock_guard lock(done_mutex);
-        if (!failure) failure = std::current_exception();
-        next = commands.size();  // start nothing more
-        return;
-      }
+  bool failed = false;  // after a failure, on_done hears of nothing more
+  for_each_index_on(jobs, commands.size(), [&](std::size_t i) {
+    try {
+      outcomes[i] = run(commands[i]);
+    } catch (...) {
+      std::lock_guard lock(done_mutex);
+      failed = true;
+      throw;
     }
-  };
-  {
-    std::vector<std::jthread> threads;  // joined on leaving this block, even on a throw
-    threads.reserve(jobs);
-    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
-  }
-  if (failure) std::rethrow_exception(failure);
+    std::lock_guard lock(done_mutex);
+    if (on_done && !failed) on_done(i, outcomes[i]);
+  });
   return outcomes;
 }
 
