@@ -132,7 +132,7 @@ int run_next(const NextOptions& o, Context& ctx) {
   const git::Repository& repo = repo_of(ctx);
   release::Settings s = settings(ctx);
   git::Oid head = head_commit(repo);
-  auto tags = git::list_tags(repo).value_or_throw();
+  auto tags = git::list_tags(repo, git::KindCheck::when_used).value_or_throw();
   release::NextOptions next = next_options(o.version);
   auto list = units(s, o.version.packages);
   bool named = !s.packages.empty();
@@ -174,7 +174,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
   release::Settings s = settings(ctx);
   git::Oid head = head_commit(repo);
   if (!o.range.empty() && o.unreleased) throw usage_error("--range and --unreleased do not go together");
-  auto tags = git::list_tags(repo).value_or_throw();
+  auto tags = git::list_tags(repo, git::KindCheck::when_used).value_or_throw();
   release::Template tmpl = release::load_template(s, repo.workdir());
   release::ChangelogSettings cs = s.changelog;
   cs.forge = release::forge_of(repo, s.remote);

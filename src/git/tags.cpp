@@ -68,7 +68,16 @@ std::string_view to_string(ObjectKind kind) {
   return "missing";
 }
 
-Result<std::vector<Tag>> list_tags(const Repository& repo) {
+Result<bool> names_commit(const Repository& repo, const Oid& id) {
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo.get()) != 0) return last_error("cannot open object database", Exit::failed);
+  detail::OdbPtr odb(raw_odb);
+  auto kind = object_kind(odb.get(), id);
+  if (!kind) return kind.error();
+  return *kind == ObjectKind::commit;
+}
+
+Result<std::vector<Tag>> list_tags(const Repository& repo, KindCheck check) {
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, repo.get()) != 0) return last_error("cannot open object database", Exit::failed);
   detail::OdbPtr odb(raw_odb);
@@ -98,6 +107,12 @@ Result<std::vector<Tag>> list_tags(const Repository& repo) {
       // packed-refs records what an annotated tag peels to: one object
       // read instead of three, each a lookup in a large pack index.
       tag.annotated = true;
+      if (check == KindCheck::when_used) {
+        tag.commit = Oid(*peeled);
+        tag.kind_checked = false;
+        tags.push_back(std::move(tag));
+        continue;
+      }
       auto kind = object_kind(odb.get(), Oid(*peeled));
       if (!kind) return kind.error();
       tag.peeled_kind = *kind;

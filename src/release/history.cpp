@@ -51,7 +51,7 @@ std::vector<TaggedCommit> version_tags(const std::vector<git::Tag>& tags, const 
     if (!t.commit) continue;
     auto v = unit.tag.match(t.name, unit.name);
     if (!v) continue;
-    out.push_back({VersionTag{t.name, std::move(*v)}, *t.commit});
+    out.push_back({VersionTag{t.name, std::move(*v)}, *t.commit, t.kind_checked});
   }
   return out;
 }
@@ -228,6 +228,17 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
   return parse_candidates(repo, kept, out);
 }
 
+namespace {
+
+// A tag counts only on a commit; listed with git::KindCheck::when_used,
+// that is checked when the tag is first used.
+Result<bool> names_commit(const git::Repository& repo, const TaggedCommit& t) {
+  if (t.checked) return true;
+  return git::names_commit(repo, t.commit);
+}
+
+}  // namespace
+
 Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const Unit& unit,
                        const std::vector<git::Tag>& tags, const Rules& rules, const NextOptions& options,
                        const std::string& commit_message) {
@@ -247,6 +258,8 @@ Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const 
   // HEAD reaches it; a tag on an unmerged branch costs one more walk.
   bool settled = false;
   for (const TaggedCommit* t : stable) {
+    if (auto st = names_commit(repo, *t); !st) return st.error();
+    else if (!*st) continue;
     plan.changes.clear();
     bool reached = false;
     if (auto st = collect_changes(repo, head, {t->commit}, unit.path, plan.changes, &reached); !st)
@@ -276,7 +289,14 @@ Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const 
 
   std::vector<VersionTag> all;
   all.reserve(plan.tags.size());
-  for (const auto& t : plan.tags) all.push_back(t.tag);
+  for (const auto& t : plan.tags) {
+    // Only pre-releases count towards the next one's number: check those.
+    if (t.tag.version.is_prerelease()) {
+      if (auto st = names_commit(repo, t); !st) return st.error();
+      else if (!*st) continue;
+    }
+    all.push_back(t.tag);
+  }
   std::optional<semver::Version> current;
   if (plan.last) current = plan.last->tag.version;
   plan.decision = decide(plan.changes, rules, current ? &*current : nullptr);

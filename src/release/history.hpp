@@ -19,6 +19,7 @@ namespace keel::release {
 struct TaggedCommit {
   VersionTag tag;
   git::Oid commit;
+  bool checked = true;  // false: commit is unverified (git::KindCheck::when_used)
 };
 std::vector<TaggedCommit> version_tags(const std::vector<git::Tag>& tags, const Unit& unit);
 

@@ -200,7 +200,7 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
   check_clean(repo);
 
   stdfs::path root = repo.workdir();
-  std::vector<git::Tag> tags = git::list_tags(repo).value_or_throw();
+  std::vector<git::Tag> tags = git::list_tags(repo, git::KindCheck::when_used).value_or_throw();
   Template tmpl = load_template(settings, root);
   ChangelogSettings cs = settings.changelog;
   cs.forge = forge_of(repo, settings.remote);

@@ -144,6 +144,22 @@ def test_tags_that_are_not_versions(sandbox):
     assert next_of(sandbox, repo).out == "1.0.1\n"
 
 
+def test_packed_annotated_tags_on_trees_and_blobs_do_not_count(sandbox):
+    # packed-refs records what these peel to; keel trusts that record for
+    # speed and must still check the object before counting a release.
+    repo = new_repo(sandbox)
+    sandbox.git("tag", "-a", "-m", "one", "v1.0.0", cwd=repo)
+    commit(sandbox, repo, "fix: x", path="a.txt")
+    sandbox.git("tag", "-a", "-m", "tree", "v8.0.0", "HEAD^{tree}", cwd=repo)
+    sandbox.git("tag", "-a", "-m", "blob", "v9.0.0", "HEAD:a.txt", cwd=repo)
+    sandbox.git("tag", "-a", "-m", "tree rc", "v1.0.1-rc.7", "HEAD^{tree}", cwd=repo)
+    sandbox.git("pack-refs", "--all", cwd=repo)
+    assert "^" in (repo / ".git" / "packed-refs").read_text()
+    assert next_of(sandbox, repo).out == "1.0.1\n"
+    r = sandbox.keel("release", "next", "--pre", "rc", cwd=repo)
+    assert (r.code, r.out) == (0, "1.0.1-rc.1\n"), r
+
+
 def test_tags_on_unmerged_branches_do_not_count(sandbox):
     repo = new_repo(sandbox)
     sandbox.git("tag", "v1.0.0", cwd=repo)

@@ -91,3 +91,43 @@ TEST_CASE("git: a tag whose object is missing is listed, not fatal") {
   CHECK_FALSE(tags[0].commit.has_value());
   CHECK(tags[0].target == oid(absent));
 }
+
+TEST_CASE("git: packed tags listed without reading their objects, checked when used") {
+  TempDir dir;
+  git_init(dir.path());
+  std::string c1 = git_commit_file(dir.path(), "f", "1\n", "one");
+  sh(dir.path(),
+     "git tag -a -m m v1 && git tag -a -m t on-tree 'HEAD^{tree}' && git tag -a -m b on-blob HEAD:f && "
+     "git tag -a -m tt v1-again v1 && git pack-refs --all && git tag -a -m loose v1-loose");
+  auto repo = open_repo(dir.path());
+  auto tags = must(git::list_tags(repo, git::KindCheck::when_used));
+  std::map<std::string, git::Tag> by_name;
+  for (const auto& t : tags) by_name[t.name] = t;
+  REQUIRE(by_name.size() == 5);
+
+  // Packed with a peeled id: taken on trust, whatever the object is.
+  CHECK_FALSE(by_name["v1"].kind_checked);
+  CHECK(by_name["v1"].commit == oid(c1));
+  CHECK(by_name["v1-again"].commit == oid(c1));  // a tag of a tag peels to the commit
+  std::string tree = sh(dir.path(), "git rev-parse 'HEAD^{tree}'");
+  CHECK_FALSE(by_name["on-tree"].kind_checked);
+  CHECK(by_name["on-tree"].commit == oid(tree));
+  CHECK_FALSE(by_name["on-blob"].kind_checked);
+
+  // Loose: no peeled id to trust, so read as before.
+  CHECK(by_name["v1-loose"].kind_checked);
+  CHECK(by_name["v1-loose"].commit == oid(c1));
+
+  CHECK(must(git::names_commit(repo, *by_name["v1"].commit)));
+  CHECK_FALSE(must(git::names_commit(repo, *by_name["on-tree"].commit)));
+  CHECK_FALSE(must(git::names_commit(repo, *by_name["on-blob"].commit)));
+  CHECK_FALSE(must(git::names_commit(repo, oid("1111111111111111111111111111111111111111"))));
+
+  // Checked now, the same listing agrees with git on every kind.
+  auto checked = must(git::list_tags(repo));
+  for (const auto& t : checked) {
+    INFO("tag " << t.name);
+    CHECK(t.kind_checked);
+    CHECK(std::string(to_string(t.peeled_kind)) + "\n" == sh(dir.path(), "git cat-file -t '" + t.name + "^{}'"));
+  }
+}
