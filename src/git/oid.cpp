@@ -1,5 +1,6 @@
 #include "git/oid.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace keel::git {
@@ -8,12 +9,19 @@ static_assert(sizeof(git_oid::id) == Oid::raw_size, "libgit2 built with a differ
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// A table rather than comparisons: the digits of an id are random, so the
+// comparisons' branches were mispredicted about once a digit, and a history
+// walk parses two ids per commit.
+constexpr std::array<signed char, 256> k_hex_values = [] {
+  std::array<signed char, 256> t{};
+  t.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<signed char>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<signed char>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<signed char>(c - 'A' + 10);
+  return t;
+}();
+
+int hex_value(char c) { return k_hex_values[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -22,12 +30,14 @@ Oid::Oid(const git_oid& id) { std::memcpy(m_bytes.data(), id.id, raw_size); }
 std::optional<Oid> Oid::from_hex(std::string_view hex) {
   if (hex.size() != hex_size) return std::nullopt;
   Oid id;
+  int bad = 0;  // checked once at the end: no branch per digit
   for (std::size_t i = 0; i < raw_size; ++i) {
     int hi = hex_value(hex[2 * i]);
     int lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
+    bad |= hi | lo;
     id.m_bytes[i] = static_cast<unsigned char>(hi << 4 | lo);
   }
+  if (bad < 0) return std::nullopt;
   return id;
 }
 

@@ -1,7 +1,6 @@
 #include "git/pack_reader.hpp"
 
 #include <fcntl.h>
-#include <git2/odb.h>
 #include <libdeflate.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -10,6 +9,9 @@
 #include <algorithm>
 #include <cstring>
 #include <system_error>
+
+#include "git/inflate.hpp"
+#include "git/object_hash.hpp"
 
 namespace keel::git {
 
@@ -40,6 +42,20 @@ libdeflate_decompressor* thread_decompressor() {
   };
   thread_local Owner owner;
   return owner.d;
+}
+
+// Inflates a zlib stream to exactly out.size() bytes; `used` is the
+// stream's length. The small-object inflater first, libdeflate for the
+// streams it does not take.
+bool inflate_exact(std::string_view in, std::string& out, std::size_t& used) {
+  auto* from = reinterpret_cast<const unsigned char*>(in.data());
+  auto* to = reinterpret_cast<unsigned char*>(out.data());
+  if (inflate_small(from, in.size(), to, out.size(), used)) return true;
+  libdeflate_decompressor* inflate = thread_decompressor();
+  if (!inflate) return false;
+  // The exact size: libdeflate fails unless the stream inflates to it.
+  return libdeflate_zlib_decompress_ex(inflate, from, in.size(), to, out.size(), &used, nullptr) ==
+         LIBDEFLATE_SUCCESS;
 }
 
 }  // namespace
@@ -162,12 +178,9 @@ bool PackReader::read_commit(const Oid& id, std::string& out) const {
     PackEntry entry;
     if (!parse_pack_entry(pack->pack(), offset, entry) || entry.type != 1 || entry.size > k_max_commit) return false;
     std::string_view data = pack->pack().substr(entry.data, pack->pack().size() - k_pack_trailer - entry.data);
-    libdeflate_decompressor* inflate = thread_decompressor();
-    if (!inflate) return false;
     out.resize(static_cast<std::size_t>(entry.size));
-    // The exact size: libdeflate fails unless the stream inflates to it.
-    auto rc = libdeflate_zlib_decompress(inflate, data.data(), data.size(), out.data(), out.size(), nullptr);
-    return rc == LIBDEFLATE_SUCCESS;
+    std::size_t used = 0;
+    return inflate_exact(data, out, used);
   }
   return false;
 }
@@ -178,13 +191,10 @@ namespace {
 // into scratch (for a commit, its text). False when it does not inflate.
 bool inflate_entry(std::string_view pack, const PackEntry& entry, std::size_t data, std::string& scratch,
                    std::size_t& end) {
-  libdeflate_decompressor* inflate = thread_decompressor();
-  if (!inflate || entry.size > k_max_commit || data >= pack.size() - k_pack_trailer) return false;
+  if (entry.size > k_max_commit || data >= pack.size() - k_pack_trailer) return false;
   scratch.resize(static_cast<std::size_t>(entry.size));
   std::size_t used = 0;
-  auto rc = libdeflate_zlib_decompress_ex(inflate, pack.data() + data, pack.size() - k_pack_trailer - data,
-                                          scratch.data(), scratch.size(), &used, nullptr);
-  if (rc != LIBDEFLATE_SUCCESS) return false;
+  if (!inflate_exact(pack.substr(data, pack.size() - k_pack_trailer - data), scratch, used)) return false;
   end = data + used;
   return true;
 }
@@ -212,9 +222,7 @@ bool PackScan::scan_one() {
   m_cursor = end;
   m_scanned++;
   if (entry.type == 1) {
-    git_oid id;
-    if (git_odb_hash(&id, m_scratch.data(), m_scratch.size(), GIT_OBJECT_COMMIT) != 0) return m_done = true, false;
-    m_scanned_commits.emplace(Oid(id), m_scratch);
+    m_scanned_commits.emplace(hash_object("commit", m_scratch), m_scratch);
   }
   return true;
 }

@@ -1,5 +1,6 @@
 // Opening repositories of every shape, HEAD, references and revisions.
 
+#include <cctype>
 #include <unordered_map>
 
 #include "git/refs.hpp"
@@ -17,6 +18,15 @@ TEST_CASE("git: oid converts, compares and hashes") {
   CHECK(git::Oid::from_hex("0123456789ABCDEF0123456789ABCDEF01234567") == id);
   CHECK_FALSE(git::Oid::from_hex("0123").has_value());
   CHECK_FALSE(git::Oid::from_hex(std::string(39, '0') + "g").has_value());
+  for (int c = 0; c < 256; ++c) {
+    bool digit = std::isxdigit(c) != 0;
+    for (std::size_t at : {0u, 17u, 39u}) {
+      std::string s = hex;
+      s[at] = static_cast<char>(c);
+      INFO("byte " << c << " at " << at);
+      CHECK(git::Oid::from_hex(s).has_value() == digit);
+    }
+  }
   CHECK(git::Oid().is_zero());
   CHECK(git::Oid() < *id);
   git_oid raw = id->raw();
