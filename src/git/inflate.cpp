@@ -116,10 +116,18 @@ struct Code {
   std::array<std::uint16_t, k_max_code_length + 1> count;
   std::array<std::uint16_t, MaxSymbols> sorted;  // symbols by (length, value)
 
+  using Counts = std::array<std::uint16_t, k_max_code_length + 1>;
+
+  static Counts count_lengths(const std::uint8_t* lengths, unsigned n) {
+    Counts c{};
+    for (unsigned s = 0; s < n; ++s) c[lengths[s]]++;
+    return c;
+  }
+
   // False for an over-subscribed or incomplete code, or no code at all.
-  bool build(const std::uint8_t* lengths, unsigned n) {
-    count.fill(0);
-    for (unsigned s = 0; s < n; ++s) count[lengths[s]]++;
+  // `counts` holds how many symbols have each length (counts[0] unused).
+  bool build(const std::uint8_t* lengths, unsigned n, const Counts& counts) {
+    count = counts;
     count[0] = 0;
     int left = 1;
     for (unsigned len = 1; len <= k_max_code_length; ++len) {
@@ -129,18 +137,22 @@ struct Code {
     if (left != 0) return false;
     std::array<std::uint16_t, k_max_code_length + 2> offset{};
     for (unsigned len = 1; len <= k_max_code_length; ++len) offset[len + 1] = offset[len] + count[len];
-    for (unsigned s = 0; s < n; ++s)
-      if (lengths[s]) sorted[offset[lengths[s]]++] = static_cast<std::uint16_t>(s);
-    fast.fill(0);
-    // The codes in canonical order, kept bit-reversed as the table wants
-    // them: the next code is the reversed code plus one, counted from the
-    // top bit down. Moving to a longer length appends a 0, which reversed
-    // is a leading 0: the value stays.
+    for (unsigned sym = 0; sym < n; ++sym)
+      if (lengths[sym]) sorted[offset[lengths[sym]]++] = static_cast<std::uint16_t>(sym);
+    // The table grows a length at a time: doubling it repeats every shorter
+    // code under both values of the new top bit, and then each code of
+    // this length takes its one slot. Slots left 0 start longer codes.
+    //
+    // The codes in canonical order are kept bit-reversed, as the table is
+    // indexed: the next code is the reversed code plus one, counted from
+    // the top bit down. Moving to a longer length appends a 0, which
+    // reversed is a leading 0: the value stays.
+    fast[0] = fast[1] = 0;
     unsigned reversed = 0, index = 0;
     for (unsigned len = 1; len <= Bits; ++len) {
+      if (len > 1) std::memcpy(&fast[1u << (len - 1)], &fast[0], sizeof(fast[0]) << (len - 1));
       for (unsigned i = 0; i < count[len]; ++i) {
-        auto entry = static_cast<std::uint16_t>(sorted[index++] << 4 | len);
-        for (unsigned at = reversed; at < (1u << Bits); at += 1u << len) fast[at] = entry;
+        fast[reversed] = static_cast<std::uint16_t>(sorted[index++] << 4 | len);
         unsigned bit = 1u << (len - 1);
         while (reversed & bit) bit >>= 1;
         reversed = (reversed & (bit - 1)) | bit;
@@ -148,6 +160,8 @@ struct Code {
     }
     return true;
   }
+
+  bool build(const std::uint8_t* lengths, unsigned n) { return build(lengths, n, count_lengths(lengths, n)); }
 
   // The next symbol; the reader holds at least 15 bits.
   unsigned decode(BitReader& in) const {
@@ -214,13 +228,18 @@ bool read_dynamic_codes(BitReader& in, LitLenCode& litlen, DistCode& dist) {
   Code<k_precode_bits, 19> precode;
   if (!precode.build(precode_lengths, 19)) return false;
 
-  std::uint8_t lengths[k_max_litlen + k_max_dist] = {};
+  std::uint8_t lengths[k_max_litlen + k_max_dist];  // the loop writes the first nlit + ndist
+  // Counted as they are decoded, which spares build() a pass over them.
+  LitLenCode::Counts litlen_counts{};
+  DistCode::Counts dist_counts{};
+  auto count = [&](unsigned at, unsigned length) { (at < nlit ? litlen_counts : dist_counts)[length]++; };
   unsigned total = nlit + ndist;
   for (unsigned i = 0; i < total;) {
     in.refill();
     if (in.overrun()) return false;
     unsigned sym = precode.decode(in);
     if (sym < 16) {
+      count(i, sym);
       lengths[i++] = static_cast<std::uint8_t>(sym);
       continue;
     }
@@ -239,10 +258,12 @@ bool read_dynamic_codes(BitReader& in, LitLenCode& litlen, DistCode& dist) {
     }
     if (i + repeat > total) return false;
     std::memset(lengths + i, value, repeat);
+    if (value != 0)  // zero lengths need no count
+      for (unsigned r = 0; r < repeat; ++r) count(i + r, value);
     i += repeat;
   }
   if (lengths[256] == 0) return false;  // no end of block
-  return litlen.build(lengths, nlit) && dist.build(lengths + nlit, ndist);
+  return litlen.build(lengths, nlit, litlen_counts) && dist.build(lengths + nlit, ndist, dist_counts);
 }
 
 // Literals and matches until the end-of-block symbol.
@@ -280,6 +301,17 @@ std::uint32_t adler32(const unsigned char* p, std::size_t n) {
   while (n > 0) {
     std::size_t chunk = n < 5552 ? n : 5552;  // no overflow before the modulo
     n -= chunk;
+    // Eight bytes a step: b gains 8a plus each byte weighted by how many
+    // of the eight sums it is in, which keeps b off a's per-byte chain.
+    for (; chunk >= 8; chunk -= 8, p += 8) {
+      std::uint32_t sum = 0, weighted = 0;
+      for (unsigned i = 0; i < 8; ++i) {
+        sum += p[i];
+        weighted += (8 - i) * p[i];
+      }
+      b += 8 * a + weighted;
+      a += sum;
+    }
     for (; chunk > 0; --chunk) {
       a += *p++;
       b += a;

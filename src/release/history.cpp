@@ -191,6 +191,7 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
   if (auto st = add(tip, false); !st) return st;
   int slop = k_slop;
   std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+  std::vector<git::Oid> parents;  // one buffer for the whole walk
   while (!queue.empty()) {
     git::Oid id = std::get<2>(queue.top());
     queue.pop();
@@ -198,7 +199,7 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
     n.popped = true;
     // The flag may have changed since it was queued; count what it was.
     bool uninteresting = n.uninteresting;
-    std::vector<git::Oid> parents = n.parents;  // add() may rehash nodes
+    parents.assign(n.parents.begin(), n.parents.end());  // add() may rehash nodes
     if (!uninteresting) {
       interesting--;
       oldest = std::min(oldest, n.time);
