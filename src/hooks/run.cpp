@@ -234,6 +234,8 @@ Finished execute(const Planned& p) {
       f.exit_code = o.exit_code;
       if (o.interrupted)
         f.why = "interrupted";
+      else if (o.stopped_by_terminal)
+        f.why = "stopped: it read from the terminal (set interactive = true for a command that prompts)";
       else if (o.signal)
         f.why = "killed by signal " + std::to_string(o.signal);
       else

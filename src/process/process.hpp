@@ -29,7 +29,9 @@
 // run() returns only after the leader has been reaped: no zombies.
 //
 // Terminals: children run in a background process group, so one that reads
-// from the terminal is stopped by SIGTTIN (until the timeout, if any).
+// from the terminal is stopped by SIGTTIN. Nobody would ever continue it:
+// when the child keel started is stopped that way (or by SIGTTOU), its
+// group is stopped as on a timeout and Outcome::stopped_by_terminal is set.
 // Interactive commands (prompts, editors) set Command::foreground: they stay
 // in keel's own process group and so may use the terminal; the terminal's
 // Ctrl-C reaches them directly, and keel signals only the child itself, not
@@ -131,6 +133,7 @@ struct Outcome {
   int signal = 0;  // the signal that ended the child, 0 when it exited
   bool timed_out = false;
   bool interrupted = false;  // keel got SIGINT/SIGTERM while it ran, or before
+  bool stopped_by_terminal = false;  // it tried to use the terminal from the background
   Clock::duration duration{};
   std::string out;  // captured stdout (and stderr with Output::to_stdout)
   std::string err;  // captured stderr
@@ -142,7 +145,7 @@ struct Outcome {
   // prints it with that hook's output and carries on with the others.
   std::optional<Error> start_error;
 
-  bool ok() const { return exit_code == 0 && !timed_out && !interrupted && !start_error; }
+  bool ok() const { return exit_code == 0 && !timed_out && !interrupted && !stopped_by_terminal && !start_error; }
 };
 
 // Runs a command to completion. Never throws for a failing or missing

@@ -26,6 +26,10 @@ using detail::Fd;
 // exits, so it is checked this often.
 constexpr milliseconds k_reap_tick{20};
 
+// How often a background child is checked for a stop by the terminal:
+// nothing wakes poll() for it, and a prompt is seldom answered this fast.
+constexpr milliseconds k_stop_tick{250};
+
 constexpr std::size_t k_read_size = 64 * 1024;
 
 // Reads left after the group was killed, so that what is already in a pipe is
@@ -141,6 +145,7 @@ class Supervisor {
       if (m_leader_exited && (outputs_closed() || m_killed)) break;
       poll_once();
       check_leader();
+      check_stopped_by_terminal();
     }
     if (!m_killed) kill_group();  // leftovers that hold no pipe, or ignore SIGTERM
     drain_what_is_left();
@@ -199,6 +204,7 @@ class Supervisor {
     if (!m_leader_exited && !m_outcome.timed_out) consider(m_deadline);
     if (!m_killed) consider(m_kill_at);
     if (!m_pidfd.valid() && !m_leader_exited) consider(now + k_reap_tick);
+    if (watches_for_terminal_stop()) consider(now + k_stop_tick);
     if (!next) return -1;
     auto ms = std::chrono::ceil<milliseconds>(*next - now).count();
     return static_cast<int>(std::clamp<decltype(ms)>(ms, 0, INT_MAX));
@@ -239,6 +245,23 @@ class Supervisor {
       m_pidfd.reset();
       m_input.fd.reset();
     }
+  }
+
+  bool watches_for_terminal_stop() const {
+    return !m_command.foreground && !m_leader_exited && !m_kill_at && !m_outcome.stopped_by_terminal;
+  }
+
+  // A background child that read from the terminal waits for a SIGCONT
+  // that would never come; keel would wait for it forever, with its output
+  // (a prompt, say) still in the pipe. It is stopped as on a timeout.
+  void check_stopped_by_terminal() {
+    if (!watches_for_terminal_stop()) return;
+    siginfo_t info{};
+    int rc = ::waitid(P_PID, static_cast<id_t>(m_pid), &info, WSTOPPED | WNOHANG | WNOWAIT);
+    if (rc != 0 || info.si_pid != m_pid || info.si_code != CLD_STOPPED) return;
+    if (info.si_status != SIGTTIN && info.si_status != SIGTTOU) return;
+    m_outcome.stopped_by_terminal = true;
+    stop_group(Clock::now(), true);
   }
 
   void drain_what_is_left() {

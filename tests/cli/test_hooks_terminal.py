@@ -6,9 +6,8 @@ terminal's foreground group, as in a shell. The test reads the terminal's
 master side until keel and everything holding the terminal are gone, with a
 hard time limit, and types replies only once a prompt has appeared.
 
-Not tested here: a non-interactive command that reads /dev/tty. It runs in a
-background process group and is stopped by SIGTTIN, and hook commands have
-no timeout setting, so keel would wait for it for ever.
+A non-interactive command that reads /dev/tty runs in a background process
+group and is stopped by SIGTTIN; keel notices, ends it and says why.
 """
 
 import errno
@@ -134,6 +133,25 @@ run = "sh ../which-tty.sh ../plain.txt"
     assert lines[0] == "pre-commit:", shown
     assert lines[1].startswith("  passed  ask (") and lines[2].startswith("  passed  plain ("), shown
     assert len(lines) == 3, shown
+
+
+def test_a_background_command_that_reads_the_terminal_fails_instead_of_hanging(sandbox):
+    config = """\
+[hooks.pre-commit.commands.sneaky]
+run = "sh ../ask.sh"
+"""
+    repo = project(sandbox, config)
+    sandbox.write("ask.sh", ASK)
+    code, shown = run_on_terminal(sandbox, "--color", "never", "hooks", "run", "pre-commit", cwd=repo)
+    assert code == 1, shown
+    assert not (repo / "answer.txt").exists()
+    lines = shown.splitlines()
+    # The prompt reached the terminal (a background write is allowed) and has no line end; then the
+    # summary, which says what happened.
+    assert lines[0] == "answer? pre-commit:", shown
+    assert lines[1].startswith("  failed  sneaky (") and lines[1].endswith(
+        "): stopped: it read from the terminal (set interactive = true for a command that prompts)"), shown
+    assert len(lines) == 2, shown
 
 
 COLOURS = """\

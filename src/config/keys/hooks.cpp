@@ -44,7 +44,9 @@ static const KeyDecl k_hooks_keys[] = {
      "Order: lower first; commands without a priority run last, in the config's order.", 0},
     {"hooks.*.commands.*.tags", KeyType::string_list, "", "Names for KEEL_SKIP, besides the command's own.", 0},
     {"hooks.*.commands.*.interactive", KeyType::boolean, "false",
-     "The command reads the terminal: it runs alone, after the others, with keel's standard streams.", 0},
+     "The command reads the terminal: it runs alone, after the others, with keel's standard streams. "
+     "Without it, a command that reads the terminal is stopped and fails.",
+     0},
     {"hooks.*.commands.*.fail_text", KeyType::string, "", "Printed when the command fails, e.g. how to fix it.",
      0},
 };
