@@ -42,7 +42,7 @@ echo "keel next: $("$keel" release next || true)   git-cliff next: $("$cliff" --
 
 median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.3f" % (x["median"]*1000) for x in r))' "$1"; }
 
-run1=(hyperfine -N --warmup 2 --runs 10 --export-json "$out/release-next.json"
+run1=(hyperfine -N --warmup 5 --runs 50 --export-json "$out/release-next.json"
       "$keel release next" "$cliff --unreleased --bumped-version")
 echo "+ ${run1[*]}"
 "${run1[@]}"
