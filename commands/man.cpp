@@ -93,7 +93,7 @@ const char* k_environment =
     ".TP\n.B KEEL_LOG\nLog level: trace, debug, info, warn, error or off. -v and -q win over it.\n"
     ".TP\n.B KEEL_SYSTEM_CONFIG_DIR\nDirectory of the system config file instead of /etc/keel.\n"
     ".TP\n.B XDG_CONFIG_HOME\nBase of the user config file (default ~/.config).\n"
-    ".TP\n.B NO_COLOR\nWhen set and not empty, --color=auto never colours.\n"
+    ".TP\n.B NO_COLOR\nWhen set and not empty, --color=auto never colours; nor does it when TERM is dumb.\n"
     ".TP\n.B KEEL\nSet for plugins (keel-NAME programs) to the path of the keel that started them.\n";
 
 const char* k_files =

@@ -168,11 +168,11 @@ skip = true
 
 
 CASES = [([], {}, True), ([], {"NO_COLOR": ""}, True), (["--color", "never"], {}, False),
-         ([], {"NO_COLOR": "1"}, False), (["-c", "ui.color=never"], {}, False)]
+         ([], {"NO_COLOR": "1"}, False), (["-c", "ui.color=never"], {}, False), ([], {"TERM": "dumb"}, False)]
 
 
 @pytest.mark.parametrize("args, env, coloured", CASES,
-                         ids=["auto", "auto-empty-NO_COLOR", "--color-never", "NO_COLOR", "ui.color-never"])
+                         ids=["auto", "auto-empty-NO_COLOR", "--color-never", "NO_COLOR", "ui.color-never", "TERM-dumb"])
 def test_colour_on_a_terminal(sandbox, args, env, coloured):
     """Colour by default on a terminal (an empty NO_COLOR does not count); none when turned off."""
     def paint(text, code):

@@ -5,7 +5,7 @@ namespace keel::config::keys {
 
 static const KeyDecl k_core_keys[] = {
     {"ui.color", KeyType::choice, R"("auto")",
-     "When to colour output: auto (a terminal without NO_COLOR), always or never.", 0, "auto|always|never"},
+     "When to colour output: auto (a terminal, unless NO_COLOR is set or TERM is dumb), always or never.", 0, "auto|always|never"},
     {"log.level", KeyType::choice, R"("warn")",
      "Least severe message logged to stderr.", 0, "trace|debug|info|warn|error|off"},
     {"log.format", KeyType::choice, R"("text")",
