@@ -254,14 +254,19 @@ class Supervisor {
   // A background child that read from the terminal waits for a SIGCONT
   // that would never come; keel would wait for it forever, with its output
   // (a prompt, say) still in the pipe. It is stopped as on a timeout.
+  // Once a tick: a quick command is never asked, so the hook path pays no
+  // system call for it.
   void check_stopped_by_terminal() {
     if (!watches_for_terminal_stop()) return;
+    auto now = Clock::now();
+    if (now < m_next_stop_check) return;
+    m_next_stop_check = now + k_stop_tick;
     siginfo_t info{};
     int rc = ::waitid(P_PID, static_cast<id_t>(m_pid), &info, WSTOPPED | WNOHANG | WNOWAIT);
     if (rc != 0 || info.si_pid != m_pid || info.si_code != CLD_STOPPED) return;
     if (info.si_status != SIGTTIN && info.si_status != SIGTTOU) return;
     m_outcome.stopped_by_terminal = true;
-    stop_group(Clock::now(), true);
+    stop_group(now, true);
   }
 
   void drain_what_is_left() {
@@ -303,6 +308,7 @@ class Supervisor {
   Sink m_err;
   std::optional<Clock::time_point> m_deadline;
   std::optional<Clock::time_point> m_kill_at;  // set once the group is being stopped
+  Clock::time_point m_next_stop_check = Clock::now() + k_stop_tick;
   bool m_leader_exited = false;
   bool m_noticed_interrupt = false;
   bool m_killed = false;

@@ -233,7 +233,7 @@ namespace {
 
 // A tag counts only on a commit; listed with git::KindCheck::when_used,
 // that is checked when the tag is first used.
-Result<bool> names_commit(const git::Repository& repo, const TaggedCommit& t) {
+Result<bool> tag_names_commit(const git::Repository& repo, const TaggedCommit& t) {
   if (t.checked) return true;
   return git::names_commit(repo, t.commit);
 }
@@ -259,7 +259,7 @@ Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const 
   // HEAD reaches it; a tag on an unmerged branch costs one more walk.
   bool settled = false;
   for (const TaggedCommit* t : stable) {
-    if (auto st = names_commit(repo, *t); !st) return st.error();
+    if (auto st = tag_names_commit(repo, *t); !st) return st.error();
     else if (!*st) continue;
     plan.changes.clear();
     bool reached = false;
@@ -293,7 +293,7 @@ Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const 
   for (const auto& t : plan.tags) {
     // Only pre-releases count towards the next one's number: check those.
     if (t.tag.version.is_prerelease()) {
-      if (auto st = names_commit(repo, t); !st) return st.error();
+      if (auto st = tag_names_commit(repo, t); !st) return st.error();
       else if (!*st) continue;
     }
     all.push_back(t.tag);

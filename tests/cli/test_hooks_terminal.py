@@ -85,6 +85,16 @@ def run_on_terminal(sandbox, *args, cwd, env=None, replies=()):
     return code, bytes(shown).decode().replace("\r\n", "\n")
 
 
+def run_pre_commit(sandbox, config, scripts, replies=()):
+    """Makes a project with this config and these scripts beside it; runs its pre-commit hook on a terminal."""
+    repo = project(sandbox, config)
+    for name, text in scripts.items():
+        sandbox.write(name, text)
+    code, shown = run_on_terminal(sandbox, "--color", "never", "hooks", "run", "pre-commit", cwd=repo,
+                                  replies=replies)
+    return repo, code, shown
+
+
 # Prints a prompt on the terminal, reads the answer from it and keeps it.
 ASK = """\
 printf 'answer? ' > /dev/tty
@@ -101,10 +111,8 @@ echo "stdin $stdin, stdout $stdout" > "$1"
 
 
 def test_interactive_command_reads_the_answer_typed_on_the_terminal(sandbox):
-    repo = project(sandbox, '[hooks.pre-commit.commands.ask]\nrun = "sh ../ask.sh"\ninteractive = true\n')
-    sandbox.write("ask.sh", ASK)
-    code, shown = run_on_terminal(sandbox, "--color", "never", "hooks", "run", "pre-commit", cwd=repo,
-                                  replies=[("answer? ", "yes\n")])
+    repo, code, shown = run_pre_commit(sandbox, '[hooks.pre-commit.commands.ask]\nrun = "sh ../ask.sh"\ninteractive = true\n',
+                                       {"ask.sh": ASK}, replies=[("answer? ", "yes\n")])
     assert code == 0, shown
     assert (repo / "answer.txt").read_text() == "yes"
     lines = shown.splitlines()
@@ -123,9 +131,7 @@ interactive = true
 [hooks.pre-commit.commands.plain]
 run = "sh ../which-tty.sh ../plain.txt"
 """
-    repo = project(sandbox, config)
-    sandbox.write("which-tty.sh", WHICH_TTY)
-    code, shown = run_on_terminal(sandbox, "--color", "never", "hooks", "run", "pre-commit", cwd=repo)
+    _, code, shown = run_pre_commit(sandbox, config, {"which-tty.sh": WHICH_TTY})
     assert code == 0, shown
     assert (sandbox.root / "interactive.txt").read_text() == "stdin terminal, stdout terminal\n"
     assert (sandbox.root / "plain.txt").read_text() == "stdin other, stdout other\n"
@@ -136,13 +142,8 @@ run = "sh ../which-tty.sh ../plain.txt"
 
 
 def test_a_background_command_that_reads_the_terminal_fails_instead_of_hanging(sandbox):
-    config = """\
-[hooks.pre-commit.commands.sneaky]
-run = "sh ../ask.sh"
-"""
-    repo = project(sandbox, config)
-    sandbox.write("ask.sh", ASK)
-    code, shown = run_on_terminal(sandbox, "--color", "never", "hooks", "run", "pre-commit", cwd=repo)
+    repo, code, shown = run_pre_commit(sandbox, '[hooks.pre-commit.commands.sneaky]\nrun = "sh ../ask.sh"\n',
+                                       {"ask.sh": ASK})
     assert code == 1, shown
     assert not (repo / "answer.txt").exists()
     lines = shown.splitlines()
