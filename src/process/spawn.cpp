@@ -1,7 +1,7 @@
-// Starting a child: PATH lookup, environment, pipes and posix_spawn.
+// Starting a child: PATH lookup, environment, pipes and vfork.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,7 +105,7 @@ StartFailure not_executable(const std::string& program) {
   return failure(126, "permission denied: " + quote(program), "it needs execute permission (chmod +x)");
 }
 
-// Maps a posix_spawn error, which is an error of the final execve. ENOENT
+// Maps the child's error, most often one of the final execve. ENOENT
 // for a file that exists means its '#!' interpreter is missing.
 StartFailure exec_failure(const std::string& name, const std::string& program, int err, const std::string& path,
                           const stdfs::path& cwd) {
@@ -149,56 +149,106 @@ std::optional<Pipe> make_pipe(bool keel_reads) {
 
 bool is_piped(const Output& o) { return o.kind == Output::Kind::capture || o.kind == Output::Kind::stream; }
 
-// RAII for the posix_spawn descriptions.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-  SpawnSetup(const SpawnSetup&) = delete;
-  SpawnSetup& operator=(const SpawnSetup&) = delete;
+// What the child does between vfork() and execve(), planned in full by the
+// parent: the child shares keel's memory and may not allocate.
+struct ChildPlan {
+  bool new_group = true;
+  const char* cwd = nullptr;
+  int in = -1;           // dup2'ed onto 0; -1 with in_null false leaves 0 alone
+  bool in_null = false;  // /dev/null onto 0
+  Output::Kind out = Output::Kind::inherit;
+  int out_pipe = -1;
+  Output::Kind err = Output::Kind::inherit;
+  int err_pipe = -1;
 };
 
-// The child leads a new process group (unless it is a foreground command)
-// and starts with no blocked signals, whatever the spawning thread blocks,
-// and with SIGPIPE at its default: keel's libraries may ignore it, and
-// `producer | head` relies on it.
-void set_attributes(posix_spawnattr_t& attr, bool foreground) {
-  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (!foreground) flags |= POSIX_SPAWN_SETPGROUP;
-  posix_spawnattr_setflags(&attr, flags);
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
+// Signals whose handler keel or its libraries may have set. A handler that
+// ran in the vfork child would run on keel's memory; these go back to their
+// default before the child unblocks signals (execve resets them anyway).
+constexpr int k_maybe_caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGCHLD, SIGUSR1, SIGUSR2, SIGWINCH};
+
+// Async-signal-safe. dup2 onto itself would keep close-on-exec, so that
+// case clears the flag instead.
+bool move_fd(int fd, int target) {
+  if (fd == target) return ::fcntl(fd, F_SETFD, 0) == 0;
+  return ::dup2(fd, target) == target;
 }
 
-void redirect_output(posix_spawn_file_actions_t& actions, const Output& o, int target, int pipe_write) {
-  switch (o.kind) {
+bool open_null_onto(int target, int flags) {
+  int fd = ::open("/dev/null", flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = move_fd(fd, target);
+  if (fd != target) ::close(fd);
+  return ok;
+}
+
+bool redirect_output(Output::Kind kind, int pipe_write, int target) {
+  switch (kind) {
     case Output::Kind::inherit:
-      break;
+      return true;
     case Output::Kind::discard:
-      posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0);
-      break;
+      return open_null_onto(target, O_WRONLY);
     case Output::Kind::capture:
     case Output::Kind::stream:
-      posix_spawn_file_actions_adddup2(&actions, pipe_write, target);
-      break;
+      return move_fd(pipe_write, target);
     case Output::Kind::to_stdout:
-      // Runs after stdout's own redirection, so this is 2>&1.
-      posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, target);
-      break;
+      return ::dup2(STDOUT_FILENO, target) == target;  // after stdout's own redirection: 2>&1
   }
+  return false;
+}
+
+// The vfork child: only system calls from here to execve or _exit. The
+// child leads a new process group (unless it is a foreground command) and
+// starts with no blocked signals, whatever the spawning thread blocks, and
+// with SIGPIPE at its default: keel's libraries may ignore it, and
+// `producer | head` relies on it.
+[[noreturn]] void become_child(const ChildPlan& plan, const char* file, char* const* argv, char* const* envp,
+                               volatile int* exec_errno) {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig : k_maybe_caught) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler != SIG_IGN && old.sa_handler != SIG_DFL)
+      ::sigaction(sig, &dfl, nullptr);
+  }
+  ::sigaction(SIGPIPE, &dfl, nullptr);
+  bool ok = (!plan.new_group || ::setpgid(0, 0) == 0) && (!plan.cwd || ::chdir(plan.cwd) == 0) &&
+            (!plan.in_null || open_null_onto(STDIN_FILENO, O_RDONLY)) &&
+            (plan.in < 0 || move_fd(plan.in, STDIN_FILENO)) &&
+            redirect_output(plan.out, plan.out_pipe, STDOUT_FILENO) &&
+            redirect_output(plan.err, plan.err_pipe, STDERR_FILENO);
+  if (ok) {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(file, argv, envp);
+  }
+  *exec_errno = errno != 0 ? errno : EINVAL;
+  ::_exit(127);
+}
+
+// Starts `file` as planned; the child's errno when it could not get as far
+// as running it, or 0. vfork, not fork or posix_spawn: no page tables to
+// copy, no stack to map and no reset of every signal's handler, which on a
+// hook's one quick command is a measurable share of keel's time. All
+// signals are blocked from vfork until the child has reset its handlers.
+std::pair<pid_t, int> launch(const ChildPlan& plan, const char* file, char* const* argv, char* const* envp) {
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  volatile int exec_errno = 0;
+  pid_t pid = ::vfork();
+  if (pid == 0) become_child(plan, file, argv, envp, &exec_errno);
+  int spawn_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) return {-1, spawn_errno};
+  if (exec_errno != 0) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return {-1, exec_errno};
+  }
+  return {pid, 0};
 }
 
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
@@ -232,15 +282,17 @@ std::variant<Pipes, StartFailure> open_pipes(const Command& command) {
   return failure(125, "cannot create a pipe for " + quote(command.argv[0]) + ": " + describe_errno(errno));
 }
 
-void plan_file_actions(posix_spawn_file_actions_t& actions, const Command& command, const Pipes& pipes,
-                       const stdfs::path& cwd) {
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  if (command.in.kind == Input::Kind::null)
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  else if (pipes.in)
-    posix_spawn_file_actions_adddup2(&actions, pipes.in->read.get(), STDIN_FILENO);
-  redirect_output(actions, command.out, STDOUT_FILENO, pipes.out ? pipes.out->write.get() : -1);
-  redirect_output(actions, command.err, STDERR_FILENO, pipes.err ? pipes.err->write.get() : -1);
+ChildPlan plan_child(const Command& command, const Pipes& pipes, const stdfs::path& cwd) {
+  ChildPlan plan;
+  plan.new_group = !command.foreground;
+  if (!cwd.empty()) plan.cwd = cwd.c_str();
+  plan.in_null = command.in.kind == Input::Kind::null;
+  if (pipes.in) plan.in = pipes.in->read.get();
+  plan.out = command.out.kind;
+  plan.out_pipe = pipes.out ? pipes.out->write.get() : -1;
+  plan.err = command.err.kind;
+  plan.err_pipe = pipes.err ? pipes.err->write.get() : -1;
+  return plan;
 }
 
 }  // namespace
@@ -263,16 +315,13 @@ std::variant<Spawned, StartFailure> spawn(const Command& command) {
   auto pipes = open_pipes(command);
   if (auto* bad = std::get_if<StartFailure>(&pipes)) return std::move(*bad);
 
-  SpawnSetup setup;
-  set_attributes(setup.attr, command.foreground);
-  plan_file_actions(setup.actions, command, std::get<Pipes>(pipes), cwd);
+  ChildPlan plan = plan_child(command, std::get<Pipes>(pipes), cwd);
   std::vector<std::string> argv = command.argv;
   std::vector<char*> argv_ptrs = c_strings(argv);
   std::vector<char*> env_ptrs = c_strings(env);
   const std::string& file = std::get<std::string>(program);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, file.c_str(), &setup.actions, &setup.attr, argv_ptrs.data(), env_ptrs.data());
-  if (rc != 0) return exec_failure(name, file, rc, path, cwd);
+  auto [pid, err] = launch(plan, file.c_str(), argv_ptrs.data(), env_ptrs.data());
+  if (pid < 0) return exec_failure(name, file, err, path, cwd);
 
   Pipes& p = std::get<Pipes>(pipes);
   Spawned child;

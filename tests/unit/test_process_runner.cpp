@@ -179,6 +179,49 @@ TEST_CASE("run feeds stdin") {
   }
 }
 
+// With keel's own stdin closed, the stdin pipe's read end is descriptor 0
+// itself, which the child must keep open across exec.
+TEST_CASE("run feeds stdin when keel's own stdin is closed") {
+  int saved = ::dup(STDIN_FILENO);
+  REQUIRE(saved >= 0);
+  ::close(STDIN_FILENO);
+  Command c = Command::program({"cat"});
+  c.in = Input::data("through fd 0\n");
+  c.out = Output::capture();
+  Outcome o = keel::process::run(c);
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  CHECK(o.exit_code == 0);
+  CHECK(o.out == "through fd 0\n");
+}
+
+TEST_CASE("run starts the child with no blocked signals and SIGPIPE at its default") {
+  keel::process::install_signal_forwarding();
+  sigset_t blocked, old;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGUSR1);
+  sigaddset(&blocked, SIGTERM);
+  ::pthread_sigmask(SIG_BLOCK, &blocked, &old);
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  // SigBlk and SigIgn as the child sees them, in hex masks.
+  Command c = Command::program({"grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"});
+  c.out = Output::capture();
+  Outcome o = keel::process::run(c);
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  REQUIRE(o.exit_code == 0);
+  auto mask = [&](const std::string& name) {
+    auto at = o.out.find(name + ":\t");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(o.out.substr(at + name.size() + 2, 16), nullptr, 16);
+  };
+  auto bit = [](int sig) { return 1ull << (sig - 1); };
+  CHECK(mask("SigBlk") == 0);
+  CHECK((mask("SigIgn") & bit(SIGPIPE)) == 0);
+}
+
 TEST_CASE("run sets the environment") {
   ::setenv("KEEL_TEST_DROP", "drop", 1);
   ::setenv("KEEL_TEST_KEEP", "keep", 1);
