@@ -78,8 +78,9 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const Comm
                        "and KEEL set to keel's own path.");
 
   for (const auto& spec : k_commands) {
+    if (!only.empty() && only != spec.name) continue;
     CLI::App* sub = app->add_subcommand(spec.name, spec.summary);
-    if (only.empty() || only == spec.name) spec.setup(*sub, chosen);
+    spec.setup(*sub, chosen);
     const CommandSpec* s = &spec;
     sub->preparse_callback([chosen_spec, s](std::size_t) { *chosen_spec = s; });
   }

@@ -51,8 +51,9 @@ void set_long_description(const CLI::App* app, std::string text);
 const std::string* long_description(const CLI::App* app);
 
 // Builds the whole command tree; used by main, completions and man pages.
-// With `only`, the other commands are there by name and summary alone,
-// without their options and subcommands.
+// With `only`, the tree has that command alone: enough to parse a command
+// line that names it, which is all main uses it for (a parse that fails is
+// redone on the whole tree, so that errors and help are the same).
 std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Runner& chosen, const CommandSpec** chosen_spec,
                                     std::string_view only = {});
 

@@ -170,20 +170,6 @@ class Loader {
     root.merge(layer);
   }
 
-  // Defaults are TOML text; the common simple ones are read without starting
-  // the TOML parser, which every keel start would otherwise pay for each key.
-  static Value default_value(std::string_view text) {
-    if (text == "true" || text == "false") return Value::make_bool(text == "true");
-    if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
-        text.substr(1, text.size() - 2).find_first_of("\\\"") == std::string_view::npos)
-      return Value::make_string(std::string(text.substr(1, text.size() - 2)));
-    if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        }) && (text == "0" || text.front() != '0'))
-      return Value::make_int(std::stoll(std::string(text)));
-    return parse_toml_value(text);
-  }
-
   Value defaults() {
     Value root = Value::make_table();
     for (const auto& table : all_key_tables()) {
@@ -196,7 +182,7 @@ class Loader {
           if (!next) next = &node->set(path[i], Value::make_table());
           node = next;
         }
-        node->set(path.back(), default_value(decl.default_value));
+        node->set(path.back(), parse_default_value(decl.default_value));
       }
     }
     return root;

@@ -48,6 +48,10 @@ struct KeyTable {
 // Every group's table; the one place a new table is registered.
 std::span<const KeyTable> all_key_tables();
 
+// A declaration's default_value as a Value (a TOML value read without the
+// TOML parser where it can be).
+Value parse_default_value(std::string_view text);
+
 // The declaration matching a concrete path, or nullptr.
 const KeyDecl* find_decl(const std::vector<std::string>& path);
 // The secret key declaration that path names, if any; cheaper than find_decl.

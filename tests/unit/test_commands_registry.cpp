@@ -80,13 +80,13 @@ TEST_CASE("config set allows at most one target flag") {
   CHECK_THROWS_AS(parse(p, {"config", "set", "--user", "--local", "a.b", "c"}), CLI::ParseError);
 }
 
-TEST_CASE("a tree built for one command has the others by name only") {
+TEST_CASE("a tree built for one command has that command alone") {
   GlobalOptions globals;
   Runner chosen;
   const CommandSpec* spec = nullptr;
   auto app = build_app(globals, chosen, &spec, "semver");
-  CHECK(app->get_subcommands({}).size() == command_table().size());
-  CHECK(app->get_subcommand("config")->get_subcommands({}).empty());
+  REQUIRE(app->get_subcommands({}).size() == 1);
+  CHECK(app->get_subcommands({}).front()->get_name() == "semver");
   CHECK(!app->get_subcommand("semver")->get_subcommands({}).empty());
   std::vector<std::string> args{"semver", "compare", "1.0.0", "2.0.0"};
   std::reverse(args.begin(), args.end());
