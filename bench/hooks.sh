@@ -1,7 +1,8 @@
 #!/bin/bash
 # Hooks speed targets (issue 3), keel against lefthook 2.x on the same
 # repository and the equivalent config: one pre-commit command
-# `true {staged_files}` on *.txt.
+# `true {staged_files}` on *.txt. For scale, the one-file case also times
+# bench/spawn-floor.c, a static C program that runs `true FILE` once.
 #   1. one staged file:                       keel median <= 1/10 of lefthook's
 #   2. 1,000 staged files in a 10,000-file repo: keel median <= 1/5 of lefthook's
 #   3. keel's peak memory (maximum RSS) <= 10 MiB
@@ -68,6 +69,10 @@ PY
 make_repo "$work/one" 1 1
 make_repo "$work/many" 10000 1000
 
+# The process floor: a static C program that runs the hook's command once.
+floor=$work/spawn-floor
+cc -O2 -static -o "$floor" "$root/bench/spawn-floor.c"
+
 median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.3f" % (x["median"]*1000) for x in r))' "$1"; }
 peak_kib() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'; }
 
@@ -76,23 +81,29 @@ for repo in one many; do
     cd "$work/$repo"
     "$keel" hooks run pre-commit >/dev/null || { echo "bench: error: keel hooks run failed in $repo" >&2; exit 1; }
     LEFTHOOK_QUIET=meta,summary,success "$lefthook" run pre-commit >/dev/null
+    staged=$(git diff --cached --name-only | head -n 1)
     run=(hyperfine -N --warmup 5 --runs 50 --export-json "$out/hooks-$repo.json"
          "$keel hooks run pre-commit" "$lefthook run pre-commit")
+    # The floor is measured in the same run as the one-file case only.
+    if [ "$repo" = one ]; then run+=("$floor true $staged"); fi
     echo "+ ${run[*]}"
     "${run[@]}"
-    read -r ms[keel-$repo] ms[lefthook-$repo] < <(median "$out/hooks-$repo.json")
+    read -r ms[keel-$repo] ms[lefthook-$repo] ms[floor-$repo] < <(median "$out/hooks-$repo.json")
     kib[keel-$repo]=$(peak_kib "$keel" hooks run pre-commit)
     kib[lefthook-$repo]=$(peak_kib "$lefthook" run pre-commit)
 done
 
 python3 - "${ms[keel-one]}" "${ms[lefthook-one]}" "${ms[keel-many]}" "${ms[lefthook-many]}" \
-          "${kib[keel-one]}" "${kib[lefthook-one]}" "${kib[keel-many]}" "${kib[lefthook-many]}" <<'PY'
+          "${kib[keel-one]}" "${kib[lefthook-one]}" "${kib[keel-many]}" "${kib[lefthook-many]}" "${ms[floor-one]}" <<'PY'
 import sys
 k1, l1, km, lm = map(float, sys.argv[1:5])
 rk1, rl1, rkm, rlm = (int(x) / 1024 for x in sys.argv[5:9])
+f1 = float(sys.argv[9])
 print("\n| repository | keel median | lefthook median | keel / lefthook | target | keel peak RSS | lefthook peak RSS |")
 print("|---|---|---|---|---|---|---|")
 print(f"| 1 staged file | {k1:.2f} ms | {l1:.2f} ms | 1/{l1 / k1:.1f} | <= 1/10 | {rk1:.1f} MiB | {rl1:.1f} MiB |")
 print(f"| 1,000 staged of 10,000 files | {km:.2f} ms | {lm:.2f} ms | 1/{lm / km:.1f} | <= 1/5 | {rkm:.1f} MiB | {rlm:.1f} MiB |")
 print(f"\nkeel peak memory target: <= 10 MiB ({max(rk1, rkm):.1f} MiB)")
+print(f"process floor (bench/spawn-floor.c running the same command once): {f1:.2f} ms; "
+      f"keel above it: {k1 - f1:.2f} ms; 1/10 of lefthook: {l1 / 10:.2f} ms")
 PY
