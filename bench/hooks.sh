@@ -2,7 +2,8 @@
 # Hooks speed targets (issue 3), keel against lefthook 2.x on the same
 # repository and the equivalent config: one pre-commit command
 # `true {staged_files}` on *.txt. For scale, the one-file case also times
-# bench/spawn-floor.c, a static C program that runs `true FILE` once.
+# bench/spawn-floor.c, a static C program that runs the command once the way
+# keel does: `sh -c "true 'FILE'"` (true is a builtin of sh).
 #   1. one staged file:                       keel median <= 1/10 of lefthook's
 #   2. 1,000 staged files in a 10,000-file repo: keel median <= 1/5 of lefthook's
 #   3. keel's peak memory (maximum RSS) <= 10 MiB
@@ -69,7 +70,8 @@ PY
 make_repo "$work/one" 1 1
 make_repo "$work/many" 10000 1000
 
-# The process floor: a static C program that runs the hook's command once.
+# The process floor: a static C program that runs the hook's command once,
+# through sh as keel and lefthook do (true is one of sh's builtins).
 floor=$work/spawn-floor
 cc -O2 -static -o "$floor" "$root/bench/spawn-floor.c"
 
@@ -85,7 +87,7 @@ for repo in one many; do
     run=(hyperfine -N --warmup 5 --runs 50 --export-json "$out/hooks-$repo.json"
          "$keel hooks run pre-commit" "$lefthook run pre-commit")
     # The floor is measured in the same run as the one-file case only.
-    if [ "$repo" = one ]; then run+=("$floor true $staged"); fi
+    if [ "$repo" = one ]; then run+=("$floor sh -c \"true '$staged'\""); fi
     echo "+ ${run[*]}"
     "${run[@]}"
     read -r ms[keel-$repo] ms[lefthook-$repo] ms[floor-$repo] < <(median "$out/hooks-$repo.json")

@@ -14,15 +14,23 @@ bool is_special(char c) {
   return k_special.find(c) != std::string_view::npos;
 }
 
-// Reserved words and builtins whose effect is not "run the program of that
-// name": they change the shell, have no program, or (echo) differ from it.
+// Reserved words and builtins of dash and bash. The shell runs its builtin,
+// not the program of that name, and the two differ: some change the shell
+// or have no program (cd, export), others parse options or format output
+// their own way (`true --help`, `printf %q`, `pwd` logical or physical,
+// `kill %1`, `echo -e`). A builtin also starts faster inside the shell than
+// the program would from PATH.
 bool needs_shell(std::string_view command) {
   static constexpr std::string_view k_words[] = {
-      "!",     ".",      ":",     "alias",    "bg",     "break",   "case",    "cd",     "command", "continue",
-      "declare", "do",   "done",  "echo",     "elif",   "else",    "esac",    "eval",   "exec",    "exit",
-      "export", "fc",    "fg",    "fi",       "for",    "getopts", "hash",    "if",     "jobs",    "local",
-      "read",  "readonly", "return", "set",   "shift",  "source",  "then",    "times",  "trap",    "type",
-      "ulimit", "umask", "unalias", "unset",  "until",  "wait",    "while",
+      "!",        ".",        ":",        "[",        "[[",       "alias",   "bg",       "bind",     "break",
+      "builtin",  "caller",   "case",     "cd",       "chdir",    "command", "compgen",  "complete", "compopt",
+      "continue", "declare",  "dirs",     "disown",   "do",       "done",    "echo",     "elif",     "else",
+      "enable",   "esac",     "eval",     "exec",     "exit",     "export",  "false",    "fc",       "fg",
+      "fi",       "for",      "function", "getopts",  "hash",     "help",    "history",  "if",       "jobs",
+      "kill",     "let",      "local",    "logout",   "mapfile",  "popd",    "printf",   "pushd",    "pwd",
+      "read",     "readarray", "readonly", "return",  "select",   "set",     "shift",    "shopt",    "source",
+      "suspend",  "test",     "then",     "time",     "times",    "trap",    "true",     "type",     "typeset",
+      "ulimit",   "umask",    "unalias",  "unset",    "until",    "wait",    "while",
   };
   return command.empty() || std::find(std::begin(k_words), std::end(k_words), command) != std::end(k_words);
 }

@@ -15,8 +15,8 @@
 //     * ? [ ] ! or # outside quotes, no ~ starting a word or after = or :,
 //     no '=' in the first word (an assignment);
 //   - a first word that names a program, not a reserved word or a builtin
-//     that has no program of the same name or behaves differently (cd,
-//     export, echo, ...).
+//     of dash or bash (cd, export, echo, true, printf, ...): the shell
+//     would run its builtin, which can behave differently from the program.
 
 #include <optional>
 #include <string>

@@ -216,6 +216,23 @@ def test_command_not_found_is_exit_127_with_a_path_hint(sandbox):
     assert f"hint: exit 127 means the shell did not find a program; install it or add its directory to PATH ({sandbox.env['PATH']})\n" in r.out
 
 
+def test_a_builtin_name_runs_the_shells_builtin_not_a_program(sandbox):
+    # What /bin/sh would do: printf and true are builtins there, so a program
+    # of that name earlier in PATH is not what runs.
+    config = '[hooks.pre-commit]\nparallel = false\n[hooks.pre-commit.commands.a]\nrun = "printf builtin"\n' \
+        '[hooks.pre-commit.commands.b]\nrun = "true --help"\n'
+    repo = project(sandbox, config)
+    fake = sandbox.root / "fake-bin"
+    fake.mkdir()
+    for name in ("printf", "true"):
+        (fake / name).write_text(f"#!/bin/sh\necho program-{name}\n")
+        (fake / name).chmod(0o755)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"PATH": f"{fake}:{sandbox.env['PATH']}"})
+    assert r.code == 0, r
+    assert r.out.splitlines()[:2] == ["--- a", "builtin"]
+    assert "program-" not in r.out and "Usage" not in r.out
+
+
 def test_hook_arguments_and_commit_lint(sandbox):
     repo = project(sandbox, '[hooks.commit-msg.commands.lint]\nrun = "keel commit lint {1}"\n')
     msg = sandbox.write("msg", "feet: oops\n")
