@@ -280,6 +280,20 @@ def test_repository_without_commits(sandbox):
     assert recorded(repo) == [b"first.txt"]
 
 
+def test_damaged_index_is_reported_and_left_alone(sandbox):
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
+    stage(sandbox, repo, {"a.txt": "a\n"})
+    index = repo / ".git" / "index"
+    data = bytearray(index.read_bytes())
+    data[-1] ^= 0xFF  # the trailing checksum no longer matches
+    index.write_bytes(bytes(data))
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert (r.code, r.err) == (1, "keel: error: cannot read the index: invalid data in index - "
+                                  "calculated checksum does not match expected\n"), r
+    assert index.read_bytes() == bytes(data)
+    assert not (repo.parent / "args").exists()
+
+
 def test_detached_head(sandbox):
     repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
     sandbox.git("checkout", "-q", "--detach", cwd=repo)
