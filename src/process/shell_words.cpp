@@ -18,19 +18,16 @@ bool is_special(char c) {
 // not the program of that name, and the two differ: some change the shell
 // or have no program (cd, export), others parse options or format output
 // their own way (`true --help`, `printf %q`, `pwd` logical or physical,
-// `kill %1`, `echo -e`). A builtin also starts faster inside the shell than
-// the program would from PATH.
+// `kill %1`, `echo -e`).
 bool needs_shell(std::string_view command) {
   static constexpr std::string_view k_words[] = {
-      "!",        ".",        ":",        "[",        "[[",       "alias",   "bg",       "bind",     "break",
-      "builtin",  "caller",   "case",     "cd",       "chdir",    "command", "compgen",  "complete", "compopt",
-      "continue", "declare",  "dirs",     "disown",   "do",       "done",    "echo",     "elif",     "else",
-      "enable",   "esac",     "eval",     "exec",     "exit",     "export",  "false",    "fc",       "fg",
-      "fi",       "for",      "function", "getopts",  "hash",     "help",    "history",  "if",       "jobs",
-      "kill",     "let",      "local",    "logout",   "mapfile",  "popd",    "printf",   "pushd",    "pwd",
-      "read",     "readarray", "readonly", "return",  "select",   "set",     "shift",    "shopt",    "source",
-      "suspend",  "test",     "then",     "time",     "times",    "trap",    "true",     "type",     "typeset",
-      "ulimit",   "umask",    "unalias",  "unset",    "until",    "wait",    "while",
+      "!", ".", ":", "[", "[[", "alias", "bg", "bind", "break", "builtin", "caller", "case", "cd", "chdir",
+      "command", "compgen", "complete", "compopt", "coproc", "continue", "declare", "dirs", "disown", "do",
+      "done", "echo", "elif", "else", "enable", "esac", "eval", "exec", "exit", "export", "false", "fc", "fg",
+      "fi", "for", "function", "getopts", "hash", "help", "history", "if", "jobs", "kill", "let", "local",
+      "logout", "mapfile", "popd", "printf", "pushd", "pwd", "read", "readarray", "readonly", "return",
+      "select", "set", "shift", "shopt", "source", "suspend", "test", "then", "time", "times", "trap", "true",
+      "type", "typeset", "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
   };
   return command.empty() || std::find(std::begin(k_words), std::end(k_words), command) != std::end(k_words);
 }

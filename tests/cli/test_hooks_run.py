@@ -230,7 +230,7 @@ def test_a_builtin_name_runs_the_shells_builtin_not_a_program(sandbox):
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"PATH": f"{fake}:{sandbox.env['PATH']}"})
     assert r.code == 0, r
     assert r.out.splitlines()[:2] == ["--- a", "builtin"]
-    assert "program-" not in r.out and "Usage" not in r.out
+    assert "program-" not in r.out
 
 
 def test_hook_arguments_and_commit_lint(sandbox):

@@ -24,6 +24,6 @@ TEST_CASE("shell words: anything the shell would interpret needs the shell") {
         "a [ab]", "a $HOME", "a ${x}", "a `date`", "a \"$x\"", "a \"`x`\"", "a \"\\\\\"", "a # comment", "a ~/x",
         "X=1 a", "a x=~/y", "a --path=a:~/b", "a\nb", "a 'open", "a \"open", "a \\", "! a", "cd x", "export A=1", "echo -e x", ". ./env",
         ": nothing", "exit 3", "if true; then a; fi", "while", "a !x", "true", "true --help", "false", "printf %q x",
-        "pwd", "test -f x", "kill 1", "time make", "command -v x", "type ls", "let x=1", "function"})
+        "pwd", "test -f x", "kill 1", "time make", "command -v x", "type ls", "let x=1", "function", "coproc cat"})
     CHECK_MESSAGE(!simple_command_words(script), script);
 }
