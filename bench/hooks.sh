@@ -22,9 +22,9 @@ file "$keel" | grep -q "statically linked" || echo "bench: warning: '$keel' is n
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Time a copy, as an install would place it. A binary the linker has just
-# written ran up to 0.9 ms slower per run here than a copy of it, until the
-# page cache was dropped.
+# Time a copy: on the development machine the file the linker had just
+# written ran up to 0.9 ms slower per run than a byte-identical copy of it,
+# until the page cache was dropped (cause not established).
 cp "$keel" "$work/keel"
 keel=$work/keel
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config KEEL_SYSTEM_CONFIG_DIR=$work/etc
