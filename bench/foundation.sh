@@ -16,9 +16,7 @@ file "$keel" | grep -q "statically linked" || echo "bench: warning: '$keel' is n
 # A repository with every file layer present.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Time a copy: on the development machine the file the linker had just
-# written ran up to 0.9 ms slower per run than a byte-identical copy of it,
-# until the page cache was dropped (cause not established).
+# Time a copy, not the file the linker wrote (why: bench/README.md).
 cp "$keel" "$work/keel"
 keel=$work/keel
 mkdir -p "$work/etc" "$work/home/.config/keel" "$work/repo"

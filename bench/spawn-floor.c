@@ -1,8 +1,8 @@
 /* The least any hook runner can do for one command: start (a static
    program, so no dynamic loading), run the command's program once with
    its arguments, found through PATH, and wait for it. bench/hooks.sh
-   times it beside keel and lefthook to show the process floor of this
-   machine.
+   has it run `sh -c "true 'FILE'"`, as keel does, beside keel and
+   lefthook, to show the process floor of this machine.
    Usage: spawn-floor PROGRAM [ARG...] */
 #include <stdio.h>
 #include <sys/wait.h>
