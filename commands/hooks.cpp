@@ -263,8 +263,11 @@ const char* k_group_description =
 const char* k_run_description =
     "Runs the commands of HOOK, as the installed hook script does; ARGS are the hook's own arguments ({1} is "
     "the first). Each command gets its files through the templates {staged_files}, {all_files}, {push_files} "
-    "and {files} (the hook's own set: staged files, or for pre-push the files of the pushed commits), each file "
-    "name shell-quoted; glob, exclude, types and root narrow them. A command whose files are all filtered out is "
+    "and {files} (the hook's own set: staged files, or for pre-push the files of the pushed commits); glob, "
+    "exclude, types and root narrow them. File names and arguments are never part of the script's text: they "
+    "are passed to the shell as its arguments and each template becomes references to them (\"${1}\" "
+    "\"${2}\"...), so every file is one argument whether the template stands bare, in '...' or in \"...\", and "
+    "no name can run code. A name starting with '-' is given as ./NAME. A command whose files are all filtered out is "
     "skipped. File lists too long for one command line are split, and the command runs once per part. Commands "
     "run with process.shell (default /bin/sh -c); one that only names a program and literal or quoted words "
     "starts that program directly, without the shell, which gives the same result sooner.\n\n"

@@ -169,19 +169,19 @@ struct Planner {
     }
     p.inputs.assign(inputs.begin(), inputs.end());
 
-    std::vector<std::string> scripts;
+    std::vector<ShellCall> calls;
     if (sets.empty()) {
-      scripts.push_back(expand(c.run, values));
+      calls.push_back(expand(c.run, values));
     } else {
       auto batches = expand_batched(c.run, values, sets.front(), limit);
       if (!batches) return Error{"hook command " + quote(c.name) + " cannot fit one file name on a command line", {},
                                  Exit::failed};
-      scripts = std::move(batches).value();
+      calls = std::move(batches).value();
     }
     stdfs::path cwd = workdir.empty() ? repo.git_dir() : workdir;
     if (!c.root.empty()) cwd /= c.root;
-    for (auto& script : scripts) {
-      process::Command cmd = process::Command::shell_command(std::move(script), io.shell);
+    for (auto& call : calls) {
+      process::Command cmd = process::Command::shell_command(std::move(call.script), std::move(call.args), io.shell);
       cmd.cwd = cwd;
       cmd.env.set = io.command_env;
       for (const auto& [name, value] : c.env) cmd.env.set[name] = value;

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
+#include <functional>
+#include <tuple>
+#include <utility>
 
 namespace keel::hooks {
 
@@ -12,10 +14,7 @@ namespace {
 constexpr std::string_view k_names[] = {"staged_files", "all_files", "push_files", "files"};
 constexpr FileSet k_sets[] = {FileSet::staged, FileSet::all, FileSet::push, FileSet::files};
 
-// Linux caps each argument at 32 pages (MAX_ARG_STRLEN); a shell script is
-// one argument.
-constexpr std::size_t k_max_arg_strlen = 32 * 4096;
-// Room for the shell's path, "-c", pointers and what the kernel adds.
+// Room for the shell's path and flag, "sh" as $0, and what the kernel adds.
 constexpr std::size_t k_margin = 4096;
 
 bool is_plain(char c) {
@@ -23,7 +22,7 @@ bool is_plain(char c) {
          std::string_view("_./:@%+=,-").find(c) != std::string_view::npos;
 }
 
-// A template at run[i] ('{'): its name and length, or nothing.
+// A template at run[i] ('{'): what it names and its length.
 struct Token {
   enum class Kind { none, files, all_args, arg } kind = Kind::none;
   FileSet set = FileSet::files;
@@ -44,35 +43,187 @@ Token token_at(std::string_view run, std::size_t i) {
       return t;
     }
   }
-  if (name.empty() || name.size() > 4 || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    t.kind = Token::Kind::none;
-    return t;
-  }
+  if (name.empty() || name.size() > 4 || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return Token{};
   t.arg = static_cast<std::size_t>(std::stoul(std::string(name)));
   t.kind = t.arg == 0 ? Token::Kind::all_args : Token::Kind::arg;
   return t;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ' ';
-    out += shell_quote(item);
+// How the shell reads the text where a template stands.
+enum class Quote { none, single, dbl };
+
+// Walks `run` as a POSIX shell would tokenise it, as far as quoting goes:
+// '…', "…", backslashes, $(…), ${…}, `…` and comments. Calls on_text for
+// text to keep and on_token for each template with the quoting it is in.
+class Scanner {
+ public:
+  using TextFn = std::function<void(std::string_view)>;
+  using TokenFn = std::function<void(const Token&, Quote)>;
+
+  Scanner(std::string_view run, TextFn on_text, TokenFn on_token)
+      : m_run(run), m_text(std::move(on_text)), m_token(std::move(on_token)) {}
+
+  void scan() {
+    std::size_t kept = 0;  // m_run[kept, i) is text not yet passed on
+    std::size_t i = 0;
+    while (i < m_run.size()) {
+      char c = m_run[i];
+      Context& top = m_stack.back();
+      // After '$' a brace is the shell's own ${…} (only reached inside '…').
+      if (c == '{' && (i == 0 || m_run[i - 1] != '$')) {
+        Token t = token_at(m_run, i);
+        if (t.kind != Token::Kind::none) {
+          m_text(m_run.substr(kept, i - kept));
+          m_token(t, quote_of(top.kind));
+          i += t.length;
+          kept = i;
+          continue;
+        }
+      }
+      i = step(i);
+    }
+    m_text(m_run.substr(kept));
   }
-  return out;
-}
+
+ private:
+  enum class Kind { top, single, dbl, subst, param, backtick };
+  struct Context {
+    Kind kind;
+    int depth = 0;  // open parentheses of $(…), braces of ${…}
+  };
+
+  static Quote quote_of(Kind k) {
+    if (k == Kind::single) return Quote::single;
+    if (k == Kind::dbl) return Quote::dbl;
+    return Quote::none;
+  }
+
+  bool at_word_start(std::size_t i) const {
+    return i == 0 || std::string_view(" \t\n;&|()<>").find(m_run[i - 1]) != std::string_view::npos;
+  }
+
+  // Moves past the character (or escape, or opening) at i; returns the next index.
+  std::size_t step(std::size_t i) {
+    char c = m_run[i];
+    char next = i + 1 < m_run.size() ? m_run[i + 1] : '\0';
+    Context& top = m_stack.back();
+    if (top.kind == Kind::single) {
+      if (c == '\'') m_stack.pop_back();
+      return i + 1;
+    }
+    if (c == '\\') return std::min(i + 2, m_run.size());
+    if (c == '$' && next == '(') {
+      m_stack.push_back({Kind::subst, 1});
+      return i + 2;
+    }
+    if (c == '$' && next == '{') {
+      m_stack.push_back({Kind::param, 1});
+      return i + 2;
+    }
+    if (c == '`') {
+      if (top.kind == Kind::backtick)
+        m_stack.pop_back();
+      else
+        m_stack.push_back({Kind::backtick});
+      return i + 1;
+    }
+    if (top.kind == Kind::dbl) {
+      if (c == '"') m_stack.pop_back();
+      return i + 1;
+    }
+    // Outside quotes: the top level, $(…), ${…} and `…`.
+    if (c == '\'' || c == '"') {
+      m_stack.push_back({c == '"' ? Kind::dbl : Kind::single});  // `top` is no longer valid
+      return i + 1;
+    }
+    if (c == '#' && top.kind != Kind::param && at_word_start(i)) {
+      std::size_t end = m_run.find('\n', i);
+      return end == std::string_view::npos ? m_run.size() : end;
+    }
+    if (top.kind == Kind::subst && (c == '(' || c == ')')) {
+      top.depth += c == '(' ? 1 : -1;
+      if (top.depth == 0) m_stack.pop_back();
+    }
+    if (top.kind == Kind::param && (c == '{' || c == '}')) {
+      top.depth += c == '{' ? 1 : -1;
+      if (top.depth == 0) m_stack.pop_back();
+    }
+    return i + 1;
+  }
+
+  std::string_view m_run;
+  TextFn m_text;
+  TokenFn m_token;
+  std::vector<Context> m_stack{{Kind::top}};
+};
 
 // A file named "-rf" would be an option to the command; "./-rf" is the same file.
-std::string file_word(const std::string& path) { return shell_quote(path.front() == '-' ? "./" + path : path); }
+std::string file_argument(const std::string& path) { return path.front() == '-' ? "./" + path : path; }
 
-std::string joined_files(const std::vector<std::string>& files) {
-  std::string out;
-  for (const auto& f : files) {
-    if (f.empty()) continue;
-    if (!out.empty()) out += ' ';
-    out += file_word(f);
+// Builds a ShellCall: each list of values is appended to the arguments the
+// first time a template uses it, and every use refers to those positions.
+class CallBuilder {
+ public:
+  explicit CallBuilder(const Expansion& values) : m_values(values) {}
+
+  void text(std::string_view t) { m_call.script.append(t); }
+
+  void token(const Token& t, Quote q) {
+    std::size_t first = 0, count = 0;
+    if (t.kind == Token::Kind::files) {
+      std::tie(first, count) = files(t.set);
+    } else {
+      std::tie(first, count) = hook_args();
+      if (t.kind == Token::Kind::arg) {
+        bool given = t.arg <= count;
+        first += t.arg - 1;
+        count = given ? 1 : 0;
+      }
+    }
+    std::string refs;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (k) refs += ' ';
+      refs += "\"${" + std::to_string(first + k + 1) + "}\"";
+    }
+    // Close the user's quote around the references, then reopen it.
+    if (q == Quote::single) refs = "'" + refs + "'";
+    if (q == Quote::dbl) refs = "\"" + refs + "\"";
+    m_call.script += refs;
   }
-  return out;
+
+  ShellCall take() { return std::move(m_call); }
+
+ private:
+  std::pair<std::size_t, std::size_t> files(FileSet set) {
+    auto known = m_files.find(set);
+    if (known != m_files.end()) return known->second;
+    std::size_t first = m_call.args.size();
+    if (auto it = m_values.files.find(set); it != m_values.files.end())
+      for (const auto& f : it->second)
+        if (!f.empty()) m_call.args.push_back(file_argument(f));
+    return m_files[set] = {first, m_call.args.size() - first};
+  }
+
+  std::pair<std::size_t, std::size_t> hook_args() {
+    if (!m_args) {
+      m_args = {m_call.args.size(), m_values.args.size()};
+      m_call.args.insert(m_call.args.end(), m_values.args.begin(), m_values.args.end());
+    }
+    return *m_args;
+  }
+
+  const Expansion& m_values;
+  ShellCall m_call;
+  std::map<FileSet, std::pair<std::size_t, std::size_t>> m_files;
+  std::optional<std::pair<std::size_t, std::size_t>> m_args;
+};
+
+bool fits(const ShellCall& call, std::size_t limit) {
+  if (call.script.size() > k_max_argument_bytes) return false;
+  for (const auto& a : call.args)
+    if (a.size() > k_max_argument_bytes) return false;
+  return argv_bytes(call) <= limit;
 }
 
 }  // namespace
@@ -97,74 +248,62 @@ std::string_view template_name(FileSet set) {
 
 std::vector<FileSet> file_templates(std::string_view run) {
   std::vector<FileSet> out;
-  for (std::size_t i = run.find('{'); i != std::string_view::npos; i = run.find('{', i + 1)) {
-    Token t = token_at(run, i);
+  Scanner scanner(run, [](std::string_view) {}, [&](const Token& t, Quote) {
     if (t.kind == Token::Kind::files && std::find(out.begin(), out.end(), t.set) == out.end()) out.push_back(t.set);
-  }
+  });
+  scanner.scan();
   return out;
 }
 
-std::string expand(std::string_view run, const Expansion& values) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < run.size()) {
-    std::size_t open = run.find('{', i);
-    if (open == std::string_view::npos) break;
-    out.append(run.substr(i, open - i));
-    Token t = token_at(run, open);
-    switch (t.kind) {
-      case Token::Kind::none:
-        out += '{';
-        i = open + 1;
-        continue;
-      case Token::Kind::files: {
-        auto it = values.files.find(t.set);
-        if (it != values.files.end()) out += joined_files(it->second);
-        break;
-      }
-      case Token::Kind::all_args: out += joined(values.args); break;
-      case Token::Kind::arg:
-        if (t.arg <= values.args.size()) out += shell_quote(values.args[t.arg - 1]);
-        break;
-    }
-    i = open + t.length;
-  }
-  out.append(run.substr(std::min(i, run.size())));
-  return out;
+ShellCall expand(std::string_view run, const Expansion& values) {
+  CallBuilder builder(values);
+  Scanner scanner(run, [&](std::string_view t) { builder.text(t); },
+                  [&](const Token& t, Quote q) { builder.token(t, q); });
+  scanner.scan();
+  return builder.take();
 }
 
-std::optional<std::vector<std::string>> expand_batched(std::string_view run, const Expansion& values, FileSet batched,
-                                                       std::size_t limit) {
+std::optional<std::vector<ShellCall>> expand_batched(std::string_view run, const Expansion& values, FileSet batched,
+                                                     std::size_t limit) {
   auto it = values.files.find(batched);
   const std::vector<std::string> all = it == values.files.end() ? std::vector<std::string>{} : it->second;
   Expansion part = values;
-  part.files[batched].clear();
-  std::size_t fixed = expand(run, part).size();
-  std::size_t uses = 0;  // how often the batched template appears
-  for (std::size_t i = run.find('{'); i != std::string_view::npos; i = run.find('{', i + 1)) {
-    Token t = token_at(run, i);
-    if (t.kind == Token::Kind::files && t.set == batched) ++uses;
-  }
-  uses = std::max<std::size_t>(uses, 1);
+  auto call_for = [&](std::size_t start, std::size_t end) {
+    part.files[batched].assign(all.begin() + static_cast<std::ptrdiff_t>(start),
+                               all.begin() + static_cast<std::ptrdiff_t>(end));
+    return expand(run, part);
+  };
 
-  std::vector<std::string> out;
+  std::vector<ShellCall> out;
+  if (all.empty()) {
+    ShellCall call = call_for(0, 0);
+    if (!fits(call, limit)) return std::nullopt;
+    out.push_back(std::move(call));
+    return out;
+  }
   std::size_t start = 0;
-  while (start < all.size() || out.empty()) {
-    std::size_t size = fixed;
-    std::size_t end = start;
-    while (end < all.size()) {
-      std::size_t add = (file_word(all[end]).size() + 1) * uses;
-      if (size + add > limit) break;
-      size += add;
-      ++end;
+  while (start < all.size()) {
+    // The longest run of files from `start` that fits; the size grows with
+    // every file, so a binary search finds it.
+    std::size_t lo = start, hi = all.size();  // [start, lo) fits; [start, hi] is the bound
+    while (lo < hi) {
+      std::size_t mid = lo + (hi - lo + 1) / 2;
+      if (fits(call_for(start, mid), limit))
+        lo = mid;
+      else
+        hi = mid - 1;
     }
-    if (end == start && start < all.size()) return std::nullopt;
-    part.files[batched].assign(all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end));
-    out.push_back(expand(run, part));
-    start = end;
-    if (all.empty()) break;
+    if (lo == start) return std::nullopt;
+    out.push_back(call_for(start, lo));
+    start = lo;
   }
   return out;
+}
+
+std::size_t argv_bytes(const ShellCall& call) {
+  std::size_t n = call.script.size() + 1 + sizeof(char*);
+  for (const auto& a : call.args) n += a.size() + 1 + sizeof(char*);
+  return n;
 }
 
 std::size_t environment_size(const std::vector<std::string>& entries) {
@@ -176,8 +315,7 @@ std::size_t environment_size(const std::vector<std::string>& entries) {
 std::size_t command_line_limit(std::size_t env_bytes) {
   long arg_max = ::sysconf(_SC_ARG_MAX);
   std::size_t total = arg_max > 0 ? static_cast<std::size_t>(arg_max) : 131072;
-  std::size_t room = total > env_bytes + k_margin ? total - env_bytes - k_margin : 0;
-  return std::min(room, k_max_arg_strlen - 1);
+  return total > env_bytes + k_margin ? total - env_bytes - k_margin : 0;
 }
 
 }  // namespace keel::hooks

@@ -2,12 +2,27 @@
 // A command's `run` text with its templates filled in, split into batches
 // that each fit on one command line.
 //
-//   {staged_files} {all_files} {push_files} {files}  file names, each
-//                                                    shell-quoted, space-separated;
+//   {staged_files} {all_files} {push_files} {files}  file names, one argument each;
 //                                                    "./" before a name starting with '-'
-//   {0}                                              every hook argument, quoted
-//   {1} {2} ...                                      one hook argument, quoted
-// Anything else in braces is left as written (shell code such as ${x}).
+//   {0}                                              every hook argument
+//   {1} {2} ...                                      one hook argument
+// Anything else in braces is left as written (shell code such as ${x} or
+// `{ a; b; }`), and so is a brace right after '$' or '\'.
+//
+// File names and arguments are data, never code. The values do not go into
+// the script's text at all: they become the script's positional parameters
+// (`sh -c SCRIPT sh VALUE…`), and each template is replaced by references to
+// them, "${1}" "${2}" …, written for the quoting it stands in. Inside '…'
+// the quote is closed around the references ('a{1}b' -> 'a'"${1}"'b'),
+// inside "…" likewise, so whatever quoting the user wrote, the shell sees a
+// parameter expansion, whose result it never parses again. A list under one
+// template behaves as "$@" does: `cat '{staged_files}'` gets one argument
+// per file, with text next to the template joined to the first and last.
+//
+// What this cannot protect: a script that hands its text to another shell
+// (`sh -c '… {files}'`, eval) makes that shell parse the names; pass them as
+// that shell's arguments instead (`sh -c 'x "$@"' sh {files}`). Inside a
+// function the script defines, "${1}" is the function's own argument.
 
 #include <cstddef>
 #include <map>
@@ -19,7 +34,8 @@
 namespace keel::hooks {
 
 // 'text' for the shell: safe for any bytes, newlines and non-UTF-8 included.
-// Plain words ([A-Za-z0-9_./:@%+=,-]) are left bare.
+// Plain words ([A-Za-z0-9_./:@%+=,-]) are left bare. For keel's own shims,
+// whose text keel writes; hook commands get their values as arguments.
 std::string shell_quote(std::string_view text);
 
 enum class FileSet { staged, all, push, files };
@@ -33,20 +49,35 @@ struct Expansion {
   std::vector<std::string> args;                      // the hook's arguments
 };
 
-std::string expand(std::string_view run, const Expansion& values);
+// A script and the values of its positional parameters: started as
+// shell + {script, "sh", args...}, so that args[0] is "${1}".
+struct ShellCall {
+  std::string script;
+  std::vector<std::string> args;
+  bool operator==(const ShellCall&) const = default;
+};
 
-// Splits the list of `batched` into runs whose expanded text is at most
-// `limit` bytes; the other lists go whole into every run. Returns one
-// command text per batch, or nullopt when even one file cannot fit.
-std::optional<std::vector<std::string>> expand_batched(std::string_view run, const Expansion& values,
-                                                       FileSet batched, std::size_t limit);
+ShellCall expand(std::string_view run, const Expansion& values);
 
-// Bytes a shell script may have on this system: the smaller of the
-// per-argument limit and ARG_MAX less the environment (`env_bytes`, as
-// counted by environment_size) and the shell's own arguments, with a margin.
+// Splits the list of `batched` into runs whose command line (script and
+// arguments, as argv_bytes counts them) is at most `limit` bytes, with the
+// script within the per-argument limit; the other lists go whole into every
+// run. Returns one call per batch, or nullopt when even one file cannot fit.
+std::optional<std::vector<ShellCall>> expand_batched(std::string_view run, const Expansion& values,
+                                                     FileSet batched, std::size_t limit);
+
+// Bytes the call takes of the exec'ed argv: each string, its NUL and its pointer.
+std::size_t argv_bytes(const ShellCall& call);
+
+// Bytes the script and its arguments may take on this system: ARG_MAX less
+// the environment (`env_bytes`, as counted by environment_size) and the
+// shell's own words, with a margin.
 std::size_t command_line_limit(std::size_t env_bytes);
 // Bytes the exec'ed environment takes: each "NAME=value", its NUL and its
 // pointer.
 std::size_t environment_size(const std::vector<std::string>& entries);
+
+// Linux caps each argument at 32 pages (MAX_ARG_STRLEN).
+inline constexpr std::size_t k_max_argument_bytes = 32 * 4096 - 1;
 
 }  // namespace keel::hooks

@@ -123,6 +123,10 @@ struct Command {
   // shell process. Only with the default shell, since another one (a
   // wrapper such as `nix-shell --run`) may do more than run the words.
   static Command shell_command(std::string script, std::vector<std::string> shell = k_default_shell);
+  // The same with values for the script's positional parameters: the shell
+  // gets {script, "sh", args...}, so args[0] is $1. The values are never
+  // part of the script's text, so no byte of them is read as shell code.
+  static Command shell_command(std::string script, std::vector<std::string> args, std::vector<std::string> shell);
 };
 
 struct Outcome {

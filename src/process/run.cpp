@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -338,10 +339,19 @@ Command Command::shell_script(std::string script, std::vector<std::string> shell
 }
 
 Command Command::shell_command(std::string script, std::vector<std::string> shell) {
+  return shell_command(std::move(script), {}, std::move(shell));
+}
+
+Command Command::shell_command(std::string script, std::vector<std::string> args, std::vector<std::string> shell) {
   if (shell == k_default_shell) {
-    if (auto words = simple_command_words(script)) return program(std::move(*words));
+    if (auto words = simple_command_words(script, args)) return program(std::move(*words));
   }
-  return shell_script(std::move(script), std::move(shell));
+  Command c = shell_script(std::move(script), std::move(shell));
+  if (!args.empty()) {
+    c.argv.push_back("sh");
+    std::move(args.begin(), args.end(), std::back_inserter(c.argv));
+  }
+  return c;
 }
 
 Outcome run(const Command& command) {

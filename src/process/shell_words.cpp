@@ -32,9 +32,42 @@ bool needs_shell(std::string_view command) {
   return command.empty() || std::find(std::begin(k_words), std::end(k_words), command) != std::end(k_words);
 }
 
+// "${N}" at inside[i], inside double quotes: its length, or 0 when the
+// text there is anything else.
+std::size_t positional_reference(std::string_view inside, std::size_t i, std::size_t& number) {
+  if (inside.substr(i, 2) != "${") return 0;
+  std::size_t end = i + 2;
+  number = 0;
+  while (end < inside.size() && inside[end] >= '0' && inside[end] <= '9' && end - i < 8)
+    number = number * 10 + static_cast<std::size_t>(inside[end++] - '0');
+  if (end == i + 2 || end >= inside.size() || inside[end] != '}' || number == 0) return 0;
+  return end + 1 - i;
+}
+
+// The text of a "…" quote, with positional references replaced; nullopt
+// when it holds anything else the shell would interpret.
+std::optional<std::string> double_quoted(std::string_view inside, const std::vector<std::string>& positional) {
+  std::string out;
+  for (std::size_t i = 0; i < inside.size(); ++i) {
+    char c = inside[i];
+    if (c == '`' || c == '\\' || c == '!') return std::nullopt;
+    if (c != '$') {
+      out += c;
+      continue;
+    }
+    std::size_t number = 0;
+    std::size_t length = positional_reference(inside, i, number);
+    if (length == 0) return std::nullopt;
+    if (number <= positional.size()) out += positional[number - 1];
+    i += length - 1;
+  }
+  return out;
+}
+
 }  // namespace
 
-std::optional<std::vector<std::string>> simple_command_words(std::string_view script) {
+std::optional<std::vector<std::string>> simple_command_words(std::string_view script,
+                                                             const std::vector<std::string>& positional) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -59,9 +92,9 @@ std::optional<std::vector<std::string>> simple_command_words(std::string_view sc
     } else if (c == '"') {
       std::size_t close = script.find('"', i + 1);
       if (close == std::string_view::npos) return std::nullopt;
-      std::string_view inside = script.substr(i + 1, close - i - 1);
-      if (inside.find_first_of("$`\\!") != std::string_view::npos) return std::nullopt;
-      word.append(inside);
+      auto inside = double_quoted(script.substr(i + 1, close - i - 1), positional);
+      if (!inside) return std::nullopt;
+      word.append(*inside);
       i = close;
     } else if (c == '\\') {
       if (i + 1 >= script.size() || script[i + 1] == '\n') return std::nullopt;

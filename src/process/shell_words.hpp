@@ -9,8 +9,9 @@
 // The split is refused (nullopt), and the shell must run the script, unless
 // every character means the same to any POSIX shell as to this splitter:
 //   - words separated by spaces and tabs; no newline;
-//   - literal text, '…' quotes, "…" quotes without $ ` \ inside, and \x
-//     outside quotes (x taken literally);
+//   - literal text, '…' quotes, "…" quotes without ` \ inside and with $
+//     only as "${N}", a positional parameter, and \x outside quotes (x
+//     taken literally);
 //   - nothing the shell would expand or interpret: no $ ` | & ; < > ( ) { }
 //     * ? [ ] ! or # outside quotes, no ~ starting a word or after = or :,
 //     no '=' in the first word (an assignment);
@@ -25,6 +26,10 @@
 
 namespace keel::process {
 
-std::optional<std::vector<std::string>> simple_command_words(std::string_view script);
+// `positional` holds the values of $1, $2, ... (a script started as
+// `sh -c SCRIPT sh ARGS…`): "${N}" is replaced by the Nth, as the shell
+// would, and is empty past the end.
+std::optional<std::vector<std::string>> simple_command_words(std::string_view script,
+                                                             const std::vector<std::string>& positional = {});
 
 }  // namespace keel::process

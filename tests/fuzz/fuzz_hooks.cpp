@@ -52,9 +52,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   values.files[hooks::FileSet::all] = {path};
   values.args = {glob, path};
   (void)hooks::file_templates(run);
-  (void)hooks::expand(run, values);
-  constexpr std::size_t limit = 256;
+  hooks::ShellCall call = hooks::expand(run, values);
+  // No value ever becomes script text: the script is the same for any values.
+  hooks::Expansion other = values;
+  for (auto& [set, files] : other.files)
+    for (auto& f : files)
+      if (!f.empty()) f = "v";
+  for (auto& a : other.args) a = "v";
+  require(hooks::expand(run, other).script == call.script);
+  constexpr std::size_t limit = 1024;
   if (auto batches = hooks::expand_batched(run, values, hooks::FileSet::staged, limit))
-    for (const auto& b : *batches) require(b.size() <= limit);
+    for (const auto& b : *batches) require(hooks::argv_bytes(b) <= limit);
   return 0;
 }

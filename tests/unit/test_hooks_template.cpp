@@ -24,52 +24,81 @@ TEST_CASE("hooks template: the file templates a command uses, in order") {
   CHECK(file_templates("echo ${HOME} {1}").empty());
 }
 
-TEST_CASE("hooks template: expansion") {
+TEST_CASE("hooks template: values become positional parameters, never script text") {
   Expansion v;
   v.files[FileSet::staged] = {"a.txt", "b c.txt"};
   v.args = {".git/COMMIT_EDITMSG", "message"};
-  CHECK(expand("lint {staged_files}", v) == "lint a.txt 'b c.txt'");
-  CHECK(expand("keel commit lint {1}", v) == "keel commit lint .git/COMMIT_EDITMSG");
-  CHECK(expand("x {0}", v) == "x .git/COMMIT_EDITMSG message");
-  CHECK(expand("x {3}", v) == "x ");  // an argument git did not pass is empty
-  CHECK(expand("echo ${HOME} {unknown} {", v) == "echo ${HOME} {unknown} {");
-  CHECK(expand("x {all_files}", v) == "x ");
-  v.files[FileSet::all] = {"-rf", "a/-b"};
-  CHECK(expand("rm {all_files}", v) == "rm ./-rf a/-b");  // never an option
+  CHECK(expand("lint {staged_files}", v) == ShellCall{"lint \"${1}\" \"${2}\"", {"a.txt", "b c.txt"}});
+  CHECK(expand("keel commit lint {1}", v) ==
+        ShellCall{"keel commit lint \"${1}\"", {".git/COMMIT_EDITMSG", "message"}});
+  CHECK(expand("x {0}", v).script == "x \"${1}\" \"${2}\"");
+  CHECK(expand("x {2} {1}", v).script == "x \"${2}\" \"${1}\"");
+  CHECK(expand("x {3}", v).script == "x ");  // an argument git did not pass is empty
+  CHECK(expand("echo ${HOME} {unknown} {", v) == ShellCall{"echo ${HOME} {unknown} {", {}});
+  CHECK(expand("x {all_files}", v) == ShellCall{"x ", {}});
+  // One list, however often it is used, and the lists in order of first use.
+  CHECK(expand("a {staged_files} b {1} c {staged_files}", v) ==
+        ShellCall{"a \"${1}\" \"${2}\" b \"${3}\" c \"${1}\" \"${2}\"",
+                  {"a.txt", "b c.txt", ".git/COMMIT_EDITMSG", "message"}});
+  v.files[FileSet::all] = {"-rf", "a/-b", ""};
+  CHECK(expand("rm {all_files}", v) == ShellCall{"rm \"${1}\" \"${2}\"", {"./-rf", "a/-b"}});  // never an option
+}
+
+TEST_CASE("hooks template: the user's quotes are closed around the references") {
+  Expansion v;
+  v.files[FileSet::staged] = {"x$(touch PWNED).txt", "a';touch PWNED;'b.txt"};
+  auto files = v.files[FileSet::staged];
+  CHECK(expand("echo '{staged_files}'", v) == ShellCall{"echo ''\"${1}\" \"${2}\"''", files});
+  CHECK(expand("echo \"{staged_files}\"", v) == ShellCall{"echo \"\"\"${1}\" \"${2}\"\"\"", files});
+  CHECK(expand("echo 'pre {staged_files} post'", v).script == "echo 'pre '\"${1}\" \"${2}\"' post'");
+  CHECK(expand("echo \"$(cat '{staged_files}')\"", v).script == "echo \"$(cat ''\"${1}\" \"${2}\"'')\"");
+  CHECK(expand("echo `cat {staged_files}`", v).script == "echo `cat \"${1}\" \"${2}\"`");
+  CHECK(expand("echo ${x:-{staged_files}}", v).script == "echo ${x:-\"${1}\" \"${2}\"}");
+  // A quote in a comment opens nothing.
+  CHECK(expand("a # don't\nb {staged_files}", v).script == "a # don't\nb \"${1}\" \"${2}\"");
+  CHECK(expand("a#'\nb '{staged_files}'", v).script == "a#'\nb '\"${1}\" \"${2}\"'");
+  // Escaped braces and the shell's own ${…} are not templates.
+  CHECK(expand("echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", v) ==
+        ShellCall{"echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", {}});
+  // An escaped backslash before a template leaves the template working.
+  CHECK(expand("echo \"\\\\{staged_files}\"", v).script == "echo \"\\\\\"\"${1}\" \"${2}\"\"\"");
+  CHECK(file_templates("echo '{files}' \"{all_files}\"") == std::vector<FileSet>{FileSet::files, FileSet::all});
 }
 
 TEST_CASE("hooks template: batches fit the limit and keep every file once, in order") {
   Expansion v;
   for (int i = 0; i < 100; ++i) v.files[FileSet::staged].push_back("file-" + std::to_string(i) + ".txt");
   v.args = {"x"};
-  auto batches = expand_batched("lint {staged_files} --arg {1}", v, FileSet::staged, 200);
+  const std::size_t limit = 600;
+  auto batches = expand_batched("lint {staged_files} --arg {1}", v, FileSet::staged, limit);
   REQUIRE(batches);
   CHECK(batches->size() > 1);
-  std::string all;
+  std::vector<std::string> all;
   for (const auto& b : *batches) {
-    CHECK(b.size() <= 200);
-    CHECK(b.rfind("lint ", 0) == 0);
-    CHECK(b.size() >= 9);
-    CHECK(b.substr(b.size() - 8) == " --arg x");
-    all += b.substr(5, b.size() - 13) + " ";
+    CHECK(argv_bytes(b) <= limit);
+    CHECK(b.script.rfind("lint \"${1}\"", 0) == 0);
+    REQUIRE(b.args.size() >= 2);
+    CHECK(b.args.back() == "x");
+    std::string tail = " --arg \"${" + std::to_string(b.args.size()) + "}\"";
+    REQUIRE(b.script.size() > tail.size());
+    CHECK(b.script.substr(b.script.size() - tail.size()) == tail);
+    all.insert(all.end(), b.args.begin(), b.args.end() - 1);
   }
-  std::string expected;
-  for (int i = 0; i < 100; ++i) expected += "file-" + std::to_string(i) + ".txt ";
-  CHECK(all == expected);
+  CHECK(all == v.files[FileSet::staged]);
 }
 
 TEST_CASE("hooks template: no files still gives one run; a name longer than the limit none") {
   Expansion v;
   auto one = expand_batched("true {files}", v, FileSet::files, 100);
   REQUIRE(one);
-  CHECK(*one == std::vector<std::string>{"true "});
+  CHECK(*one == std::vector<ShellCall>{ShellCall{"true ", {}}});
   v.files[FileSet::files] = {std::string(200, 'x')};
   CHECK_FALSE(expand_batched("true {files}", v, FileSet::files, 100));
 }
 
 TEST_CASE("hooks template: the command line budget") {
-  CHECK(command_line_limit(0) <= 32 * 4096 - 1);
   CHECK(command_line_limit(0) > 4096);
+  CHECK(argv_bytes(ShellCall{"ab", {"c", ""}}) == 3 + 2 + 1 + 3 * sizeof(char*));
   CHECK(command_line_limit(1u << 30) == 0);
   CHECK(environment_size({"A=b", "PATH=/bin"}) == 4 + 10 + 2 * sizeof(char*));
 }

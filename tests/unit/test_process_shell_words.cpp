@@ -27,3 +27,15 @@ TEST_CASE("shell words: anything the shell would interpret needs the shell") {
         "pwd", "test -f x", "kill 1", "time make", "command -v x", "type ls", "let x=1", "function", "coproc cat"})
     CHECK_MESSAGE(!simple_command_words(script), script);
 }
+
+TEST_CASE("shell words: positional references in double quotes take the values, as the shell would") {
+  std::vector<std::string> args{"x$(touch PWNED).txt", "a b", "-rf", "it's \"q\""};
+  CHECK(simple_command_words("cat \"${1}\" \"${2}\"", args) == Words{"cat", "x$(touch PWNED).txt", "a b"});
+  CHECK(simple_command_words("cat 'pre '\"${1}\" \"${4}\"' post'", args) ==
+        Words{"cat", "pre x$(touch PWNED).txt", "it's \"q\" post"});
+  CHECK(simple_command_words("cat \"${9}\"", args) == Words{"cat", ""});  // unset: empty, still a word
+  CHECK(simple_command_words("cat \"${12}\"", args) == Words{"cat", ""});
+  for (const char* script : {"cat ${1}", "cat \"$1\"", "cat \"${0}\"", "cat \"${1\"", "cat \"${x}\"", "cat \"${1:-a}\"",
+                             "cat \"$@\"", "cat \"${}\""})
+    CHECK_MESSAGE(!simple_command_words(script, args), script);
+}

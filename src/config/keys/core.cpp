@@ -11,7 +11,7 @@ static const KeyDecl k_core_keys[] = {
     {"log.format", KeyType::choice, R"("text")",
      "Log line format: text for people, json for CI log collectors.", 0, "text|json"},
     {"process.shell", KeyType::string_list, R"(["/bin/sh", "-c"])",
-     "Interpreter and flag that run shell command strings.", k_trusted},
+     "Interpreter and flag that run shell command strings; a script's arguments follow it, as `sh -c SCRIPT sh ARGS` takes them.", k_trusted},
     {"process.grace_period", KeyType::integer, "5",
      "Seconds a child gets after SIGTERM before it is killed.", 0},
 };

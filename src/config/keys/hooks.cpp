@@ -24,7 +24,7 @@ static const KeyDecl k_hooks_keys[] = {
 
     {"hooks.*.commands.*.run", KeyType::string, "",
      "Shell command. Templates: {staged_files}, {all_files}, {push_files}, {files} (the hook's own file set), "
-     "{0} (all hook arguments), {1}, {2}... (one argument); file names are shell-quoted.",
+     "{0} (all hook arguments), {1}, {2}... (one argument); each file is one argument to the shell, never script text.",
      0},
     {"hooks.*.commands.*.glob", KeyType::string_list, "",
      "Only files matching one of these gitignore-style globs ('**' is zero or more directories; a glob "
