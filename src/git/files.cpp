@@ -29,7 +29,10 @@ Result<std::string> checkout_content(const Repository& repo, const Oid& blob, co
   Handle<git_blob, git_blob_free> owned(raw);
   git_buf buf = GIT_BUF_INIT;
   git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
-  opts.flags = GIT_BLOB_FILTER_CHECK_FOR_BINARY;  // leave binary files alone, as checkout does
+  // No GIT_BLOB_FILTER_CHECK_FOR_BINARY: with it libgit2 returns nothing at
+  // all for a binary blob. The filters decide about binary content as git's
+  // checkout does (text=auto leaves it alone, an explicit filter runs).
+  opts.flags = 0;
   if (git_blob_filter(&buf, raw, path.c_str(), &opts) != 0)
     return last_error("cannot convert the staged content of " + quote(path), Exit::failed);
   return detail::take(buf);

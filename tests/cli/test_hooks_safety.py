@@ -225,3 +225,23 @@ def test_stage_fixed_without_a_template_looks_at_the_hooks_files(sandbox):
     assert (repo / "README").read_text() == "not STAGED\n"
     # README was rewritten too, but it is not a staged file: not staged.
     assert sandbox.git("diff", "--cached", "--name-only", cwd=repo).split() == ["f.txt"]
+
+
+def test_a_partially_staged_binary_file_is_shown_staged_and_comes_back_byte_for_byte(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.look]\nrun = "cp img.bin ../seen.bin"\n')
+    original = bytes(range(256)) * 12 + b"\0\xff\r\n" * 50
+    (repo / "img.bin").write_bytes(original)
+    sandbox.git("add", "img.bin", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: image", cwd=repo)
+    staged = bytearray(original)
+    staged[10] ^= 0xFF
+    (repo / "img.bin").write_bytes(staged)
+    sandbox.git("add", "img.bin", cwd=repo)
+    work = bytearray(staged)
+    work[3000] ^= 0xFF
+    (repo / "img.bin").write_bytes(work)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "seen.bin").read_bytes() == bytes(staged)
+    assert (repo / "img.bin").read_bytes() == bytes(work)
+    assert not (repo / ".git" / "keel" / "unstaged").exists()
