@@ -235,7 +235,10 @@ int run(const RunOptions& o, Context& ctx) {
 }
 
 int restore(Context& ctx) {
-  if (!hooks::restore_backup(*ctx.repo, ctx.err).value_or_throw())
+  hooks::RecoverOptions options;
+  options.stop_leftovers = true;  // asked for by hand: a leftover command of the dead run is stopped first
+  options.grace_period = std::chrono::seconds(ctx.config.get_int("process.grace_period", 5));
+  if (!hooks::restore_backup(*ctx.repo, ctx.err, options).value_or_throw())
     ctx.out << "nothing to restore: no interrupted hook run left unstaged changes hidden\n";
   return 0;
 }
@@ -277,8 +280,13 @@ const char* k_run_description =
     "In pre-commit, unstaged changes in partially staged files are hidden while the commands run, so they check "
     "what will be committed: the work tree bytes are saved under .git/keel/unstaged first, and put back after. A "
     "command's rewrite of such a file is merged with the unstaged changes; when the two overlap, the unstaged "
-    "changes win, the rewrite is kept in the backup and the hook fails. If keel is killed in between, the next "
-    "'keel hooks run' or 'keel hooks restore' puts the changes back. --no-stash leaves them in place.";
+    "changes win, the rewrite is kept in the backup and the hook fails, saying what the index holds and how to "
+    "take the command's version. SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE (a closed terminal, `| head`) stop "
+    "the commands, and keel puts the changes back before it exits 130, whenever the signal comes. If keel is "
+    "killed with SIGKILL, the next 'keel hooks run' puts the changes back once no command of the dead run is "
+    "still running (it refuses while one is), and 'keel hooks restore' stops such a command first. A file "
+    "changed since the crash is never overwritten: it stays, and the version from before the run is kept under "
+    ".git/keel/ with the command that compares the two. --no-stash leaves unstaged changes in place.";
 
 }  // namespace
 
@@ -327,6 +335,12 @@ void setup_hooks(CLI::App& app, Runner& chosen) {
   r->parse_complete_callback([&chosen, run_opts] { chosen = [run_opts](Context& c) { return run(*run_opts, c); }; });
 
   auto* rs = app.add_subcommand("restore", "Put back unstaged changes an interrupted hook run hid");
+  set_long_description(rs,
+                       "Puts back the unstaged changes that a hook run killed with SIGKILL left hidden under "
+                       ".git/keel/unstaged. A command of that run that is still running is stopped first (SIGTERM, "
+                       "then SIGKILL after process.grace_period). A file that changed after the crash is left as it "
+                       "is; the version from before the run is kept under .git/keel/ and the hint gives the "
+                       "command that compares them. Prints a note and exits 0 when there is nothing to restore.");
   rs->parse_complete_callback([&chosen] { chosen = [](Context& c) { return restore(c); }; });
 }
 

@@ -74,12 +74,14 @@ Result<std::string> read_file(const stdfs::path& path, std::size_t max_size) {
   return content;
 }
 
-Status write_atomic(const stdfs::path& path, std::string_view content, unsigned mode) {
-  stdfs::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
+namespace {
 
+// Writes content into a new temporary file in `dir` and renames it over
+// path. EXDEV from rename (another file system) comes back as such, with
+// the temporary file removed, so the caller can try elsewhere.
+Status write_via(const stdfs::path& path, std::string_view content, unsigned mode, const stdfs::path& dir,
+                 int& rename_errno) {
+  rename_errno = 0;
   std::string tmpl = (dir / ("." + path.filename().string() + ".keel-XXXXXX")).string();
   FdCloser fd(::mkostemp(tmpl.data(), O_CLOEXEC));
   if (fd.get() < 0) return io_error("cannot write", path, errno);
@@ -91,12 +93,40 @@ Status write_atomic(const stdfs::path& path, std::string_view content, unsigned 
   if (::fchmod(fd.get(), mode) != 0) return fail(errno);
   if (::fsync(fd.get()) != 0) return fail(errno);
   if (::close(fd.release()) != 0) return fail(errno);
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) return fail(errno);
-
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    rename_errno = errno;
+    return fail(errno);
+  }
   // Make the rename itself durable.
-  FdCloser dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  stdfs::path target_dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
+  FdCloser dfd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());
   return ok_status();
+}
+
+unsigned kept_mode(const stdfs::path& path, unsigned mode) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
+  return mode;
+}
+
+}  // namespace
+
+Status write_atomic(const stdfs::path& path, std::string_view content, unsigned mode) {
+  stdfs::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  int rename_errno = 0;
+  return write_via(path, content, kept_mode(path, mode), dir, rename_errno);
+}
+
+Status write_atomic_staged(const stdfs::path& path, std::string_view content, unsigned mode,
+                           const stdfs::path& staging) {
+  int rename_errno = 0;
+  mode = kept_mode(path, mode);
+  auto st = write_via(path, content, mode, staging, rename_errno);
+  if (st || rename_errno != EXDEV) return st;
+  stdfs::path dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
+  return write_via(path, content, mode, dir, rename_errno);
 }
 
 std::string display_path(const stdfs::path& path, const stdfs::path& base) {

@@ -24,6 +24,13 @@ Result<std::string> read_file(const stdfs::path& path, std::size_t max_size = k_
 // An existing file's permission bits are kept; a new file gets `mode`.
 Status write_atomic(const stdfs::path& path, std::string_view content, unsigned mode = 0644);
 
+// The same, with the temporary file made in `staging` instead (keel's own
+// directory under .git), so that a kill -9 between write and rename leaves
+// nothing in the user's work tree. Falls back to path's own directory when
+// `staging` is on another file system.
+Status write_atomic_staged(const stdfs::path& path, std::string_view content, unsigned mode,
+                           const stdfs::path& staging);
+
 // A path as shown to the user: relative to base when under it.
 std::string display_path(const stdfs::path& path, const stdfs::path& base = {});
 

@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <map>
+#include <thread>
 
 #include "fs/fs.hpp"
 #include "git/files.hpp"
@@ -22,6 +25,10 @@ namespace {
 constexpr std::size_t k_no_limit = std::size_t(1) << 40;
 
 const char* k_manifest = "manifest";
+// The commands that ran while the changes were hidden, one kill(2) target
+// per line (-pgid for a command in its own process group, the pid of an
+// interactive one in keel's group), so that a later recovery can wait for them.
+const char* k_groups = "groups";
 
 Error io_error(const std::string& what, const stdfs::path& p, const std::error_code& ec) {
   return Error{what + " " + quote(p.string()) + ": " + ec.message(), {}, Exit::failed};
@@ -41,14 +48,15 @@ Result<Current> read_current(const stdfs::path& file) {
 }
 
 // Writes a work tree file with the given permission bits, or removes it.
-Status put(const stdfs::path& file, bool present, const std::string& bytes, unsigned mode) {
+// The temporary file is made in the backup directory, never in the work tree.
+Status put(const stdfs::path& file, bool present, const std::string& bytes, unsigned mode, const stdfs::path& staging) {
   std::error_code ec;
   if (!present) {
     stdfs::remove(file, ec);
     if (ec) return io_error("cannot remove", file, ec);
     return ok_status();
   }
-  auto st = fs::write_atomic(file, bytes, mode);
+  auto st = fs::write_atomic_staged(file, bytes, mode, staging);
   if (!st) return st;
   if (::chmod(file.c_str(), mode) != 0) return io_error("cannot set the mode of", file, std::error_code(errno, std::generic_category()));
   return ok_status();
@@ -121,13 +129,66 @@ Status discard(const stdfs::path& dir) {
 }
 
 // A backup is removed once everything is back, and kept while it holds a
-// version that is nowhere else.
+// version that is nowhere else; `saved` then names files inside it.
 Status finish(const stdfs::path& dir, RestoreReport& report) {
   if (report.conflicted.empty()) return discard(dir);
   auto kept = keep(dir);
   if (!kept) return kept.error();
   report.kept_backup = kept.value();
+  for (auto& [path, file] : report.saved) file = *kept / file.filename();
   return ok_status();
+}
+
+std::vector<pid_t> recorded_targets(const stdfs::path& dir) {
+  std::vector<pid_t> out;
+  auto text = fs::read_file(dir / k_groups, 1 << 20);
+  if (!text) return out;
+  std::size_t start = 0;
+  while (start < text->size()) {
+    std::size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    try {
+      long id = std::stol(text->substr(start, end - start));
+      if (id > 1 || id < -1) out.push_back(static_cast<pid_t>(id));
+    } catch (...) {
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+bool alive(pid_t target) { return ::kill(target, 0) == 0 || errno == EPERM; }
+
+std::vector<pid_t> alive_targets(const std::vector<pid_t>& targets) {
+  std::vector<pid_t> out;
+  for (pid_t t : targets)
+    if (alive(t)) out.push_back(t);
+  return out;
+}
+
+// SIGTERM to each, SIGKILL to what is left after `grace`; waits a little
+// for the kernel to take them away.
+void stop_targets(const std::vector<pid_t>& targets, std::chrono::milliseconds grace) {
+  for (pid_t t : targets) {
+    ::kill(t, SIGTERM);
+    ::kill(t, SIGCONT);
+  }
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (!alive_targets(targets).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (pid_t t : alive_targets(targets)) ::kill(t, SIGKILL);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!alive_targets(targets).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+std::string describe(const std::vector<pid_t>& targets) {
+  std::string out;
+  for (pid_t t : targets) {
+    if (!out.empty()) out += ", ";
+    out += t < 0 ? "process group " + std::to_string(-t) : "process " + std::to_string(t);
+  }
+  return out;
 }
 
 std::map<std::string, git::IndexEntry> entries_for(const std::vector<git::IndexEntry>& all,
@@ -189,7 +250,7 @@ Result<std::optional<Backup>> Backup::hide(const git::Repository& repo, const st
 
   Backup backup(root, dir, std::move(files));
   for (const auto& f : backup.m_files) {
-    if (auto st = put(root / f.path, true, f.staged, f.mode); !st) {
+    if (auto st = put(root / f.path, true, f.staged, f.mode, dir); !st) {
       auto undo = backup.restore();  // put back what was already hidden
       (void)undo;
       return st.error();
@@ -224,19 +285,34 @@ Result<RestoreReport> Backup::restore() {
     if (conflict) {
       report.conflicted.push_back(f.path);
       if (current->present) {
-        auto st = fs::write_atomic(m_dir / (std::to_string(i) + ".rewrite"), current->bytes, 0600);
+        stdfs::path rewrite = m_dir / (std::to_string(i) + ".rewrite");
+        auto st = fs::write_atomic(rewrite, current->bytes, 0600);
         if (!st) return st.error();
+        report.saved[f.path] = rewrite;
       }
     } else if (current->bytes != f.staged) {
       report.merged.push_back(f.path);
     }
-    if (auto st = put(file, f.present, result, f.mode); !st) return st.error();
+    if (auto st = put(file, f.present, result, f.mode, m_dir); !st) return st.error();
   }
   if (auto st = finish(m_dir, report); !st) return st.error();
   return report;
 }
 
-Result<std::optional<RestoreReport>> recover(const git::Repository& repo) {
+Status Backup::record_command(pid_t target) {
+  stdfs::path file = m_dir / k_groups;
+  int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("cannot write", file, std::error_code(errno, std::generic_category()));
+  std::string line = std::to_string(target) + "\n";
+  // One small O_APPEND write: whole or not at all, and it survives keel's
+  // death (only a power loss could drop it, and then no process is left).
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!ok) return io_error("cannot write", file, std::error_code(errno, std::generic_category()));
+  return ok_status();
+}
+
+Result<std::optional<RestoreReport>> recover(const git::Repository& repo, const RecoverOptions& options) {
   stdfs::path dir = Backup::directory(repo);
   std::error_code ec;
   if (!stdfs::exists(dir, ec)) return std::optional<RestoreReport>();
@@ -245,24 +321,41 @@ Result<std::optional<RestoreReport>> recover(const git::Repository& repo) {
     if (auto st = discard(dir); !st) return st.error();
     return std::optional<RestoreReport>();
   }
+  // A command of the dead run may still write its files: restoring under
+  // it would lose one version or the other.
+  auto running = alive_targets(recorded_targets(dir));
+  if (!running.empty()) {
+    if (!options.stop_leftovers)
+      return Error{"a command of an interrupted hook run is still running (" + describe(running) +
+                       "): the unstaged changes it hid stay in " + quote(dir.string()) + " until it ends",
+                   "wait for it to end, or run 'keel hooks restore', which stops it and then restores them",
+                   Exit::failed};
+    stop_targets(running, options.grace_period);
+    if (auto left = alive_targets(running); !left.empty())
+      return Error{"cannot stop " + describe(left) + " of an interrupted hook run",
+                   "stop it by hand, then run 'keel hooks restore'", Exit::failed};
+  }
   auto files = read_backup(dir);
   if (!files) return files.error();
   RestoreReport report;
+  report.stopped = running;
   stdfs::path root = repo.workdir();
   for (std::size_t i = 0; i < files->size(); ++i) {
     const SavedFile& f = (*files)[i];
     auto current = read_current(root / f.path);
     if (!current) return current.error();
     if (current->present == f.present && (!f.present || current->bytes == f.work_tree)) continue;
-    if (current->present && current->bytes != f.staged) {
-      // Changed after the backup was made (a command's rewrite, a later edit): saved, not lost.
+    bool still_hidden = current->present && current->bytes == f.staged;
+    if (!still_hidden) {
+      // Changed after the backup was made (a late command, an edit of the
+      // user's): that version stays, and the one from before the run is in
+      // the backup, which is kept.
       report.conflicted.push_back(f.path);
-      auto st = fs::write_atomic(dir / (std::to_string(i) + ".found"), current->bytes, 0600);
-      if (!st) return st.error();
-    } else {
-      report.merged.push_back(f.path);
+      if (f.present) report.saved[f.path] = dir / (std::to_string(i) + ".work");
+      continue;
     }
-    if (auto st = put(root / f.path, f.present, f.work_tree, f.mode); !st) return st.error();
+    report.merged.push_back(f.path);
+    if (auto st = put(root / f.path, f.present, f.work_tree, f.mode, dir); !st) return st.error();
   }
   if (auto st = finish(dir, report); !st) return st.error();
   return std::optional<RestoreReport>(std::move(report));

@@ -14,7 +14,11 @@
 //     the backup, and the hook fails naming the backup.
 // A keel killed in between leaves the backup; recover() restores it.
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +37,18 @@ struct SavedFile {
 };
 
 struct RestoreReport {
-  std::vector<std::string> merged;      // rewritten by a command and merged with the unstaged changes
-  std::vector<std::string> conflicted;  // rewrite dropped, user's bytes kept
+  // restore(): rewritten by a command and merged with the unstaged changes.
+  // recover(): put back as they were before the run.
+  std::vector<std::string> merged;
+  // restore(): rewrite dropped, user's bytes back in the work tree.
+  // recover(): changed since the run, left as they are now.
+  std::vector<std::string> conflicted;
+  // For a conflicted path, the file in the kept backup that holds the
+  // version the work tree does not have (the command's rewrite, or the
+  // user's version from before the interrupted run).
+  std::map<std::string, std::filesystem::path> saved;
   std::optional<std::filesystem::path> kept_backup;  // set when something needs the user's eye
+  std::vector<pid_t> stopped;  // recover(): kill(2) targets of leftover commands it stopped first
 };
 
 class Backup {
@@ -50,6 +63,11 @@ class Backup {
   // Puts the saved changes back (see above).
   Result<RestoreReport> restore();
 
+  // Notes a command started while the changes are hidden, as a kill(2)
+  // target (-pgid, or the pid of one in keel's own group), for recover()
+  // after a crash.
+  Status record_command(pid_t target);
+
   const std::vector<SavedFile>& files() const { return m_files; }
 
  private:
@@ -60,10 +78,19 @@ class Backup {
   std::vector<SavedFile> m_files;
 };
 
-// After a crash: restores a backup left behind, if any. Files changed since
-// the backup was made are saved beside it before being overwritten, and the
-// report's kept_backup then names the directory. nullopt: no backup.
-Result<std::optional<RestoreReport>> recover(const git::Repository& repo);
+struct RecoverOptions {
+  // Commands of the crashed run that are still running: stop them (SIGTERM,
+  // then SIGKILL after the grace period) and restore, or refuse.
+  bool stop_leftovers = false;
+  std::chrono::milliseconds grace_period{5000};
+};
+
+// After a crash: restores a backup left behind, if any, once no command of
+// that run is alive. A file still holding the hidden (staged) bytes gets the
+// user's bytes back; a file changed since then is left as it is, never
+// overwritten, and the backup is kept with the version from before the run
+// (report.saved). nullopt: no backup.
+Result<std::optional<RestoreReport>> recover(const git::Repository& repo, const RecoverOptions& options = {});
 
 // Holds <git dir>/keel/lock (flock) so that two hook runs in one work tree
 // never hide and restore files at the same time. Released when destroyed,

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -125,6 +126,7 @@ struct Planner {
   FileSource& source;
   RepoState state;
   std::size_t limit;
+  Backup* backup;  // set while unstaged changes are hidden: each command is noted in it
 
   Result<Planned> plan(const CommandSettings& c) {
     Planned p;
@@ -186,6 +188,10 @@ struct Planner {
       cmd.env.set = io.command_env;
       for (const auto& [name, value] : c.env) cmd.env.set[name] = value;
       cmd.grace_period = io.grace_period;
+      if (backup) {
+        bool own_group = !c.interactive;
+        cmd.on_start = [b = backup, own_group](int pid) { (void)b->record_command(own_group ? -pid : pid); };
+      }
       if (c.interactive) {
         cmd.foreground = true;
         cmd.in = process::Input::inherit();
@@ -323,6 +329,8 @@ class Executor {
   }
 
   bool stage_failed() const { return m_stage_failed; }
+  // Paths stage_fixed staged.
+  const std::set<std::string>& staged() const { return m_staged; }
 
  private:
   void one(std::size_t i) {
@@ -355,6 +363,7 @@ class Executor {
       m_stage_failed = true;
       return;
     }
+    m_staged.insert(changed.begin(), changed.end());
     f.output += "keel: staged " + std::to_string(changed.size()) + (changed.size() == 1 ? " file" : " files") +
                 " the command changed\n";
   }
@@ -367,32 +376,83 @@ class Executor {
   std::mutex m_mutex;
   std::atomic<bool> m_stop{false};
   bool m_stage_failed = false;
+  std::set<std::string> m_staged;
 };
 
-void report_restore(const RestoreReport& r, std::ostream& err) {
-  for (const auto& path : r.merged)
-    err << "keel: note: kept a command's changes to " << quote(path) << " together with your unstaged changes\n";
-  if (r.conflicted.empty()) return;
-  for (const auto& path : r.conflicted)
-    err << "keel: error: a command's changes to " << quote(path)
-        << " conflict with your unstaged changes: your changes are kept, the command's are dropped\n";
-  if (r.kept_backup) err << "hint: the backup, with the command's version, is in " << quote(r.kept_backup->string()) << '\n';
+// What the index holds for a conflicted path, in the user's words.
+std::string index_state(const std::string& path, const std::set<std::string>& fixed_and_staged) {
+  return fixed_and_staged.count(path) ? "the index holds the command's version (stage_fixed staged it)"
+                                      : "the index holds what you staged";
 }
 
-// Hides the unstaged changes of partially staged files, so that commands see
-// what will be committed; holds the run lock while they are hidden.
-Result<std::optional<Backup>> hide_unstaged(const git::Repository& repo, FileSource& source,
-                                            std::optional<RunLock>& lock) {
-  auto staged = source.get(FileSet::staged);
-  if (!staged) return staged.error();
-  auto partial = git::differing_from_index(repo, **staged);
-  if (!partial) return partial.error();
-  if (partial->empty()) return std::optional<Backup>();
-  auto l = RunLock::acquire(repo);
-  if (!l) return l.error();
-  lock.emplace(std::move(l).value());
-  return Backup::hide(repo, *partial);
+void report_restore(const RestoreReport& r, const std::set<std::string>& fixed_and_staged, const stdfs::path& root,
+                    std::ostream& err) {
+  for (const auto& path : r.merged)
+    err << "keel: note: kept a command's changes to " << quote(path) << " together with your unstaged changes\n";
+  for (const auto& path : r.conflicted) {
+    err << "keel: error: a command's changes to " << quote(path)
+        << " conflict with your unstaged changes: the work tree has your version back, "
+        << index_state(path, fixed_and_staged);
+    auto saved = r.saved.find(path);
+    if (saved == r.saved.end()) {
+      err << ", and the command had deleted the file\n";
+      continue;
+    }
+    err << ", and the command's version is saved in " << quote(saved->second.string()) << '\n';
+    err << "hint: to take the command's version: cp " << shell_quote(saved->second.string()) << ' '
+        << shell_quote((root / path).string()) << '\n';
+  }
 }
+
+// The unstaged changes of partially staged files, hidden so that commands
+// see what will be committed, and put back on every way out of run_hook:
+// by restore(), which reports, or by the destructor when an error or an
+// exception leaves early. While they are hidden, a termination signal
+// (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE) stops the commands but never
+// ends keel before they are back; the run lock is held throughout.
+class HiddenChanges {
+ public:
+  // Returns nullopt when no file is partially staged.
+  static Result<std::unique_ptr<HiddenChanges>> hide(const git::Repository& repo, FileSource& source) {
+    auto staged = source.get(FileSet::staged);
+    if (!staged) return staged.error();
+    auto partial = git::differing_from_index(repo, **staged);
+    if (!partial) return partial.error();
+    if (partial->empty()) return std::unique_ptr<HiddenChanges>();
+    auto hidden = std::make_unique<HiddenChanges>();
+    auto lock = RunLock::acquire(repo);
+    if (!lock) return lock.error();
+    hidden->m_lock.emplace(std::move(lock).value());
+    auto backup = Backup::hide(repo, *partial);
+    if (!backup) return backup.error();
+    if (!*backup) return std::unique_ptr<HiddenChanges>();
+    hidden->m_backup.emplace(std::move(**backup));
+    return hidden;
+  }
+
+  ~HiddenChanges() {
+    if (m_backup && !m_restored) (void)m_backup->restore();  // on failure the backup stays for recover()
+  }
+
+  Result<RestoreReport> restore() {
+    m_restored = true;
+    return m_backup->restore();
+  }
+
+  Backup& backup() { return *m_backup; }
+
+  HiddenChanges() = default;
+  HiddenChanges(const HiddenChanges&) = delete;
+  HiddenChanges& operator=(const HiddenChanges&) = delete;
+
+ private:
+  // Destroyed in reverse: the backup is restored, then the lock released,
+  // then signals may end keel again.
+  process::DeferTermination m_defer;
+  std::optional<RunLock> m_lock;
+  std::optional<Backup> m_backup;
+  bool m_restored = false;
+};
 
 unsigned job_count(const HookSettings& hook, const RunRequest& request) {
   if (request.jobs) return request.jobs;
@@ -402,23 +462,36 @@ unsigned job_count(const HookSettings& hook, const RunRequest& request) {
 
 }  // namespace
 
-Result<bool> restore_backup(const git::Repository& repo, std::ostream& err) {
+Result<bool> restore_backup(const git::Repository& repo, std::ostream& err, const RecoverOptions& options) {
   if (repo.is_bare()) return false;
   std::error_code ec;
   if (!stdfs::exists(Backup::directory(repo), ec)) return false;
+  process::DeferTermination defer;
   auto lock = RunLock::acquire(repo);
   if (!lock) return lock.error();
-  auto report = recover(repo);
+  auto report = recover(repo, options);
   if (!report) return report.error();
   if (!*report) return false;
   const RestoreReport& r = **report;
-  err << "keel: restored the unstaged changes an interrupted hook run had hidden";
-  if (!r.merged.empty() || !r.conflicted.empty())
-    err << " (" << r.merged.size() + r.conflicted.size() << (r.merged.size() + r.conflicted.size() == 1 ? " file" : " files") << ")";
-  err << '\n';
-  for (const auto& path : r.conflicted)
-    err << "keel: warning: " << quote(path) << " had changed since; that version is saved in the backup\n";
-  if (r.kept_backup) err << "hint: the backup is kept in " << quote(r.kept_backup->string()) << '\n';
+  for (pid_t target : r.stopped)
+    err << "keel: stopped " << (target < 0 ? "process group " + std::to_string(-target) : "process " + std::to_string(target))
+        << ", left running by an interrupted hook run\n";
+  if (!r.merged.empty() || r.conflicted.empty()) {
+    err << "keel: restored the unstaged changes an interrupted hook run had hidden";
+    if (!r.merged.empty()) err << " (" << r.merged.size() << (r.merged.size() == 1 ? " file" : " files") << ")";
+    err << '\n';
+  }
+  for (const auto& path : r.conflicted) {
+    err << "keel: warning: " << quote(path) << " changed after the interrupted run; it stays as it is now";
+    auto saved = r.saved.find(path);
+    if (saved == r.saved.end()) {
+      err << " (it was deleted in your work tree before the run)\n";
+      continue;
+    }
+    err << ", and your version from before the run is saved in " << quote(saved->second.string()) << '\n';
+    err << "hint: compare them with: git diff --no-index -- " << shell_quote(saved->second.string()) << ' '
+        << shell_quote((repo.workdir() / path).string()) << '\n';
+  }
   return true;
 }
 
@@ -431,16 +504,16 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
   if (auto restored = restore_backup(repo, io.err); !restored) return restored.error();
 
   FileSource source(repo, hook.name, request);
-  std::optional<RunLock> lock;
-  std::optional<Backup> backup;
+  std::unique_ptr<HiddenChanges> hidden;
   if (hook.name == "pre-commit" && !request.no_stash && !source.overridden() && !repo.is_bare()) {
-    auto hidden = hide_unstaged(repo, source, lock);
-    if (!hidden) return hidden.error();
-    backup = std::move(hidden).value();
+    auto h = HiddenChanges::hide(repo, source);
+    if (!h) return h.error();
+    hidden = std::move(h).value();
   }
 
-  // From here on the backup must be restored, whatever happens.
-  Planner planner{repo, hook, request, io, source, state, command_line_limit(environment_size(io.environment))};
+  // From here on `hidden` puts the changes back on every way out.
+  Planner planner{repo, hook, request, io, source, state, command_line_limit(environment_size(io.environment)),
+                  hidden ? &hidden->backup() : nullptr};
   std::vector<Planned> plans;
   std::optional<Error> problem;
   for (const auto& c : hook.commands) {
@@ -455,13 +528,18 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
 
   Printer printer(io, hook.name);
   std::vector<Finished> results;
-  if (!problem) results = Executor(repo, hook, plans, printer).run(job_count(hook, request));
+  std::set<std::string> fixed_and_staged;
+  if (!problem) {
+    Executor executor(repo, hook, plans, printer);
+    results = executor.run(job_count(hook, request));
+    fixed_and_staged = executor.staged();
+  }
 
   bool restore_failed = false;
-  if (backup) {
-    auto report = backup->restore();
+  if (hidden) {
+    auto report = hidden->restore();
     if (!report) return report.error();
-    report_restore(*report, io.err);
+    report_restore(*report, fixed_and_staged, repo.workdir(), io.err);
     restore_failed = !report->conflicted.empty();
   }
   if (problem) return *problem;

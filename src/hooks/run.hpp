@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "git/git.hpp"
+#include "hooks/backup.hpp"
 #include "hooks/settings.hpp"
 
 namespace keel::hooks {
@@ -44,6 +45,8 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
 
 // Restores unstaged changes a killed run left behind, telling the user.
 // Returns false when there was nothing to restore.
-Result<bool> restore_backup(const git::Repository& repo, std::ostream& err);
+// A command of that run that is still running is stopped first when
+// options.stop_leftovers is set; otherwise nothing is restored (an error).
+Result<bool> restore_backup(const git::Repository& repo, std::ostream& err, const RecoverOptions& options = {});
 
 }  // namespace keel::hooks

@@ -18,7 +18,7 @@
 // stops a whole group: SIGTERM (plus SIGCONT, for stopped members), then
 // SIGKILL once the grace period has passed. That happens when
 //   - the timeout passes (Outcome::timed_out);
-//   - keel gets SIGINT or SIGTERM: the handler forwards that signal to every
+//   - keel gets a termination signal: the handler forwards it to every
 //     running group at once (Outcome::interrupted);
 //   - the group leader (the process keel started) exits while other members
 //     are left, such as `server &` in a script: nobody would ever wait for
@@ -113,6 +113,9 @@ struct Command {
   milliseconds timeout{0};  // zero: no timeout
   milliseconds grace_period = k_default_grace_period;
   bool foreground = false;  // stay in keel's process group (see Terminals above)
+  // Called with the child's pid (its process group id unless foreground)
+  // once it has started, on the thread that called run().
+  std::function<void(int pid)> on_start;
 
   static Command program(std::vector<std::string> argv);
   // argv = shell + [script]. Arguments appended to argv afterwards become
@@ -136,7 +139,7 @@ struct Outcome {
   int exit_code = 0;
   int signal = 0;  // the signal that ended the child, 0 when it exited
   bool timed_out = false;
-  bool interrupted = false;  // keel got SIGINT/SIGTERM while it ran, or before
+  bool interrupted = false;  // keel got a termination signal while it ran, or before
   bool stopped_by_terminal = false;  // it tried to use the terminal from the background
   Clock::duration duration{};
   std::string out;  // captured stdout (and stderr with Output::to_stdout)
@@ -168,12 +171,26 @@ using DoneHandler = std::function<void(std::size_t index, const Outcome& outcome
 std::vector<Outcome> run_parallel(const std::vector<Command>& commands, unsigned jobs,
                                   const DoneHandler& on_done = {});
 
-// Installs SIGINT and SIGTERM handlers (once; a signal keel inherited as
-// ignored stays ignored). While children run, a signal is forwarded to each
-// of their process groups and recorded for interrupted(); each runner then
-// sends SIGKILL to its group after the grace period. With no child running,
-// the signal kills keel as it did before: there is nothing to wait for.
+// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE (once;
+// a signal keel inherited as ignored stays ignored). While children run, a
+// signal is forwarded to each of their process groups (SIGPIPE as SIGTERM)
+// and recorded for interrupted(); each runner then sends SIGKILL to its
+// group after the grace period. With no child running and no
+// DeferTermination alive, the signal kills keel as it would have without a
+// handler: there is nothing to wait for.
 void install_signal_forwarding();
+
+// While one is alive, a termination signal never ends keel at once: it is
+// recorded (interrupted()) and forwarded to running children, and keel
+// finishes what it must not leave half done (putting hidden changes back)
+// before it exits. Nests; any thread.
+class DeferTermination {
+ public:
+  DeferTermination();
+  ~DeferTermination();
+  DeferTermination(const DeferTermination&) = delete;
+  DeferTermination& operator=(const DeferTermination&) = delete;
+};
 
 // True once a forwarded signal arrived; the top level then exits 130.
 bool interrupted();

@@ -379,6 +379,14 @@ Outcome run(const Command& command) {
 
   auto& child = std::get<detail::Spawned>(spawned);
   detail::publish_group(slot, child.pid);
+  if (command.on_start) {
+    // The child runs already: whatever the callback meets, it must still be
+    // supervised and reaped below.
+    try {
+      command.on_start(child.pid);
+    } catch (...) {
+    }
+  }
   Outcome outcome;
   {
     Supervisor supervisor(command, std::move(child), slot, outcome);

@@ -1,4 +1,4 @@
-// SIGINT/SIGTERM forwarding. The handler may run on any thread, at any
+// SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE forwarding. The handler may run on any thread, at any
 // moment, so everything it touches is a lock-free atomic in a fixed array,
 // and it calls only async-signal-safe functions (kill, write, sigaction,
 // raise).
@@ -34,6 +34,8 @@ constexpr std::size_t k_max_groups = 256;
 std::array<GroupSlot, k_max_groups> g_slots;
 std::atomic<bool> g_interrupted{false};
 std::atomic<bool> g_installed{false};
+// Above zero while keel holds state that a signal must not abandon.
+std::atomic<int> g_deferring{0};
 // A self-pipe: the handler writes a byte to wake every runner's poll().
 // Runners never read it (a reset does), so it stays readable for all.
 std::atomic<int> g_wake_read{-1};
@@ -78,7 +80,9 @@ void die_by(int sig) {
 void on_termination_signal(int sig) {
   int saved_errno = errno;
   g_interrupted.store(true);
-  if (forward_to_groups(sig)) {
+  // A broken pipe ends the run; the children are asked to stop as by kill.
+  bool any = forward_to_groups(sig == SIGPIPE ? SIGTERM : sig);
+  if (any || g_deferring.load() > 0) {
     char byte = 1;
     int wake = g_wake_write.load();
     // A full pipe fails with EAGAIN, and is just as readable.
@@ -90,14 +94,15 @@ void on_termination_signal(int sig) {
   errno = saved_errno;
 }
 
+constexpr int k_termination_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+
 void handle(int sig) {
   struct sigaction old {};
   if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) return;
   struct sigaction sa {};
   sa.sa_handler = on_termination_signal;
   sigemptyset(&sa.sa_mask);
-  sigaddset(&sa.sa_mask, SIGINT);
-  sigaddset(&sa.sa_mask, SIGTERM);
+  for (int other : k_termination_signals) sigaddset(&sa.sa_mask, other);
   sa.sa_flags = SA_RESTART;
   ::sigaction(sig, &sa, nullptr);
 }
@@ -111,9 +116,11 @@ void install_signal_forwarding() {
     g_wake_read.store(fds[0]);
     g_wake_write.store(fds[1]);
   }
-  handle(SIGINT);
-  handle(SIGTERM);
+  for (int sig : k_termination_signals) handle(sig);
 }
+
+DeferTermination::DeferTermination() { g_deferring.fetch_add(1); }
+DeferTermination::~DeferTermination() { g_deferring.fetch_sub(1); }
 
 bool interrupted() { return g_interrupted.load(); }
 

@@ -5,6 +5,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 LINES = "".join(f"line {i}\n" for i in range(1, 21))
 
 
@@ -85,22 +87,67 @@ def test_conflicting_rewrite_keeps_the_users_edits_and_fails(sandbox):
     assert r.code == 1, r
     assert (repo / "f.txt").read_text() == work
     assert index_text(sandbox, repo) == staged
-    assert ("keel: error: a command's changes to 'f.txt' conflict with your unstaged changes: your changes are "
-            "kept, the command's are dropped\n") in r.err
     kept = [p for p in (repo / ".git" / "keel").iterdir() if p.name.startswith("unstaged-")]
     assert len(kept) == 1
-    assert f"hint: the backup, with the command's version, is in '{kept[0]}'\n" in r.err
+    assert ("keel: error: a command's changes to 'f.txt' conflict with your unstaged changes: the work tree has "
+            "your version back, the index holds what you staged, and the command's version is saved in "
+            f"'{kept[0] / '0.rewrite'}'\n") in r.err
+    assert f"hint: to take the command's version: cp {kept[0] / '0.rewrite'} {repo / 'f.txt'}\n" in r.err
     assert (kept[0] / "0.rewrite").read_text() == staged.replace("line", "LINE")
     assert (kept[0] / "0.work").read_text() == work
+
+
+def test_conflict_with_stage_fixed_says_the_index_holds_the_commands_version(sandbox):
+    config = '[hooks.pre-commit.commands.fmt]\nrun = "sed -i s/line/LINE/ {staged_files}"\nstage_fixed = true\n'
+    repo = project(sandbox, config)
+    staged, work = partially_stage(sandbox, repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert (repo / "f.txt").read_text() == work
+    assert index_text(sandbox, repo) == staged.replace("line", "LINE")
+    assert ("the work tree has your version back, the index holds the command's version (stage_fixed staged it), "
+            "and the command's version is saved in") in r.err
+
+
+def leftover_commands(repo):
+    """The kill(2) targets keel noted for the commands of a run that hid changes."""
+    return [int(line) for line in (repo / ".git" / "keel" / "unstaged" / "groups").read_text().split()]
+
+
+def wait_gone(targets):
+    for _ in range(600):
+        alive = []
+        for t in targets:
+            try:
+                os.kill(t, 0)
+                alive.append(t)
+            except ProcessLookupError:
+                pass
+        if not alive:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"still running: {alive}")
+
+
+def kill_9(sandbox, repo):
+    """Starts a hook run whose command waits, and kills keel alone with SIGKILL."""
+    proc = start_slow_run(sandbox, repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def no_temporary_files(repo):
+    return [p.name for p in repo.rglob("*") if ".keel-" in p.name and ".git" not in p.parts]
 
 
 def test_kill_9_then_next_run_restores(sandbox):
     repo = project(sandbox, '[hooks.pre-commit.commands.slow]\nrun = "touch ../started; sleep 30"\n')
     staged, work = partially_stage(sandbox, repo)
-    proc = start_slow_run(sandbox, repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_9(sandbox, repo)
     assert (repo / "f.txt").read_text() == staged  # hidden when keel died
+    for target in leftover_commands(repo):
+        os.kill(target, signal.SIGKILL)
+    wait_gone(leftover_commands(repo))
     (repo / "keel.toml").write_text('[hooks.pre-commit.commands.quick]\nrun = "true"\n')
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 0, r
@@ -109,33 +156,123 @@ def test_kill_9_then_next_run_restores(sandbox):
     assert index_text(sandbox, repo) == staged
 
 
-def test_keel_hooks_restore_after_a_crash(sandbox):
+def test_kill_9_with_its_command_still_running_waits_and_restore_stops_it(sandbox):
     repo = project(sandbox, '[hooks.pre-commit.commands.slow]\nrun = "touch ../started; sleep 30"\n')
     staged, work = partially_stage(sandbox, repo)
-    proc = start_slow_run(sandbox, repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    # The user edits the hidden file before noticing: that version is saved, not lost.
+    kill_9(sandbox, repo)
+    (target,) = leftover_commands(repo)
+    assert target < 0  # the command's own process group
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    backup = repo / ".git" / "keel" / "unstaged"
+    assert r.err == (f"keel: error: a command of an interrupted hook run is still running (process group {-target}): "
+                     f"the unstaged changes it hid stay in '{backup}' until it ends\n"
+                     "hint: wait for it to end, or run 'keel hooks restore', which stops it and then restores them\n")
+    assert (repo / "f.txt").read_text() == staged
+    r = sandbox.keel("hooks", "restore", cwd=repo)
+    assert r.code == 0, r
+    assert r.err == (f"keel: stopped process group {-target}, left running by an interrupted hook run\n"
+                     "keel: restored the unstaged changes an interrupted hook run had hidden (1 file)\n")
+    wait_gone([target])
+    assert (repo / "f.txt").read_text() == work
+
+
+def test_a_late_write_after_kill_9_stays_and_the_users_version_is_saved(sandbox):
+    command = "touch ../started; while [ ! -e ../go ]; do sleep 0.05; done; echo late >> f.txt"
+    repo = project(sandbox, f'[hooks.pre-commit.commands.late]\nrun = "{command}"\n')
+    staged, work = partially_stage(sandbox, repo)
+    kill_9(sandbox, repo)
+    targets = leftover_commands(repo)
+    (sandbox.root / "go").touch()
+    wait_gone(targets)
+    assert (repo / "f.txt").read_text() == staged + "late\n"
+    r = sandbox.keel("hooks", "restore", cwd=repo)
+    assert r.code == 0, r
+    assert (repo / "f.txt").read_text() == staged + "late\n"  # never overwritten
+    kept = [p for p in (repo / ".git" / "keel").iterdir() if p.name.startswith("unstaged-")]
+    assert len(kept) == 1
+    assert (kept[0] / "0.work").read_text() == work
+    assert r.err == ("keel: warning: 'f.txt' changed after the interrupted run; it stays as it is now, and your "
+                     f"version from before the run is saved in '{kept[0] / '0.work'}'\n"
+                     f"hint: compare them with: git diff --no-index -- {kept[0] / '0.work'} {repo / 'f.txt'}\n")
+
+
+def test_keel_hooks_restore_after_a_crash_keeps_edits_made_since(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.slow]\nrun = "touch ../started; sleep 30"\n')
+    staged, work = partially_stage(sandbox, repo)
+    kill_9(sandbox, repo)
+    # The user edits the hidden file before noticing: that edit stays, and
+    # the version with the unstaged changes is saved beside it.
     (repo / "f.txt").write_text(staged + "typed after the crash\n")
     r = sandbox.keel("hooks", "restore", cwd=repo)
     assert r.code == 0, r
-    assert (repo / "f.txt").read_text() == work
+    assert (repo / "f.txt").read_text() == staged + "typed after the crash\n"
     kept = [p for p in (repo / ".git" / "keel").iterdir() if p.name.startswith("unstaged-")]
     assert len(kept) == 1
-    assert (kept[0] / "0.found").read_text() == staged + "typed after the crash\n"
-    assert "keel: warning: 'f.txt' had changed since; that version is saved in the backup\n" in r.err
+    assert (kept[0] / "0.work").read_text() == work
+    assert "keel: warning: 'f.txt' changed after the interrupted run; it stays as it is now" in r.err
     r = sandbox.keel("hooks", "restore", cwd=repo)
     assert (r.code, r.out) == (0, "nothing to restore: no interrupted hook run left unstaged changes hidden\n"), r
 
 
-def test_sigint_restores_before_exiting(sandbox):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+def test_a_termination_signal_restores_before_exiting(sandbox, sig):
     repo = project(sandbox, '[hooks.pre-commit.commands.slow]\nrun = "touch ../started; sleep 30"\n')
     staged, work = partially_stage(sandbox, repo)
     proc = start_slow_run(sandbox, repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert (repo / "f.txt").read_text() == work
+    assert not (repo / ".git" / "keel" / "unstaged").exists()
+    assert no_temporary_files(repo) == []
+
+
+def test_a_broken_output_pipe_restores_and_starts_nothing_more(sandbox):
+    config = """\
+[hooks.pre-commit]
+parallel = false
+[hooks.pre-commit.commands.talk]
+run = "seq 100000"
+[hooks.pre-commit.commands.after]
+run = "touch ../after"
+"""
+    repo = project(sandbox, config)
+    staged, work = partially_stage(sandbox, repo)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `keel hooks run pre-commit | head -0`
+    proc = subprocess.Popen([os.environ["KEEL_BIN"], "hooks", "run", "pre-commit"], cwd=repo, env=sandbox.env,
+                            stdout=write_end, stderr=subprocess.PIPE, text=True)
+    os.close(write_end)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert (repo / "f.txt").read_text() == work
+    assert not (sandbox.root / "after").exists()
+    assert no_temporary_files(repo) == []
+
+
+def test_signals_at_any_moment_of_hiding_and_restoring_lose_nothing(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.look]\nrun = "true"\n')
+    big = "".join(f"row {i}\n" for i in range(400_000))
+    (repo / "big.txt").write_text(big)
+    sandbox.git("add", "big.txt", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: big", cwd=repo)
+    (repo / "big.txt").write_text(big.replace("row 1\n", "row 1 staged\n", 1))
+    sandbox.git("add", "big.txt", cwd=repo)
+    work = big.replace("row 1\n", "row 1 staged\n", 1) + "unstaged\n"
+    (repo / "big.txt").write_text(work)
+    # A signal at a spread of moments from keel's start to its end: whichever
+    # part it lands in, the file comes out as the user left it.
+    for step in range(12):
+        proc = subprocess.Popen([os.environ["KEEL_BIN"], "hooks", "run", "pre-commit"], cwd=repo, env=sandbox.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(step * 0.01)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode in (0, 130, -signal.SIGTERM), err
+        assert (repo / "big.txt").read_text() == work, (step, err)
+        assert not (repo / ".git" / "keel" / "unstaged").exists(), (step, err)
+        assert no_temporary_files(repo) == [], step
 
 
 def test_other_files_come_out_byte_identical(sandbox):

@@ -23,6 +23,26 @@ TEST_CASE("write_atomic replaces content and keeps the mode") {
   CHECK(files == 1);  // no temporary file left behind
 }
 
+TEST_CASE("write_atomic_staged makes its temporary file in the staging directory") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "work");
+  std::filesystem::create_directories(dir / "staging");
+  auto p = dir.write("work/f.txt", "old");
+  ::chmod(p.c_str(), 0755);
+  REQUIRE(fs::write_atomic_staged(p, "new", 0644, dir / "staging").ok());
+  CHECK(keel::test::read_text(p) == "new");
+  struct stat st {};
+  ::stat(p.c_str(), &st);
+  CHECK((st.st_mode & 0777) == 0755);
+  CHECK(std::filesystem::is_empty(dir / "staging"));
+  std::size_t files = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir / "work")) ++files;
+  CHECK(files == 1);
+  auto missing = fs::write_atomic_staged(p, "x", 0644, dir / "nope");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(keel::test::read_text(p) == "new");
+}
+
 TEST_CASE("write_atomic creates new files with the given mode") {
   TempDir dir;
   REQUIRE(fs::write_atomic(dir / "new.sh", "#!/bin/sh\n", 0755).ok());
