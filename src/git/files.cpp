@@ -38,16 +38,6 @@ Result<std::string> checkout_content(const Repository& repo, const Oid& blob, co
   return detail::take(buf);
 }
 
-Status add_to_index(const Repository& repo, const std::vector<std::string>& paths) {
-  auto index = detail::open_index(repo);
-  if (!index) return index.error();
-  for (const auto& path : paths)
-    if (git_index_add_bypath(index->get(), path.c_str()) != 0)
-      return last_error("cannot stage " + quote(path), Exit::failed);
-  if (git_index_write(index->get()) != 0) return last_error("cannot write the index", Exit::failed);
-  return ok_status();
-}
-
 Result<MergedText> merge_text(const std::string& base, const std::string& ours, const std::string& theirs) {
   git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT, in_ours = GIT_MERGE_FILE_INPUT_INIT,
                        in_theirs = GIT_MERGE_FILE_INPUT_INIT;

@@ -1,7 +1,7 @@
 #pragma once
 // File contents between the index and the work tree, for a hooks runner that
 // must hide unstaged changes and put them back: blobs as checkout would write
-// them, three-way merges of file texts, adding files to the index.
+// them, three-way merges of file texts. Staging is in stage.hpp.
 
 #include <filesystem>
 #include <string>
@@ -20,10 +20,6 @@ Status use_index_file(Repository& repo, const std::filesystem::path& path);
 // endings converted and ident expanded as .gitattributes and core.autocrlf
 // say. External filter drivers (clean/smudge) are not run.
 Result<std::string> checkout_content(const Repository& repo, const Oid& blob, const std::string& path);
-
-// `git add PATHS`: the files' current work tree content (clean filters
-// applied) is written to the index, and the index to disk.
-Status add_to_index(const Repository& repo, const std::vector<std::string>& paths);
 
 struct MergedText {
   bool clean = false;  // false: the changes overlap

@@ -14,6 +14,7 @@
 #include "fs/fs.hpp"
 #include "git/files.hpp"
 #include "git/refs.hpp"
+#include "git/stage.hpp"
 #include "hooks/backup.hpp"
 #include "hooks/files.hpp"
 #include "hooks/template.hpp"
@@ -357,14 +358,19 @@ class Executor {
       if (now && now != print) changed.push_back(path);
     }
     if (changed.empty()) return;
-    if (auto st = git::add_to_index(m_repo, changed); !st) {
+    auto st = git::stage_content(m_repo, changed);
+    if (!st) {
       f.verdict = Verdict::failed;
       f.why = st.error().message;
       m_stage_failed = true;
       return;
     }
-    m_staged.insert(changed.begin(), changed.end());
-    f.output += "keel: staged " + std::to_string(changed.size()) + (changed.size() == 1 ? " file" : " files") +
+    for (const auto& path : st->type_changed)
+      f.output += "keel: warning: not staging " + quote(path) +
+                  ": the work tree has another kind of file there than the index (a symlink for a file, say)\n";
+    if (st->staged.empty()) return;
+    m_staged.insert(st->staged.begin(), st->staged.end());
+    f.output += "keel: staged " + std::to_string(st->staged.size()) + (st->staged.size() == 1 ? " file" : " files") +
                 " the command changed\n";
   }
 

@@ -382,3 +382,68 @@ def test_a_partially_staged_binary_file_is_shown_staged_and_comes_back_byte_for_
     assert (sandbox.root / "seen.bin").read_bytes() == bytes(staged)
     assert (repo / "img.bin").read_bytes() == bytes(work)
     assert not (repo / ".git" / "keel" / "unstaged").exists()
+
+
+def test_stage_fixed_runs_the_clean_filter_as_git_add_does(sandbox):
+    config = '[hooks.pre-commit.commands.fmt]\nrun = "sed -i s/debug/info/ {staged_files}"\nstage_fixed = true\n'
+    repo = project(sandbox, config)
+    sandbox.git("config", "filter.nosecret.clean", "sed s/^token=.*/token=REDACTED/", cwd=repo)
+    sandbox.git("config", "filter.nosecret.smudge", "cat", cwd=repo)
+    (repo / ".gitattributes").write_text("*.env filter=nosecret\n")
+    (repo / "app.env").write_text("level=debug\ntoken=s3cr3t\n")
+    sandbox.git("add", ".gitattributes", "app.env", cwd=repo)
+    assert index_text(sandbox, repo, "app.env") == "level=debug\ntoken=REDACTED\n"
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "keel: staged 1 file the command changed\n" in r.out
+    assert index_text(sandbox, repo, "app.env") == "level=info\ntoken=REDACTED\n"
+    assert (repo / "app.env").read_text() == "level=info\ntoken=s3cr3t\n"
+
+
+def test_stage_fixed_keeps_the_index_mode_when_the_user_did_not_stage_a_chmod(sandbox):
+    config = '[hooks.pre-commit.commands.fmt]\nrun = "sed -i s/staged/STAGED/ {staged_files}"\nstage_fixed = true\n'
+    repo = project(sandbox, config)
+    (repo / "f.txt").write_text(LINES.replace("line 1\n", "line 1 staged\n"))
+    sandbox.git("add", "f.txt", cwd=repo)
+    (repo / "f.txt").chmod(0o755)  # not staged
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert sandbox.git("ls-files", "-s", "f.txt", cwd=repo).split()[0] == "100644"
+    assert index_text(sandbox, repo) == LINES.replace("line 1\n", "line 1 STAGED\n")
+    assert sandbox.git("diff", "--summary", cwd=repo) == " mode change 100644 => 100755 f.txt\n"
+
+
+def test_stage_fixed_never_commits_an_unstaged_typechange(sandbox):
+    config = '[hooks.pre-commit.commands.fmt]\nrun = "sed -i s/staged/STAGED/ other.txt"\nstage_fixed = true\n'
+    repo = project(sandbox, config)
+    (repo / "other.txt").write_text("other staged\n")
+    (repo / "f.txt").write_text(LINES.replace("line 1\n", "line 1 staged\n"))
+    sandbox.git("add", "f.txt", "other.txt", cwd=repo)
+    (repo / "f.txt").unlink()
+    (repo / "f.txt").symlink_to("other.txt")  # an unstaged typechange
+    r = sandbox.keel("hooks", "run", "pre-commit", "--no-stash", cwd=repo)
+    assert r.code == 0, r
+    assert ("keel: warning: not staging 'f.txt': the work tree has another kind of file there than the index "
+            "(a symlink for a file, say)\n") in r.out
+    assert sandbox.git("ls-files", "-s", "f.txt", cwd=repo).split()[0] == "100644"
+    assert index_text(sandbox, repo) == LINES.replace("line 1\n", "line 1 staged\n")
+    assert index_text(sandbox, repo, "other.txt") == "other STAGED\n"
+
+
+@pytest.mark.parametrize("commit_args", [[], ["-a"], ["f.txt"]])
+def test_stage_fixed_fixes_land_in_the_commit_made_through_the_hook(sandbox, commit_args):
+    config = '[hooks.pre-commit.commands.fmt]\nrun = "sed -i s/staged/STAGED/ {staged_files}"\nstage_fixed = true\n'
+    repo = project(sandbox, config)
+    (repo / "f.txt").write_text(LINES.replace("line 1\n", "line 1 staged\n"))
+    sandbox.git("add", "f.txt", cwd=repo)
+    r = sandbox.keel("hooks", "install", cwd=repo)
+    assert r.code == 0, r
+    sandbox.git("commit", "-q", "-m", "fix: through the hook", *commit_args, cwd=repo)
+    fixed = LINES.replace("line 1\n", "line 1 STAGED\n")
+    assert sandbox.git("show", "HEAD:f.txt", cwd=repo) == fixed
+    assert (repo / "f.txt").read_text() == fixed
+    if commit_args != ["f.txt"]:
+        assert sandbox.git("status", "--porcelain", cwd=repo) == ""
+    # `git commit PATHS` writes the real index itself, from before the hook
+    # ran, and holds its lock meanwhile: the fix is in the commit and the
+    # work tree, and the index shows the older text, as with any hook tool.

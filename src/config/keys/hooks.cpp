@@ -38,7 +38,8 @@ static const KeyDecl k_hooks_keys[] = {
      0},
     {"hooks.*.commands.*.env", KeyType::string_table, "", "Environment variables set for the command.", 0},
     {"hooks.*.commands.*.stage_fixed", KeyType::boolean, "false",
-     "After the command succeeds, stage again the files among its inputs that it changed.", 0},
+     "After the command succeeds, stage again the files among its inputs that it changed, with git add (clean "
+     "filters apply); the index keeps its mode, and a file that is now another kind (a symlink) is not staged.", 0},
     KEEL_CONDITIONS("hooks.*.commands.*", "the command"),
     {"hooks.*.commands.*.priority", KeyType::integer, "",
      "Order: lower first; commands without a priority run last, in the config's order.", 0},
