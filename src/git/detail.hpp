@@ -40,6 +40,11 @@ inline std::vector<Oid> parent_ids(const Repository& repo, const git_commit* com
 // Error for a bare repository, which has none.
 Result<IndexPtr> open_index(const Repository& repo);
 
+// The error for a failed libgit2 index read ("WHAT: libgit2's message");
+// when the format is one only git reads, the repository is marked
+// index_through_git.
+Error index_error(const Repository& repo, std::string_view what = "cannot read the index");
+
 // libgit2 1.5 ignores config.worktree; layer it over the repository's config
 // so that every reader, libgit2's own included, sees per-worktree values.
 Status add_worktree_config(git_repository* repo);

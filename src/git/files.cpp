@@ -7,14 +7,18 @@
 
 #include <git2/sys/repository.h>
 
+#include "git/cli.hpp"
 #include "git/detail.hpp"
 
 namespace keel::git {
 
 Status use_index_file(Repository& repo, const std::filesystem::path& path) {
   git_index* raw = nullptr;
-  if (git_index_open(&raw, path.c_str()) != 0)
-    return last_error("cannot read the index " + quote(path.string()), Exit::failed);
+  if (git_index_open(&raw, path.c_str()) != 0) {
+    Error e = detail::index_error(repo, "cannot read the index " + quote(path.string()));
+    if (repo.index_through_git()) return ok_status();  // a split or sparse index: git answers (cli.hpp)
+    return e;
+  }
   detail::IndexPtr index(raw);
   if (git_repository_set_index(repo.get(), raw) != 0)
     return last_error("cannot use the index " + quote(path.string()), Exit::failed);
@@ -22,6 +26,10 @@ Status use_index_file(Repository& repo, const std::filesystem::path& path) {
 }
 
 Result<std::string> checkout_content(const Repository& repo, const Oid& blob, const std::string& path) {
+  // libgit2 reads .gitattributes from the index too, and cannot read this one.
+  if (repo.index_through_git())
+    return cli::run(repo, {"cat-file", "--filters", "--path=" + path, blob.hex()},
+                    "cannot read the staged content of " + quote(path));
   git_blob* raw = nullptr;
   git_oid id = blob.raw();
   if (git_blob_lookup(&raw, repo.get(), &id) != 0)
@@ -83,8 +91,13 @@ bool stat_unchanged(const git_index_entry& e, const std::filesystem::path& file,
 }  // namespace
 
 Result<std::vector<std::string>> differing_from_index(const Repository& repo, const std::vector<std::string>& paths) {
+  if (repo.index_through_git()) return cli::differing_from_index(repo, paths);
   auto index = detail::open_index(repo);
-  if (!index) return index.error();
+  if (!index) {
+    // An index libgit2 cannot read (split, sparse): git itself answers.
+    if (repo.index_through_git()) return cli::differing_from_index(repo, paths);
+    return index.error();
+  }
   std::vector<std::string> out;
   std::filesystem::path root = repo.workdir();
   struct timespec written = index_mtime(index->get());

@@ -18,7 +18,9 @@ Status use_index_file(Repository& repo, const std::filesystem::path& path);
 
 // The bytes `git checkout` would write for this blob at this path: line
 // endings converted and ident expanded as .gitattributes and core.autocrlf
-// say. External filter drivers (clean/smudge) are not run.
+// say. External filter drivers (clean/smudge) are not run, except when the
+// index is read through git (see Repository::index_through_git), which
+// converts it with `git cat-file --filters`.
 Result<std::string> checkout_content(const Repository& repo, const Oid& blob, const std::string& path);
 
 struct MergedText {

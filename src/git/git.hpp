@@ -73,12 +73,20 @@ class Repository {
   // opened on first use; for one walk at a time, on one thread.
   PackScan& pack_scan() const;
 
+  // Set once the index (GIT_INDEX_FILE's, or the repository's own) turned
+  // out to be in a format libgit2 cannot read, such as a split or sparse
+  // index: index queries then ask git itself (cli.hpp), which reads the
+  // same variable, rather than libgit2 reading another file.
+  bool index_through_git() const { return m_index_through_git; }
+  void set_index_through_git() const { m_index_through_git = true; }
+
  private:
   explicit Repository(git_repository* r) : m_repo(r) {}
   Handle<git_repository, git_repository_free> m_repo;
   std::shared_ptr<const OidSet> m_shallow;  // null when not shallow
   mutable std::shared_ptr<PackReader> m_packs;
   mutable std::shared_ptr<PackScan> m_scan;
+  mutable bool m_index_through_git = false;
 };
 
 }  // namespace keel::git

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "core/memory.hpp"
+#include "git/cli.hpp"
 #include "git/detail.hpp"
 #include "git/status.hpp"
 
@@ -26,24 +27,41 @@ void prefault_for_index(const Repository& repo) {
 
 namespace detail {
 
+// libgit2 says "unsupported mandatory extension: 'link'" for a split index
+// and the same with 'sdir' for a sparse one: formats git reads and libgit2
+// does not. Those go to git (cli.hpp); a damaged index stays an error.
+Error index_error(const Repository& repo, std::string_view what) {
+  const git_error* e = git_error_last();
+  if (e && e->message && std::string_view(e->message).find("unsupported") != std::string_view::npos)
+    repo.set_index_through_git();
+  return last_error(what, Exit::failed);
+}
+
 Result<IndexPtr> open_index(const Repository& repo) {
   if (repo.is_bare())
     return Error{"repository " + quote(repo.git_dir().string()) + " has no work tree", {}, Exit::usage};
+  if (repo.index_through_git())
+    return Error{"cannot read the index with libgit2 (a split or sparse index?)", {}, Exit::failed};
   prefault_for_index(repo);
   git_index* raw = nullptr;
-  if (git_repository_index(&raw, repo.get()) != 0) return last_error("cannot read the index", Exit::failed);
+  if (git_repository_index(&raw, repo.get()) != 0) return index_error(repo);
   IndexPtr index(raw);
   // The repository caches its index; another process (git add) may have
   // written it since. force=0 re-reads only when the file changed.
-  if (git_index_read(raw, 0) != 0) return last_error("cannot read the index", Exit::failed);
+  if (git_index_read(raw, 0) != 0) return index_error(repo);
   return index;
 }
 
 }  // namespace detail
 
 Result<std::vector<IndexEntry>> index_entries(const Repository& repo) {
+  if (repo.index_through_git()) return cli::index_entries(repo);
   auto index = detail::open_index(repo);
-  if (!index) return index.error();
+  if (!index) {
+    // An index libgit2 cannot read (split, sparse): git itself answers.
+    if (repo.index_through_git()) return cli::index_entries(repo);
+    return index.error();
+  }
   std::size_t n = git_index_entrycount(index->get());
   std::vector<IndexEntry> out;
   out.reserve(n);

@@ -4,8 +4,8 @@
 
 #include <map>
 
+#include "git/cli.hpp"
 #include "git/status.hpp"
-#include "process/process.hpp"
 
 namespace keel::git {
 
@@ -31,23 +31,12 @@ std::string nul_joined(const std::vector<std::string>& paths) {
   return out;
 }
 
-// Runs the user's git in the work tree with `paths` on stdin.
+// Runs the user's git with `paths` on stdin, NUL-separated.
 Status git_with_paths(const Repository& repo, std::vector<std::string> args, const std::vector<std::string>& paths,
                       const std::string& what) {
-  args.insert(args.begin(), "git");
-  process::Command c = process::Command::program(std::move(args));
-  c.cwd = repo.workdir();
-  c.in = process::Input::data(nul_joined(paths));
-  c.out = process::Output::capture();
-  c.err = process::Output::to_stdout();
-  process::Outcome o = process::run(c);
-  if (o.start_error) return Error{what + ": " + o.start_error->message, o.start_error->hint, Exit::failed};
-  if (o.ok()) return ok_status();
-  std::string detail = o.out;
-  while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
-  if (auto nl = detail.rfind('\n'); nl != std::string::npos) detail = detail.substr(nl + 1);
-  return Error{what + " (exit " + std::to_string(o.exit_code) + ")" + (detail.empty() ? "" : ": " + detail), {},
-               Exit::failed};
+  auto out = cli::run(repo, std::move(args), what, nul_joined(paths));
+  if (!out) return out.error();
+  return ok_status();
 }
 
 Result<std::map<std::string, std::uint32_t>> modes_of(const Repository& repo, const std::vector<std::string>& paths) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "git/cli.hpp"
 #include "git/detail.hpp"
 
 namespace keel::git {
@@ -186,8 +187,13 @@ std::string_view to_string(ChangeKind kind) {
 }
 
 Result<std::vector<Change>> staged_changes(const Repository& repo) {
+  if (repo.index_through_git()) return cli::staged_changes(repo);
   auto index = detail::open_index(repo);
-  if (!index) return index.error();
+  if (!index) {
+    // An index libgit2 cannot read (split, sparse): git itself answers.
+    if (repo.index_through_git()) return cli::staged_changes(repo);
+    return index.error();
+  }
   return diff_staged(repo.get(), index->get(), intent_to_add_entries(index->get()));
 }
 
