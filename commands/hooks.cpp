@@ -129,9 +129,9 @@ int status(Context& ctx) {
   for (const auto& line : lines) {
     std::string state(hooks::to_string(line.state));
     if (line.state == hooks::HookState::outdated) state += " (run keel hooks install)";
-    if (line.state == hooks::HookState::foreign) state += " (not keel's; keel hooks install keeps it as " + line.hook + ".legacy)";
+    if (line.state == hooks::HookState::foreign) state += " (not keel's; keel hooks install keeps it as " + line.hook + ".before-keel)";
     if (line.state == hooks::HookState::stale) state += " (keel's shim, but no [hooks." + line.hook + "])";
-    if (line.legacy) state += "; runs " + line.hook + ".legacy first";
+    if (line.legacy) state += "; runs " + line.hook + ".before-keel first";
     ctx.out << line.hook << ": " << state << '\n';
     drift = drift || line.state != hooks::HookState::installed;
   }
@@ -299,14 +299,20 @@ void setup_hooks(CLI::App& app, Runner& chosen) {
   set_long_description(i, "Writes a POSIX sh script for each HOOK (default: every configured git hook) into the "
                           "directory git runs hooks from: core.hooksPath when set, otherwise the hooks directory of "
                           "the repository, shared by its worktrees. A hook that is already there and is not keel's is "
-                          "renamed HOOK.legacy and run first. keel refuses a core.hooksPath it did not set up unless "
-                          "--force is given. Without HOOK, keel's scripts for hooks no longer configured are "
-                          "removed (and their .legacy hooks put back).");
+                          "renamed HOOK.before-keel and run first (not HOOK.legacy, which the pre-commit framework's "
+                          "own script runs); a hook file that git tracks, such as husky's .husky/pre-commit, is never "
+                          "renamed or rewritten: keel refuses and says how to call keel from it. keel refuses a "
+                          "core.hooksPath it did not set up unless --force is given, and husky 9's .husky/_ even "
+                          "then, since its scripts find your .husky hooks by their own names. Without HOOK, keel's "
+                          "scripts for hooks no longer configured are removed (and the hooks they kept put back).");
   i->add_option("hook", inst->hooks, "Hooks to install (default: all configured)")->type_name("HOOK");
   i->add_flag("--force", inst->force, "Install into a core.hooksPath directory keel did not set up");
   i->parse_complete_callback([&chosen, inst] { chosen = [inst](Context& c) { return install(*inst, c); }; });
 
   auto* u = app.add_subcommand("uninstall", "Remove keel's hook scripts and put back the hooks they replaced");
+  set_long_description(u, "Removes keel's hook scripts from the hooks directory and renames each hook they kept "
+                          "(HOOK.before-keel, or HOOK.legacy from keel before this version) back to HOOK, with its "
+                          "content and mode as they were. Files that are not keel's are left alone.");
   u->parse_complete_callback([&chosen] { chosen = [](Context& c) { return uninstall(c); }; });
 
   auto* s = app.add_subcommand("status", "Compare configured hooks with the installed scripts");

@@ -7,6 +7,7 @@
 
 #include "fs/fs.hpp"
 #include "git/config.hpp"
+#include "git/status.hpp"
 #include "hooks/names.hpp"
 #include "hooks/template.hpp"
 
@@ -16,7 +17,13 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-std::string legacy_name(const std::string& hook) { return hook + ".legacy"; }
+// The hook that was there before keel: renamed, so that it keeps its
+// content, mode and owner, and run first by the shim. Not NAME.legacy: the
+// pre-commit framework's script runs NAME.legacy itself, so under that name
+// it would run itself and stop every commit.
+std::string chained_name(const std::string& hook) { return hook + ".before-keel"; }
+// Where keel before 0.x kept that hook; moved to chained_name on update.
+std::string old_chained_name(const std::string& hook) { return hook + ".legacy"; }
 
 bool present(const stdfs::path& p) {
   std::error_code ec;
@@ -41,27 +48,63 @@ Status write_shim(const stdfs::path& file, const std::string& text) {
   return ok_status();
 }
 
-Result<Action> install_one(const stdfs::path& dir, const std::string& hook, const std::string& text) {
+// Whether git tracks `file` in this repository's work tree.
+Result<bool> tracked(const git::Repository& repo, const stdfs::path& file) {
+  if (repo.is_bare()) return false;
+  std::error_code ec, ec2;
+  stdfs::path root = stdfs::weakly_canonical(repo.workdir(), ec);
+  stdfs::path full = stdfs::weakly_canonical(file.parent_path(), ec2) / file.filename();
+  stdfs::path rel = full.lexically_relative(root);
+  if (ec || ec2 || rel.empty() || *rel.begin() == "..") return false;
+  auto entries = git::index_entries(repo);
+  if (!entries) return entries.error();
+  std::string path = rel.generic_string();
+  return std::any_of(entries->begin(), entries->end(), [&](const git::IndexEntry& e) { return e.path == path; });
+}
+
+Result<Action> install_one(const git::Repository& repo, const stdfs::path& dir, const std::string& hook,
+                           const std::string& text) {
   stdfs::path file = dir / hook;
-  stdfs::path legacy = dir / legacy_name(hook);
+  stdfs::path chained = dir / chained_name(hook);
   std::string what = "installed";
+  std::error_code ec;
   if (is_shim(file)) {
+    // A hook that an earlier keel kept under the old name moves to the new
+    // one, which the new shim runs.
+    stdfs::path old = dir / old_chained_name(hook);
+    bool move_old = present(old) && !present(chained);
     auto current = fs::read_file(file);
-    if (current && *current == text) return Action{hook, "up to date"};
+    if (current && *current == text && !move_old) return Action{hook, "up to date"};
+    if (move_old) {
+      stdfs::rename(old, chained, ec);
+      if (ec) return io_error("cannot rename", old, ec);
+    }
     what = "updated";
   } else if (present(file)) {
-    if (present(legacy))
-      return Error{"cannot keep hook " + quote(file.string()) + " as " + quote(legacy.string()) +
+    auto is_tracked = tracked(repo, file);
+    if (!is_tracked) return is_tracked.error();
+    if (*is_tracked)
+      return Error{"cannot install hook " + quote(hook) + " over " + quote(file.string()) +
+                       ": git tracks that file, and keel never renames or rewrites tracked files",
+                   "run keel from it instead, with the line: keel hooks run " + hook + " -- \"$@\"", Exit::failed};
+    if (present(chained))
+      return Error{"cannot keep hook " + quote(file.string()) + " as " + quote(chained.string()) +
                        ": that file exists",
                    "move one of them away, then run keel hooks install again", Exit::failed};
-    std::error_code ec;
-    stdfs::rename(file, legacy, ec);
+    stdfs::rename(file, chained, ec);
     if (ec) return io_error("cannot rename", file, ec);
-    what = "installed; the existing hook is kept as " + legacy_name(hook) + " and runs first";
+    what = "installed; the existing hook is kept as " + chained_name(hook) + " and runs first";
   }
   auto st = write_shim(file, text);
   if (!st) return st.error();
   return Action{hook, what};
+}
+
+// husky 9 points core.hooksPath at .husky/_, whose scripts all source
+// .husky/_/h; h runs .husky/NAME, found from its own path. A shim there
+// would take that path, and the user's husky hooks would stop running.
+bool husky_dispatchers(const stdfs::path& dir) {
+  return dir.filename() == "_" && present(dir / "h") && dir.parent_path().filename() == ".husky";
 }
 
 // Removes keel's shims in `dir` except those for `keep`, putting .legacy
@@ -75,11 +118,12 @@ Result<std::vector<Action>> remove_shims(const stdfs::path& dir, const std::vect
     std::error_code ec;
     stdfs::remove(file, ec);
     if (ec) return io_error("cannot remove", file, ec);
-    stdfs::path legacy = dir / legacy_name(hook);
-    if (present(legacy)) {
-      stdfs::rename(legacy, file, ec);
-      if (ec) return io_error("cannot rename", legacy, ec);
-      actions.push_back({hook, "removed; " + legacy_name(hook) + " restored"});
+    stdfs::path chained = dir / chained_name(hook);
+    if (!present(chained) && present(dir / old_chained_name(hook))) chained = dir / old_chained_name(hook);
+    if (present(chained)) {
+      stdfs::rename(chained, file, ec);
+      if (ec) return io_error("cannot rename", chained, ec);
+      actions.push_back({hook, "removed; " + chained.filename().string() + " put back as " + hook});
     } else {
       actions.push_back({hook, "removed"});
     }
@@ -99,7 +143,7 @@ std::string shim_text(const std::string& hook, const std::string& keel_path) {
   s += "  echo \"keel: error: hook '" + hook + "' needs keel, which is not installed or not on PATH\" >&2\n";
   s += "  echo \"hint: install keel and put it on PATH; git commit --no-verify skips the hook once\" >&2\n";
   s += "  exit 1\n}\n";
-  s += "legacy=\"$0.legacy\"\n";
+  s += "legacy=\"$0.before-keel\"\n";
   if (reads_stdin(hook)) {
     // Both the legacy hook and keel read what git writes to standard input,
     // so the shim keeps a copy.
@@ -143,6 +187,12 @@ Result<HooksDir> hooks_directory(const git::Repository& repo) {
 Result<std::vector<Action>> install(const git::Repository& repo, const InstallRequest& request) {
   auto dir = hooks_directory(repo);
   if (!dir) return dir.error();
+  if (husky_dispatchers(dir->path))
+    return Error{"core.hooksPath is set to " + quote(dir->path.string()) +
+                     ", husky's directory: a keel hook there would stop your .husky hooks from running",
+                 "run keel from your husky hooks (add 'keel hooks run pre-commit' to .husky/pre-commit), or remove "
+                 "husky first ('git config --unset core.hooksPath') and run 'keel hooks install' again",
+                 Exit::failed};
   if (dir->custom && !request.force) {
     // A directory that already holds keel's shims was chosen with --force before.
     bool ours = false;
@@ -155,7 +205,7 @@ Result<std::vector<Action>> install(const git::Repository& repo, const InstallRe
   }
   std::vector<Action> actions;
   for (const auto& hook : request.hooks) {
-    auto a = install_one(dir->path, hook, shim_text(hook, request.keel_path));
+    auto a = install_one(repo, dir->path, hook, shim_text(hook, request.keel_path));
     if (!a) return a.error();
     actions.push_back(std::move(a).value());
   }
@@ -195,7 +245,8 @@ Result<std::vector<StatusLine>> status(const git::Repository& repo, const std::v
   for (const auto& hook : names) {
     stdfs::path file = dir->path / hook;
     bool wanted = std::find(configured.begin(), configured.end(), hook) != configured.end();
-    StatusLine line{hook, HookState::installed, present(dir->path / legacy_name(hook))};
+    StatusLine line{hook, HookState::installed,
+                    present(dir->path / chained_name(hook)) || present(dir->path / old_chained_name(hook))};
     if (!wanted) {
       line.state = HookState::stale;
     } else if (foreign(file)) {

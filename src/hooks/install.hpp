@@ -1,7 +1,9 @@
 #pragma once
 // Installing keel's hook shims: small POSIX sh scripts in the directory git
 // runs hooks from, each calling `keel hooks run NAME "$@"`. A hook that was
-// there before is kept as NAME.legacy and run first.
+// there before is kept as NAME.before-keel and run first; a hook file git
+// tracks (a committed .husky/pre-commit) is never renamed or rewritten, and
+// husky 9's dispatcher directory is refused.
 
 #include <filesystem>
 #include <string>
@@ -39,10 +41,10 @@ struct InstallRequest {
   bool prune = false;  // also remove keel's shims for hooks not in `hooks`
 };
 
-// Refuses a foreign core.hooksPath unless forced; never overwrites a foreign
-// hook or a .legacy file.
+// Refuses a foreign core.hooksPath unless forced, and husky 9's always;
+// never overwrites a foreign hook or a kept one, never touches a tracked file.
 Result<std::vector<Action>> install(const git::Repository& repo, const InstallRequest& request);
-// Removes keel's shims and puts .legacy hooks back.
+// Removes keel's shims and puts the hooks they kept back.
 Result<std::vector<Action>> uninstall(const git::Repository& repo);
 
 enum class HookState { installed, outdated, missing, foreign, stale };
@@ -51,7 +53,7 @@ std::string_view to_string(HookState state);
 struct StatusLine {
   std::string hook;
   HookState state;
-  bool legacy = false;  // a NAME.legacy runs first
+  bool legacy = false;  // a kept hook (NAME.before-keel) runs first
 };
 
 // Configured hooks and installed shims, with how they differ.

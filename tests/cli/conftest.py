@@ -15,6 +15,17 @@ from pathlib import Path
 import pytest
 
 KEEL_BIN = os.environ.get("KEEL_BIN", "")
+# Real tools that tests install over or compare with (scripts/bootstrap puts
+# them there): husky and lefthook from npm.
+TEST_TOOLS = Path(os.environ.get("KEEL_TEST_TOOLS", "/opt/keel-test-tools"))
+
+
+def tool_path(name: str) -> Path:
+    """The path of a tool scripts/bootstrap installs for the tests; fails, never skips, when it is missing."""
+    path = TEST_TOOLS / "node_modules" / ".bin" / name
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path} is missing: run scripts/bootstrap")
+    return path
 
 
 class Result:

@@ -68,7 +68,7 @@ def test_failing_hook_stops_git_commit(sandbox):
     assert sandbox.git("rev-list", "--count", "HEAD", cwd=repo).strip() == "1"
 
 
-def test_existing_hook_is_kept_as_legacy_and_runs_first(sandbox):
+def test_existing_hook_is_kept_and_runs_first(sandbox):
     repo = project(sandbox)
     hooks = repo / ".git" / "hooks"
     hooks.mkdir(exist_ok=True)
@@ -76,9 +76,9 @@ def test_existing_hook_is_kept_as_legacy_and_runs_first(sandbox):
     legacy.write_text("#!/bin/sh\necho legacy ran\n")
     legacy.chmod(0o755)
     r = sandbox.keel("hooks", "install", "pre-commit", cwd=repo)
-    assert r.out == ("pre-commit: installed; the existing hook is kept as pre-commit.legacy and runs first\n"
+    assert r.out == ("pre-commit: installed; the existing hook is kept as pre-commit.before-keel and runs first\n"
                      "hooks directory: .git/hooks\n"), r
-    assert (hooks / "pre-commit.legacy").read_text() == "#!/bin/sh\necho legacy ran\n"
+    assert (hooks / "pre-commit.before-keel").read_text() == "#!/bin/sh\necho legacy ran\n"
     (repo / "a.txt").write_text("a\n")
     sandbox.git("add", "a.txt", cwd=repo)
     proc = subprocess.run(["sh", ".git/hooks/pre-commit"], cwd=repo, env=sandbox.env, capture_output=True, text=True)
@@ -98,20 +98,20 @@ def test_failing_legacy_hook_fails_the_shim_before_keel_runs(sandbox):
     assert "checked" not in proc.stdout
 
 
-def test_install_refuses_to_overwrite_a_legacy_file(sandbox):
+def test_install_refuses_to_overwrite_a_kept_hook(sandbox):
     repo = project(sandbox)
     hooks = repo / ".git" / "hooks"
     hooks.mkdir(exist_ok=True)
     (hooks / "pre-commit").write_text("#!/bin/sh\necho mine\n")
-    (hooks / "pre-commit.legacy").write_text("#!/bin/sh\necho older\n")
+    (hooks / "pre-commit.before-keel").write_text("#!/bin/sh\necho older\n")
     r = sandbox.keel("hooks", "install", "pre-commit", cwd=repo)
     assert r.code == 1
-    assert r.err == (f"keel: error: cannot keep hook '{hooks}/pre-commit' as '{hooks}/pre-commit.legacy': that file exists\n"
+    assert r.err == (f"keel: error: cannot keep hook '{hooks}/pre-commit' as '{hooks}/pre-commit.before-keel': that file exists\n"
                      "hint: move one of them away, then run keel hooks install again\n")
     assert (hooks / "pre-commit").read_text() == "#!/bin/sh\necho mine\n"
 
 
-def test_uninstall_removes_shims_and_restores_legacy(sandbox):
+def test_uninstall_removes_shims_and_puts_kept_hooks_back(sandbox):
     repo = project(sandbox)
     hooks = repo / ".git" / "hooks"
     hooks.mkdir(exist_ok=True)
@@ -119,7 +119,7 @@ def test_uninstall_removes_shims_and_restores_legacy(sandbox):
     sandbox.keel("hooks", "install", cwd=repo)
     (hooks / "post-checkout").write_text("#!/bin/sh\necho not keel's\n")
     r = sandbox.keel("hooks", "uninstall", cwd=repo)
-    assert (r.code, r.out) == (0, "commit-msg: removed\npre-commit: removed; pre-commit.legacy restored\n"), r
+    assert (r.code, r.out) == (0, "commit-msg: removed\npre-commit: removed; pre-commit.before-keel put back as pre-commit\n"), r
     assert (hooks / "pre-commit").read_text() == "#!/bin/sh\necho mine\n"
     assert not (hooks / "commit-msg").exists()
     assert (hooks / "post-checkout").read_text() == "#!/bin/sh\necho not keel's\n"
@@ -225,7 +225,7 @@ def test_status_names_a_foreign_hook(sandbox):
     r = sandbox.keel("hooks", "status", cwd=repo)
     assert r.code == 1
     assert r.out == ("hooks directory: .git/hooks\ncommit-msg: installed\n"
-                     "pre-commit: foreign hook (not keel's; keel hooks install keeps it as pre-commit.legacy)\n"), r
+                     "pre-commit: foreign hook (not keel's; keel hooks install keeps it as pre-commit.before-keel)\n"), r
 
 
 def test_install_removes_shims_of_hooks_no_longer_configured(sandbox):
@@ -236,7 +236,7 @@ def test_install_removes_shims_of_hooks_no_longer_configured(sandbox):
     sandbox.keel("hooks", "install", cwd=repo)
     (repo / "keel.toml").write_text("[hooks.pre-commit.commands.check]\nrun = \"true\"\n")
     r = sandbox.keel("hooks", "install", cwd=repo)
-    assert r.out == ("pre-commit: up to date\ncommit-msg: removed; commit-msg.legacy restored (no longer configured)\n"
+    assert r.out == ("pre-commit: up to date\ncommit-msg: removed; commit-msg.before-keel put back as commit-msg (no longer configured)\n"
                      "hooks directory: .git/hooks\n"), r
     assert (hooks / "commit-msg").read_text() == "#!/bin/sh\necho mine\n"
 
