@@ -128,20 +128,20 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
   return out;
 }
 
-Result<std::vector<std::string>> changed_between(const Repository& repo, const Oid& from, const Oid& to) {
-  auto tree_of = [&](const Oid& id) -> Result<detail::TreePtr> {
-    auto commit = detail::lookup_commit(repo.get(), id);
-    if (!commit) return commit.error();
-    git_tree* tree = nullptr;
-    if (git_commit_tree(&tree, commit->get()) != 0) return last_error("cannot read a commit's tree", Exit::failed);
-    return detail::TreePtr(tree);
-  };
-  auto a = tree_of(from);
-  if (!a) return a.error();
-  auto b = tree_of(to);
-  if (!b) return b.error();
+namespace {
+
+Result<detail::TreePtr> tree_of(const Repository& repo, const Oid& id) {
+  auto commit = detail::lookup_commit(repo.get(), id);
+  if (!commit) return commit.error();
+  git_tree* tree = nullptr;
+  if (git_commit_tree(&tree, commit->get()) != 0) return last_error("cannot read a commit's tree", Exit::failed);
+  return detail::TreePtr(tree);
+}
+
+// `from` null: the empty tree, for a root commit.
+Result<std::vector<std::string>> changed_between_trees(const Repository& repo, git_tree* from, git_tree* to) {
   git_diff* raw = nullptr;
-  if (git_diff_tree_to_tree(&raw, repo.get(), a->get(), b->get(), nullptr) != 0)
+  if (git_diff_tree_to_tree(&raw, repo.get(), from, to, nullptr) != 0)
     return last_error("cannot compare commits", Exit::failed);
   detail::DiffPtr diff(raw);
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
@@ -155,6 +155,27 @@ Result<std::vector<std::string>> changed_between(const Repository& repo, const O
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> changed_between(const Repository& repo, const Oid& from, const Oid& to) {
+  auto a = tree_of(repo, from);
+  if (!a) return a.error();
+  auto b = tree_of(repo, to);
+  if (!b) return b.error();
+  return changed_between_trees(repo, a->get(), b->get());
+}
+
+Result<std::vector<std::string>> changed_by_commit(const Repository& repo, const Oid& commit) {
+  auto c = detail::lookup_commit(repo.get(), commit);
+  if (!c) return c.error();
+  auto tree = tree_of(repo, commit);
+  if (!tree) return tree.error();
+  if (git_commit_parentcount(c->get()) == 0) return changed_between_trees(repo, nullptr, tree->get());
+  auto parent = tree_of(repo, Oid(*git_commit_parent_id(c->get(), 0)));
+  if (!parent) return parent.error();
+  return changed_between_trees(repo, parent->get(), tree->get());
 }
 
 bool merge_in_progress(const Repository& repo) {

@@ -40,6 +40,8 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
 // Files added, modified, renamed (new path) or type-changed between two
 // commits; deletions left out. Sorted.
 Result<std::vector<std::string>> changed_between(const Repository& repo, const Oid& from, const Oid& to);
+// The same for one commit against its first parent (a root commit: every file).
+Result<std::vector<std::string>> changed_by_commit(const Repository& repo, const Oid& commit);
 
 // In the middle of a merge (MERGE_HEAD) or a rebase (rebase-merge/ or rebase-apply/).
 bool merge_in_progress(const Repository& repo);

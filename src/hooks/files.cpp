@@ -11,6 +11,7 @@
 #include "git/commit.hpp"
 #include "git/files.hpp"
 #include "git/refs.hpp"
+#include "git/revwalk.hpp"
 #include "git/status.hpp"
 #include "hooks/glob.hpp"
 
@@ -55,26 +56,54 @@ Result<std::vector<std::string>> all_files(const git::Repository& repo) {
   return out;
 }
 
-Result<std::vector<std::string>> push_files(const git::Repository& repo, const std::string& stdin_text) {
+namespace {
+
+// A branch the remote does not have yet: every commit of `local` that no
+// remote-tracking branch of `remote` reaches, each against its first parent.
+Status add_unpushed_commits(const git::Repository& repo, const git::Oid& local, const std::string& remote,
+                            std::set<std::string>& files) {
+  auto walk = git::RevWalk::create(repo);
+  if (!walk) return walk.error();
+  if (auto st = walk->push(local); !st) return st;
+  // A push to a URL names no remote, and then no commit is known to be there.
+  if (!remote.empty() && remote.find_first_of("*?[\\:/") == std::string::npos) {
+    auto known = git::references(repo, "refs/remotes/" + remote + "/*");
+    if (!known) return known.error();
+    for (const auto& ref : *known)
+      if (auto st = walk->hide(ref.target); !st) return st;
+  }
+  Status failed = ok_status();
+  auto walked = walk->for_each([&](const git::Oid& commit) {
+    auto changed = git::changed_by_commit(repo, commit);
+    if (!changed) {
+      failed = changed.error();
+      return false;
+    }
+    files.insert(changed->begin(), changed->end());
+    return true;
+  });
+  if (!walked) return walked;
+  return failed;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> push_files(const git::Repository& repo, const std::string& stdin_text,
+                                            const std::string& remote) {
   std::set<std::string> files;
   std::istringstream lines(stdin_text);
   std::string local_ref, local_id, remote_ref, remote_id;
   while (lines >> local_ref >> local_id >> remote_ref >> remote_id) {
     auto local = git::Oid::from_hex(local_id);
-    auto remote = git::Oid::from_hex(remote_id);
+    auto remote_tip = git::Oid::from_hex(remote_id);
     if (!local || local->is_zero()) continue;  // deleting a remote branch
-    std::optional<git::Oid> base;
-    if (remote && !remote->is_zero() && git::lookup_commit(repo, *remote)) {
-      base = *remote;
-    } else {
-      auto commit = git::lookup_commit(repo, *local);
-      if (!commit) return commit.error();
-      if (!commit->parents.empty()) base = commit->parents.front();
+    if (remote_tip && !remote_tip->is_zero() && git::lookup_commit(repo, *remote_tip)) {
+      auto changed = git::changed_between(repo, *remote_tip, *local);
+      if (!changed) return changed.error();
+      files.insert(changed->begin(), changed->end());
+      continue;
     }
-    if (!base) continue;
-    auto changed = git::changed_between(repo, *base, *local);
-    if (!changed) return changed.error();
-    files.insert(changed->begin(), changed->end());
+    if (auto st = add_unpushed_commits(repo, *local, remote, files); !st) return st.error();
   }
   return std::vector<std::string>(files.begin(), files.end());
 }

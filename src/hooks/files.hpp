@@ -19,9 +19,11 @@ Result<std::vector<std::string>> staged_files(const git::Repository& repo);
 Result<std::vector<std::string>> all_files(const git::Repository& repo);
 // The files of the commits git is about to push: pre-push's standard input
 // ("<local ref> <local id> <remote ref> <remote id>" lines), each local
-// commit compared with its remote one, or with its first parent for a new
-// branch.
-Result<std::vector<std::string>> push_files(const git::Repository& repo, const std::string& stdin_text);
+// commit compared with its remote one; for a branch new to the remote, the
+// files of every commit that no remote-tracking branch of `remote` (the
+// hook's first argument) reaches.
+Result<std::vector<std::string>> push_files(const git::Repository& repo, const std::string& stdin_text,
+                                            const std::string& remote);
 
 // The files among `files` a command takes: under its root (and then relative
 // to it), matching glob, not exclude, of one of its types. Types are read

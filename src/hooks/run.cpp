@@ -67,7 +67,7 @@ class FileSource {
     if (set == FileSet::all) return all_files(m_repo);
     if (overridden()) return chosen();
     if (set == FileSet::push || (set == FileSet::files && m_hook == "pre-push"))
-      return push_files(m_repo, m_request.stdin_text);
+      return push_files(m_repo, m_request.stdin_text, m_request.args.empty() ? std::string() : m_request.args[0]);
     return staged_files(m_repo);
   }
 

@@ -362,6 +362,25 @@ def test_pre_push_gets_the_pushed_files(sandbox):
     assert (sandbox.root / "refs").read_text().startswith(f"refs/heads/main {head} refs/heads/main ")
 
 
+def test_pushing_a_new_branch_gets_the_files_of_every_commit_not_on_the_remote(sandbox):
+    remote = sandbox.root / "remote.git"
+    sandbox.git("init", "-q", "--bare", str(remote), cwd=sandbox.root)
+    repo = project(sandbox, '[hooks.pre-push.commands.x]\nrun = "printf \'%s\\\\n\' {push_files} > ../pushed"\n')
+    sandbox.git("add", "keel.toml", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: keel", cwd=repo)
+    sandbox.git("remote", "add", "origin", str(remote), cwd=repo)
+    sandbox.git("push", "-q", "origin", "main", cwd=repo)
+    sandbox.git("checkout", "-q", "-b", "side", cwd=repo)
+    for name in ("one.txt", "two.txt", "three.txt"):
+        stage(sandbox, repo, {name: name + "\n"})
+        sandbox.git("commit", "-q", "-m", f"feat: {name}", cwd=repo)
+    sandbox.keel("hooks", "install", cwd=repo)
+    proc = subprocess.run(["git", "push", "-q", "origin", "side"], cwd=repo, env=sandbox.env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (sandbox.root / "pushed").read_text().splitlines() == ["one.txt", "three.txt", "two.txt"]
+
+
 def test_interactive_command_gets_stdin_and_runs_after_the_others(sandbox):
     config = """\
 [hooks.pre-commit.commands.ask]
