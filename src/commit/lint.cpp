@@ -22,6 +22,7 @@ const Def k_rules[] = {
     {{"type-empty", ValueKind::none, false}, rules::type_empty},
     {{"type-case", ValueKind::cases, true}, rules::type_case},
     {{"type-enum", ValueKind::words, false}, rules::type_enum},
+    {{"scope-empty", ValueKind::none, true}, rules::scope_empty},
     {{"scope-enum", ValueKind::words, false}, rules::scope_enum},
     {{"scope-case", ValueKind::cases, true}, rules::scope_case},
     {{"subject-empty", ValueKind::none, false}, rules::subject_empty},
@@ -70,6 +71,7 @@ Rules conventional_rules() {
   r["header-max-length"] = with_limit(rule(Level::error), 100);
   r["header-trim"] = rule(Level::error);
   r["scope-case"] = rule(Level::error);
+  r["scope-empty"] = rule(Level::off, When::never);  // not in config-conventional
   r["scope-enum"] = rule(Level::error);
   r["subject-case"] =
       with_words(rule(Level::error, When::never), {"sentence-case", "start-case", "pascal-case", "upper-case"});

@@ -37,7 +37,8 @@ bool is_word(char c) {
 bool is_token_char(char c) { return c == '-' || (c != '_' && is_word(c)); }
 
 // `type(scope)!: description`, filled into m; false with m.problem set when
-// the header does not have that shape.
+// the header does not have that shape. An empty scope, `feat(): x`, is no
+// scope, as conventional-commits-parser (and so commitlint) reads it.
 bool parse_header(std::string_view h, Message& m) {
   std::size_t i = 0;
   while (i < h.size() && is_word(h[i])) ++i;
@@ -49,7 +50,6 @@ bool parse_header(std::string_view h, Message& m) {
     std::size_t close = h.find_first_of("()", i + 1);
     if (close == std::string_view::npos) return m.problem = "scope is not closed with ')'", false;
     if (h[close] == '(') return m.problem = "scope may not contain '('", false;
-    if (close == i + 1) return m.problem = "scope is empty", false;
     scope = h.substr(i + 1, close - i - 1);
     i = close + 1;
     expected = "'!' or ': '";

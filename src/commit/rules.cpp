@@ -126,6 +126,13 @@ Problem scope_enum(const Message& m, const Rule& r) {
   return std::nullopt;
 }
 
+Problem scope_empty(const Message& m, const Rule& r) {
+  if (!m.conventional) return std::nullopt;
+  if (r.when == When::never && m.scope.empty()) return "scope may not be empty";
+  if (r.when == When::always && !m.scope.empty()) return "scope must be empty";
+  return std::nullopt;
+}
+
 Problem scope_case(const Message& m, const Rule& r) {
   if (m.scope.empty()) return std::nullopt;
   return case_rule("scope", m.scope, scope_parts(m.scope), r);

@@ -19,6 +19,7 @@ Problem type_case(const Message& m, const Rule& r);
 Problem type_enum(const Message& m, const Rule& r);
 Problem scope_enum(const Message& m, const Rule& r);
 Problem scope_case(const Message& m, const Rule& r);
+Problem scope_empty(const Message& m, const Rule& r);
 Problem subject_empty(const Message& m, const Rule& r);
 Problem subject_case(const Message& m, const Rule& r);
 Problem subject_full_stop(const Message& m, const Rule& r);

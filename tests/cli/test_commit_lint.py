@@ -66,9 +66,6 @@ def test_good_messages_pass_silently(sandbox, text):
     ("Update the readme\n",
      ["error type-empty: header is not 'type(scope): description': expected '(scope)', '!' or ': ' after 'Update'",
       "error subject-empty: subject may not be empty"]),
-    ("feat(): x\n",
-     ["error type-empty: header is not 'type(scope): description': scope is empty",
-      "error subject-empty: subject may not be empty"]),
     ("feat-ui: x\n",
      ["error type-empty: header is not 'type(scope): description': expected '(scope)', '!' or ': ' after 'feat'",
       "error subject-empty: subject may not be empty"]),
@@ -87,6 +84,15 @@ def test_good_messages_pass_silently(sandbox, text):
 def test_each_rule_failing(sandbox, text, lines):
     r = lint_text(sandbox, text)
     assert (r.code, r.out.splitlines(), r.err) == (1, lines, ""), r
+
+
+def test_an_empty_scope_is_no_scope_as_in_commitlint(sandbox):
+    r = lint_text(sandbox, "feat(): x\n")
+    assert (r.code, r.out, r.err) == (0, "", ""), r
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text('[commit.rules.scope-empty]\nlevel = "error"\n')
+    r = lint_text(sandbox, "feat(): x\n", cwd=repo)
+    assert (r.code, r.out.splitlines()) == (1, ["error scope-empty: scope may not be empty"]), r
 
 
 def test_warnings_alone_exit_0(sandbox):
@@ -367,6 +373,8 @@ def test_config_lists_the_commit_defaults(sandbox):
         'commit.rules.header-trim.level = "error"',
         'commit.rules.scope-case.level = "error"',
         'commit.rules.scope-case.when = "always"',
+        'commit.rules.scope-empty.level = "off"',
+        'commit.rules.scope-empty.when = "never"',
         'commit.rules.scope-enum.level = "error"',
         'commit.rules.subject-case.level = "error"',
         'commit.rules.subject-case.value = ["sentence-case", "start-case", "pascal-case", "upper-case"]',

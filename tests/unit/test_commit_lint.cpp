@@ -110,7 +110,15 @@ TEST_CASE("commit lint: type-empty explains headers that are not conventional") 
   CHECK(check("fix:", r) == Lines{"error type-empty: header is not 'type(scope): description': description is empty"});
   CHECK(check(": x", r) ==
         Lines{"error type-empty: header is not 'type(scope): description': header does not start with a type"});
-  CHECK(check("feat(): x", r) == Lines{"error type-empty: header is not 'type(scope): description': scope is empty"});
+  CHECK(check("feat(): x", r) == Lines{});  // an empty scope is no scope, as commitlint reads it
+  r["scope-empty"].level = Level::error;
+  r["scope-empty"].when = When::never;
+  CHECK(check("feat(): x", r) == Lines{"error scope-empty: scope may not be empty"});
+  CHECK(check("feat: x", r) == Lines{"error scope-empty: scope may not be empty"});
+  CHECK(check("feat(a): x", r) == Lines{});
+  r["scope-empty"].when = When::always;
+  CHECK(check("feat(a): x", r) == Lines{"error scope-empty: scope must be empty"});
+  CHECK(check("feat(): x", r) == Lines{});
 }
 
 TEST_CASE("commit lint: a malformed header gives type-empty and subject-empty, as in commitlint") {
@@ -338,8 +346,8 @@ TEST_CASE("commit lint: ignored messages") {
 TEST_CASE("commit lint: the rule table") {
   Lines names;
   for (const auto& info : rule_infos()) names.emplace_back(info.name);
-  CHECK(names == Lines{"header-trim", "header-max-length", "type-empty", "type-case", "type-enum", "scope-enum",
-                       "scope-case", "subject-empty", "subject-case", "subject-full-stop", "body-leading-blank",
+  CHECK(names == Lines{"header-trim", "header-max-length", "type-empty", "type-case", "type-enum", "scope-empty",
+                       "scope-enum", "scope-case", "subject-empty", "subject-case", "subject-full-stop", "body-leading-blank",
                        "body-max-line-length", "footer-leading-blank", "footer-max-line-length"});
   Rules preset = conventional_rules();
   CHECK(preset.size() == names.size());
