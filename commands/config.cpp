@@ -232,7 +232,11 @@ void setup_config(CLI::App& app, Runner& chosen) {
                        "Tables merge key by key; arrays and scalars replace what lower layers set. A file may "
                        "include others with extends = [\"base.toml\"], relative to itself; the including file "
                        "wins. In key names '-' and '_' are the same. Keys marked trusted (such as process.shell) "
-                       "decide what code runs and cannot be set by a repository's project or local file.");
+                       "decide what code runs and cannot be set by a repository's project or local file.\n\n"
+                       "A key keel does not know is an error, with the file, line and column and the closest "
+                       "known key or section, because it would otherwise be ignored (a hook that silently runs "
+                       "nothing). Only a top-level name like none of keel's is let through with a warning, for "
+                       "files that other tools share.");
 
   auto list = std::make_shared<ListOptions>();
   auto* l = app.add_subcommand("list", "Print every value, sorted by key");

@@ -160,8 +160,16 @@ class Loader {
     std::string message = where + ": unknown key " + quote(key);
     std::string suggestion = suggest_key(key);
     if (!suggestion.empty()) message += "; did you mean " + quote(suggestion) + "?";
-    warning(std::move(message));
-    return true;
+    // A key keel does not know would silently do nothing (a hook that runs
+    // no command and passes): an error. Only a top-level name that is like
+    // none of keel's is let through, with a warning, for tools that share
+    // the file.
+    if (path.size() == 1 && suggestion.empty()) {
+      warning(std::move(message));
+      return true;
+    }
+    error(std::move(message));
+    return false;
   }
 
   void add_layer(Value& root, Value layer, bool from_text) {

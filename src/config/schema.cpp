@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include "config/keys/tables.hpp"
 #include "config/parse.hpp"
@@ -101,19 +102,22 @@ bool is_declared_section(const std::vector<std::string>& path) {
 
 std::string suggest_key(std::string_view dotted) {
   // "*" segments take the typed key's own segments, so that
-  // hooks.pre-commit.commands.lint.globs can suggest ...commands.lint.glob.
+  // hooks.pre-commit.commands.lint.globs can suggest ...commands.lint.glob;
+  // sections count as well as keys, so that hooks.pre-commit.comands
+  // suggests hooks.pre-commit.commands.
   std::vector<std::string> typed = split_key(dotted);
-  std::vector<std::string> names;
+  std::set<std::string> names;
   for (const auto& table : all_key_tables()) {
     for (const auto& decl : table.keys) {
       std::vector<std::string> segs = split_key(decl.name);
-      if (segs.size() == typed.size())
-        for (std::size_t i = 0; i < segs.size(); ++i)
-          if (segs[i] == "*") segs[i] = typed[i];
-      names.push_back(join_key(segs));
+      if (segs.size() < typed.size()) continue;
+      segs.resize(typed.size());
+      for (std::size_t i = 0; i < segs.size(); ++i)
+        if (segs[i] == "*") segs[i] = typed[i];
+      names.insert(join_key(segs));
     }
   }
-  return closest_match(normalize_key(dotted), names);
+  return closest_match(normalize_key(dotted), std::vector<std::string>(names.begin(), names.end()));
 }
 
 std::string_view type_description(const KeyDecl& decl) {

@@ -60,9 +60,10 @@ class Scanner {
  public:
   using TextFn = std::function<void(std::string_view)>;
   using TokenFn = std::function<void(const Token&, Quote)>;
+  using UnknownFn = std::function<void(std::string_view name)>;
 
-  Scanner(std::string_view run, TextFn on_text, TokenFn on_token)
-      : m_run(run), m_text(std::move(on_text)), m_token(std::move(on_token)) {}
+  Scanner(std::string_view run, TextFn on_text, TokenFn on_token, UnknownFn on_unknown = {})
+      : m_run(run), m_text(std::move(on_text)), m_token(std::move(on_token)), m_unknown(std::move(on_unknown)) {}
 
   void scan() {
     std::size_t kept = 0;  // m_run[kept, i) is text not yet passed on
@@ -80,6 +81,8 @@ class Scanner {
           kept = i;
           continue;
         }
+        if (m_unknown)
+          if (auto name = identifier_in_braces(i); !name.empty()) m_unknown(name);
       }
       i = step(i);
     }
@@ -97,6 +100,16 @@ class Scanner {
     if (k == Kind::single) return Quote::single;
     if (k == Kind::dbl) return Quote::dbl;
     return Quote::none;
+  }
+
+  // "name" for "{name}" at i when name looks like an identifier.
+  std::string_view identifier_in_braces(std::size_t i) const {
+    std::size_t close = m_run.find('}', i);
+    if (close == std::string_view::npos || close == i + 1) return {};
+    std::string_view name = m_run.substr(i + 1, close - i - 1);
+    auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
+    if (!std::all_of(name.begin(), name.end(), word) || (name[0] >= '0' && name[0] <= '9')) return {};
+    return name;
   }
 
   bool at_word_start(std::size_t i) const {
@@ -155,6 +168,7 @@ class Scanner {
   std::string_view m_run;
   TextFn m_text;
   TokenFn m_token;
+  UnknownFn m_unknown;
   std::vector<Context> m_stack{{Kind::top}};
 };
 
@@ -254,6 +268,17 @@ std::vector<FileSet> file_templates(std::string_view run) {
   scanner.scan();
   return out;
 }
+
+std::vector<std::string> unknown_templates(std::string_view run) {
+  std::vector<std::string> out;
+  Scanner scanner(run, [](std::string_view) {}, [](const Token&, Quote) {}, [&](std::string_view name) {
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+  });
+  scanner.scan();
+  return out;
+}
+
+std::vector<std::string> template_names() { return {std::begin(k_names), std::end(k_names)}; }
 
 ShellCall expand(std::string_view run, const Expansion& values) {
   CallBuilder builder(values);

@@ -44,6 +44,14 @@ std::string_view template_name(FileSet set);  // "staged_files", ...
 // The file templates `run` uses, in order of first use, each once.
 std::vector<FileSet> file_templates(std::string_view run);
 
+// Words in braces that look like templates but name none ("stagedfiles" for
+// {stagedfiles}): a name of letters, digits and '_' starting with a letter or
+// '_', where a template would be taken. In order, each once.
+std::vector<std::string> unknown_templates(std::string_view run);
+
+// The template names, for suggestions: staged_files, all_files, ...
+std::vector<std::string> template_names();
+
 struct Expansion {
   std::map<FileSet, std::vector<std::string>> files;  // the list each file template receives
   std::vector<std::string> args;                      // the hook's arguments

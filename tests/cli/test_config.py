@@ -125,9 +125,9 @@ def test_validate_reports_everything_and_exits_1(sandbox):
     (repo / "keel.toml").write_text('[log]\nlevle = "info"\n[ui]\ncolor = 5\n[process]\nshell = "bash"\n')
     r = sandbox.keel("config", "validate", cwd=repo)
     assert r.code == 1
-    assert r.out == "1 file checked: 2 errors, 1 warning\n"
+    assert r.out == "1 file checked: 3 errors, 0 warnings\n"
     assert r.err.splitlines() == [
-        "keel: warning: keel.toml:2:1: unknown key 'log.levle'; did you mean 'log.level'?",
+        "keel: error: keel.toml:2:1: unknown key 'log.levle'; did you mean 'log.level'?",
         "keel: error: keel.toml:4:1: wrong type for 'ui.color': expected one of auto, always, never, "
         "found an integer (5)",
         "keel: error: keel.toml:6:1: 'process.shell' cannot be set in a project file; set it in the user or "
@@ -218,30 +218,38 @@ def test_malformed_environment_value(sandbox):
     )
 
 
-def test_unknown_key_warns_but_runs(sandbox):
+def test_unknown_key_is_an_error(sandbox):
     repo = sandbox.repo()
     (repo / "keel.toml").write_text('[ui]\ncolour = "never"\n')
     r = sandbox.keel("config", "get", "ui.color", cwd=repo)
-    assert r.code == 0
-    assert r.out == "auto\n"
-    assert r.err == "keel: warning: keel.toml:2:1: unknown key 'ui.colour'; did you mean 'ui.color'?\n"
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("keel: error: keel.toml:2:1: unknown key 'ui.colour'; did you mean 'ui.color'?\n"
+                     "keel: error: configuration has errors\nhint: run 'keel config validate' for the full list\n")
+
+
+def test_an_unknown_top_level_name_only_warns(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text('[frobnicate]\nx = 1\n')
+    r = sandbox.keel("config", "get", "ui.color", cwd=repo)
+    assert (r.code, r.out) == (0, "auto\n")
+    assert r.err == "keel: warning: keel.toml:1:2: unknown key 'frobnicate'\n"
 
 
 def test_quiet_silences_warnings(sandbox):
     repo = sandbox.repo()
-    (repo / "keel.toml").write_text('[ui]\ncolour = "never"\n')
+    (repo / "keel.toml").write_text('[frobnicate]\nx = 1\n')
     r = sandbox.keel("-q", "config", "get", "ui.color", cwd=repo)
     assert (r.code, r.err) == (0, "")
 
 
 def test_json_log_format(sandbox):
     repo = sandbox.repo()
-    (repo / "keel.toml").write_text('[ui]\ncolour = "never"\n')
+    (repo / "keel.toml").write_text('[frobnicate]\nx = 1\n')
     r = sandbox.keel("--log-format", "json", "config", "get", "ui.color", cwd=repo)
     assert r.code == 0
     record = json.loads(r.err)
     assert record["level"] == "warning"
-    assert record["message"] == "keel.toml:2:1: unknown key 'ui.colour'; did you mean 'ui.color'?"
+    assert record["message"] == "keel.toml:1:2: unknown key 'frobnicate'"
 
 
 def test_schema_is_json_schema_of_every_key(sandbox):

@@ -187,14 +187,16 @@ TEST_CASE("extends: nested, missing and cyclic includes") {
   }
 }
 
-TEST_CASE("unknown keys warn with a suggestion") {
+TEST_CASE("an unknown key is an error with a suggestion; an unknown top-level name only a warning") {
   Layers l;
-  l.project("[log]\nlevle = \"info\"\n[frobnicate]\nx = 1\n");
+  l.project("[log]\nlevle = \"info\"\n[frobnicate]\nx = 1\n[hooks.pre-commit.comands.x]\nrun = \"true\"\n");
   Config c = l.load();
-  CHECK_FALSE(c.has_errors());
+  CHECK(c.has_errors());
   CHECK(messages(c) == std::vector<std::string>{
-                           "warning: keel.toml:2:1: unknown key 'log.levle'; did you mean 'log.level'?",
+                           "error: keel.toml:2:1: unknown key 'log.levle'; did you mean 'log.level'?",
                            "warning: keel.toml:3:2: unknown key 'frobnicate'",
+                           "error: keel.toml:5:19: unknown key 'hooks.pre-commit.comands'; did you mean "
+                           "'hooks.pre-commit.commands'?",
                        });
 }
 

@@ -102,3 +102,12 @@ TEST_CASE("hooks template: the command line budget") {
   CHECK(command_line_limit(1u << 30) == 0);
   CHECK(environment_size({"A=b", "PATH=/bin"}) == 4 + 10 + 2 * sizeof(char*));
 }
+
+TEST_CASE("hooks template: words in braces that name no template") {
+  using Names = std::vector<std::string>;
+  CHECK(unknown_templates("eslint {stagedfiles} {files} {stagedfiles} {Files}") == Names{"stagedfiles", "Files"});
+  CHECK(unknown_templates("echo '{stage_files}' \"{x1}\"") == Names{"stage_files", "x1"});
+  // Shell code: ${…}, escaped braces, brace groups, brace expansion, find's {}.
+  CHECK(unknown_templates("echo ${name} \\{name} { a; } {a,b} {} {1x} '${y}'").empty());
+  CHECK(template_names() == Names{"staged_files", "all_files", "push_files", "files"});
+}
