@@ -118,15 +118,49 @@ bool has_type(const std::filesystem::path& file, const std::string& type) {
   return type == "binary" ? binary : !binary;
 }
 
+namespace {
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// lefthook: glob (case-insensitive) and exclude against the whole path,
+// then root; empty globs are ignored.
+bool lefthook_chooses(const CommandSettings& command, const std::string& path) {
+  bool any_glob = false, globbed = false;
+  for (const auto& g : command.glob) {
+    if (g.empty()) continue;
+    any_glob = true;
+    if (lefthook_glob_match(lower_ascii(g), lower_ascii(path))) {
+      globbed = true;
+      break;
+    }
+  }
+  if (any_glob && !globbed) return false;
+  for (const auto& e : command.exclude)
+    if (lefthook_glob_match(e, path)) return false;
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> filter_files(const std::vector<std::string>& files, const CommandSettings& command,
                                       const std::filesystem::path& workdir) {
   std::vector<std::string> out;
   std::string prefix = command.root.empty() ? std::string() : command.root + "/";
+  bool lefthook = command.glob_style == GlobStyle::lefthook;
   for (const auto& path : files) {
     if (path.compare(0, prefix.size(), prefix) != 0) continue;
     std::string rel = path.substr(prefix.size());
-    if (!command.glob.empty() && !any_glob_matches(command.glob, rel)) continue;
-    if (any_glob_matches(command.exclude, rel)) continue;
+    if (lefthook) {
+      if (!lefthook_chooses(command, path)) continue;
+    } else {
+      if (!command.glob.empty() && !any_glob_matches(command.glob, rel)) continue;
+      if (any_glob_matches(command.exclude, rel)) continue;
+    }
     if (!command.types.empty() &&
         std::none_of(command.types.begin(), command.types.end(),
                      [&](const std::string& t) { return has_type(workdir / path, t); }))

@@ -97,9 +97,61 @@ bool match_segments(const std::vector<std::string_view>& g, std::size_t gi, cons
   return pi == p.size();
 }
 
-}  // namespace
+// The '}' that closes the '{' at open, and the top-level ',' between them;
+// npos when it is not closed.
+std::size_t closing_brace(std::string_view glob, std::size_t open, std::vector<std::size_t>& commas) {
+  int depth = 0;
+  for (std::size_t i = open; i < glob.size(); ++i) {
+    char c = glob[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (c == '[') {  // a class holds braces and commas as characters
+      std::size_t close = glob.find(']', i + 2);
+      if (close != std::string_view::npos) i = close;
+      continue;
+    }
+    if (c == '{') ++depth;
+    if (c == '}' && --depth == 0) return i;
+    if (c == ',' && depth == 1) commas.push_back(i);
+  }
+  return std::string_view::npos;
+}
 
-bool glob_match(std::string_view glob, std::string_view path) {
+bool expand_into(std::string_view glob, std::vector<std::string>& out) {
+  for (std::size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (glob[i] == '[') {
+      std::size_t close = glob.find(']', i + 2);
+      if (close != std::string_view::npos) i = close;
+      continue;
+    }
+    if (glob[i] != '{') continue;
+    std::vector<std::size_t> commas;
+    std::size_t close = closing_brace(glob, i, commas);
+    if (close == std::string_view::npos) continue;  // an unclosed brace is a character
+    std::string_view head = glob.substr(0, i), tail = glob.substr(close + 1);
+    std::size_t start = i + 1;
+    commas.push_back(close);
+    for (std::size_t end : commas) {
+      std::string alternative(head);
+      alternative.append(glob.substr(start, end - start));
+      alternative.append(tail);
+      if (!expand_into(alternative, out)) return false;
+      start = end + 1;
+    }
+    return true;
+  }
+  if (out.size() >= k_max_alternatives) return false;
+  out.emplace_back(glob);
+  return true;
+}
+
+bool keel_match(std::string_view glob, std::string_view path) {
   std::string pattern(glob);
   bool dir_only = !pattern.empty() && pattern.back() == '/';
   if (dir_only) pattern.pop_back();
@@ -113,6 +165,39 @@ bool glob_match(std::string_view glob, std::string_view path) {
   if (!dir_only && match_segments(g, 0, p, 0)) return true;
   g.push_back("**");
   return match_segments(g, 0, p, 0);
+}
+
+bool has_brace(std::string_view glob) { return glob.find('{') != std::string_view::npos; }
+
+}  // namespace
+
+std::optional<std::vector<std::string>> brace_alternatives(std::string_view glob) {
+  std::vector<std::string> out;
+  if (!expand_into(glob, out)) return std::nullopt;
+  return out;
+}
+
+namespace {
+
+// Whether `match` takes the path for the glob or one of its {a,b} alternatives.
+template <class Match>
+bool any_alternative(std::string_view glob, std::string_view path, Match match) {
+  if (!has_brace(glob)) return match(glob, path);
+  auto alternatives = brace_alternatives(glob);
+  if (!alternatives) return false;
+  for (const auto& a : *alternatives)
+    if (match(a, path)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view glob, std::string_view path) { return any_alternative(glob, path, keel_match); }
+
+// Without separators every character is alike: the whole path is one
+// "segment" to the wildcard matcher, '/' included.
+bool lefthook_glob_match(std::string_view glob, std::string_view path) {
+  return any_alternative(glob, path, match_segment);
 }
 
 bool any_glob_matches(const std::vector<std::string>& globs, std::string_view path) {

@@ -12,16 +12,34 @@
 // takes everything below any directory named vendor. A glob with a '/' is
 // anchored at the root it is relative to; a leading '/' only anchors it.
 // A trailing '/' means a directory: "build/" takes everything below build.
+//   {a,b}  either alternative, which may hold wildcards and nest
+//          ("*.{js,ts}", "{src,lib}/**/*.c"); "\{" is a brace itself
+//
+// hooks.glob_style = "lefthook" gives lefthook's default matcher instead
+// (gobwas/glob without separators): '*' and '**' match any run of
+// characters, '/' included, '?' any one character, and the glob is matched
+// against the whole path, so "src/*.js" takes src/sub/c.js, "*.js" takes
+// a/b.js, and "**/*.js" does not take a top-level a.js.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace keel::hooks {
 
+enum class GlobStyle { keel, lefthook };
+
 bool glob_match(std::string_view glob, std::string_view path);
+bool lefthook_glob_match(std::string_view glob, std::string_view path);
 
 // True when any glob in the list matches.
 bool any_glob_matches(const std::vector<std::string>& globs, std::string_view path);
+
+// The globs {a,b} alternatives stand for, in order: "*.{js,ts}" is "*.js"
+// and "*.ts". nullopt past k_max_alternatives. A '{' without its '}' is
+// itself.
+inline constexpr std::size_t k_max_alternatives = 1024;
+std::optional<std::vector<std::string>> brace_alternatives(std::string_view glob);
 
 }  // namespace keel::hooks

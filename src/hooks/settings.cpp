@@ -76,6 +76,12 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   }
   c.glob = strings(t.find("glob"));
   c.exclude = strings(t.find("exclude"));
+  for (const char* key : {"glob", "exclude"})
+    for (const auto& g : strings(t.find(key)))
+      if (!brace_alternatives(g))
+        return Error{where(*t.find(key)) + "glob " + quote(g) + " of hook command " + full + " stands for more than " +
+                         std::to_string(k_max_alternatives) + " patterns",
+                     {}, Exit::usage};
   c.types = strings(t.find("types"));
   for (const auto& type : c.types)
     if (type != "text" && type != "binary" && type != "executable" && type != "symlink")
@@ -144,9 +150,12 @@ Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config
   std::vector<HookSettings> out;
   const Value* root = config.find("hooks");
   if (!root || !root->is_table()) return out;
+  GlobStyle style = config.get_string("hooks.glob_style", "keel") == "lefthook" ? GlobStyle::lefthook : GlobStyle::keel;
   for (std::size_t i = 0; i < root->size(); ++i) {
+    if (root->key_at(i) == "glob_style") continue;  // an option of [hooks], not a hook
     auto h = hook(root->key_at(i), root->value_at(i));
     if (!h) return h.error();
+    for (auto& c : h->commands) c.glob_style = style;
     out.push_back(std::move(h).value());
   }
   return out;

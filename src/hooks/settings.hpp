@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "hooks/glob.hpp"
 #include "core/error.hpp"
 
 namespace keel::hooks {
@@ -31,6 +32,7 @@ struct CommandSettings {
   Conditions skip, only;
   std::optional<std::int64_t> priority;
   std::string fail_text;
+  GlobStyle glob_style = GlobStyle::keel;  // hooks.glob_style
   bool has_filters() const { return !glob.empty() || !exclude.empty() || !types.empty() || !root.empty(); }
 };
 

@@ -3,7 +3,9 @@
 
 #include "hooks/glob.hpp"
 
+using keel::hooks::brace_alternatives;
 using keel::hooks::glob_match;
+using keel::hooks::lefthook_glob_match;
 
 TEST_CASE("hooks glob: a glob without '/' matches a name at any depth") {
   CHECK(glob_match("*.txt", "a.txt"));
@@ -53,4 +55,37 @@ TEST_CASE("hooks glob: odd bytes in names") {
   CHECK(glob_match("*.txt", "new\nline.txt"));
   CHECK(glob_match("caf*", "caf\xe9"));
   CHECK(glob_match("a b/*.md", "a b/c d.md"));
+}
+
+TEST_CASE("hooks glob: {a,b} alternatives, nested, escaped, and the cap") {
+  using Globs = std::vector<std::string>;
+  CHECK(*brace_alternatives("*.{js,ts}") == Globs{"*.js", "*.ts"});
+  CHECK(*brace_alternatives("{src,lib}/**/*.{c,h}") ==
+        Globs{"src/**/*.c", "src/**/*.h", "lib/**/*.c", "lib/**/*.h"});
+  CHECK(*brace_alternatives("a{b,c{d,e}}f") == Globs{"abf", "acdf", "acef"});
+  CHECK(*brace_alternatives("{x}") == Globs{"x"});
+  CHECK(*brace_alternatives("\\{a,b}") == Globs{"\\{a,b}"});
+  CHECK(*brace_alternatives("{a,b") == Globs{"{a,b"});
+  CHECK(*brace_alternatives("[{,]x") == Globs{"[{,]x"});
+  CHECK_FALSE(brace_alternatives("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}"));
+  CHECK(glob_match("*.{js,ts}", "src/a.ts"));
+  CHECK(glob_match("*.{js,ts}", "a.js"));
+  CHECK_FALSE(glob_match("*.{js,ts}", "a.jsx"));
+  CHECK(glob_match("{src,lib}/*.c", "lib/x.c"));
+  CHECK_FALSE(glob_match("{src,lib}/*.c", "lib/sub/x.c"));
+  CHECK(glob_match("\\{a,b}", "{a,b}"));
+}
+
+TEST_CASE("hooks glob: lefthook's matcher: no separators, the whole path") {
+  CHECK(lefthook_glob_match("src/*.js", "src/a.js"));
+  CHECK(lefthook_glob_match("src/*.js", "src/sub/c.js"));
+  CHECK(lefthook_glob_match("*.js", "a/b.js"));
+  CHECK_FALSE(lefthook_glob_match("**/*.js", "a.js"));
+  CHECK(lefthook_glob_match("**/*.js", "a/b.js"));
+  CHECK(lefthook_glob_match("*.{js,ts}", "deep/x.ts"));
+  CHECK(lefthook_glob_match("?.md", "a.md"));
+  CHECK(lefthook_glob_match("src?a.md", "src/a.md"));
+  CHECK(lefthook_glob_match("[a-c]*.go", "b/x.go"));
+  CHECK_FALSE(lefthook_glob_match("[!a-c]*.go", "b/x.go"));
+  CHECK_FALSE(lefthook_glob_match("src/*.js", "lib/src/a.js"));
 }

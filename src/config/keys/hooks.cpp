@@ -14,6 +14,11 @@ namespace keel::config::keys {
       "Run " what " only when one of these conditions holds (see skip).", 0}
 
 static const KeyDecl k_hooks_keys[] = {
+    {"hooks.glob_style", KeyType::choice, R"("keel")",
+     "How glob, exclude and root choose files: keel (gitignore-style, '*' stays within a directory, globs "
+     "without '/' match at any depth) or lefthook (lefthook's default matcher: '*' crosses '/', the glob is "
+     "matched against the whole path, glob ignores case).",
+     0, "keel|lefthook"},
     {"hooks.*.parallel", KeyType::boolean, "true",
      "Run the hook's commands at the same time; each command's output is still printed whole.", 0},
     {"hooks.*.fail_fast", KeyType::boolean, "false",
