@@ -86,7 +86,8 @@ for repo in one many; do
     cd "$work/$repo"
     "$keel" hooks run pre-commit >/dev/null || { echo "bench: error: keel hooks run failed in $repo" >&2; exit 1; }
     LEFTHOOK_QUIET=meta,summary,success "$lefthook" run pre-commit >/dev/null
-    staged=$(git diff --cached --name-only | head -n 1)
+    # sed reads to the end: head would leave git a broken pipe, which pipefail reports.
+    staged=$(git diff --cached --name-only | sed -n 1p)
     run=(hyperfine -N --warmup 5 --runs 50 --export-json "$out/hooks-$repo.json"
          "$keel hooks run pre-commit" "$lefthook run pre-commit")
     # The floor is measured in the same run as the one-file case only.

@@ -184,7 +184,8 @@ struct Planner {
     stdfs::path cwd = workdir.empty() ? repo.git_dir() : workdir;
     if (!c.root.empty()) cwd /= c.root;
     for (auto& call : calls) {
-      process::Command cmd = process::Command::shell_command(std::move(call.script), std::move(call.args), io.shell);
+      process::Command cmd = process::Command::shell_command(std::move(call.script), std::move(call.args), io.shell,
+                                                             std::move(call.compact));
       cmd.cwd = cwd;
       cmd.env.set = io.command_env;
       for (const auto& [name, value] : c.env) cmd.env.set[name] = value;

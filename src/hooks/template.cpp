@@ -181,7 +181,10 @@ class CallBuilder {
  public:
   explicit CallBuilder(const Expansion& values) : m_values(values) {}
 
-  void text(std::string_view t) { m_call.script.append(t); }
+  void text(std::string_view t) {
+    m_call.script.append(t);
+    m_compact.append(t);
+  }
 
   void token(const Token& t, Quote q) {
     std::size_t first = 0, count = 0;
@@ -200,13 +203,20 @@ class CallBuilder {
       if (k) refs += ' ';
       refs += "\"${" + std::to_string(first + k + 1) + "}\"";
     }
-    // Close the user's quote around the references, then reopen it.
-    if (q == Quote::single) refs = "'" + refs + "'";
-    if (q == Quote::dbl) refs = "\"" + refs + "\"";
-    m_call.script += refs;
+    m_call.script += requoted(refs, q);
+    m_compact += requoted("\"$@\"", q);
+    // "$@" is every argument: right only while all of them are this list's.
+    std::pair<std::size_t, std::size_t> range{first, count};
+    if (t.kind == Token::Kind::arg) m_compact_ok = false;
+    if (m_list && *m_list != range) m_compact_ok = false;
+    m_list = range;
   }
 
-  ShellCall take() { return std::move(m_call); }
+  ShellCall take() {
+    if (m_compact_ok && m_list && m_list->first == 0 && m_list->second == m_call.args.size())
+      m_call.compact = std::move(m_compact);
+    return std::move(m_call);
+  }
 
  private:
   std::pair<std::size_t, std::size_t> files(FileSet set) {
@@ -227,8 +237,18 @@ class CallBuilder {
     return *m_args;
   }
 
+  // Closes the user's quote around the references, then reopens it.
+  static std::string requoted(const std::string& refs, Quote q) {
+    if (q == Quote::single) return "'" + refs + "'";
+    if (q == Quote::dbl) return "\"" + refs + "\"";
+    return refs;
+  }
+
   const Expansion& m_values;
   ShellCall m_call;
+  std::string m_compact;
+  bool m_compact_ok = true;
+  std::optional<std::pair<std::size_t, std::size_t>> m_list;  // the one list used so far
   std::map<FileSet, std::pair<std::size_t, std::size_t>> m_files;
   std::optional<std::pair<std::size_t, std::size_t>> m_args;
 };
@@ -304,6 +324,11 @@ std::optional<std::vector<ShellCall>> expand_batched(std::string_view run, const
     ShellCall call = call_for(0, 0);
     if (!fits(call, limit)) return std::nullopt;
     out.push_back(std::move(call));
+    return out;
+  }
+  // Nearly always everything fits at once: one expansion, no search.
+  if (ShellCall whole = call_for(0, all.size()); fits(whole, limit)) {
+    out.push_back(std::move(whole));
     return out;
   }
   std::size_t start = 0;

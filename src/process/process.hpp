@@ -129,7 +129,10 @@ struct Command {
   // The same with values for the script's positional parameters: the shell
   // gets {script, "sh", args...}, so args[0] is $1. The values are never
   // part of the script's text, so no byte of them is read as shell code.
-  static Command shell_command(std::string script, std::vector<std::string> args, std::vector<std::string> shell);
+  // `shell_text`, when not empty, is what the shell runs instead of
+  // `script`: the same command in a form the shell expands faster.
+  static Command shell_command(std::string script, std::vector<std::string> args, std::vector<std::string> shell,
+                               std::string shell_text = {});
 };
 
 struct Outcome {

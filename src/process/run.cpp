@@ -342,11 +342,12 @@ Command Command::shell_command(std::string script, std::vector<std::string> shel
   return shell_command(std::move(script), {}, std::move(shell));
 }
 
-Command Command::shell_command(std::string script, std::vector<std::string> args, std::vector<std::string> shell) {
+Command Command::shell_command(std::string script, std::vector<std::string> args, std::vector<std::string> shell,
+                               std::string shell_text) {
   if (shell == k_default_shell) {
     if (auto words = simple_command_words(script, args)) return program(std::move(*words));
   }
-  Command c = shell_script(std::move(script), std::move(shell));
+  Command c = shell_script(shell_text.empty() ? std::move(script) : std::move(shell_text), std::move(shell));
   if (!args.empty()) {
     c.argv.push_back("sh");
     std::move(args.begin(), args.end(), std::back_inserter(c.argv));

@@ -90,21 +90,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   for (const Form& form : k_forms) {
     hooks::ShellCall call = hooks::expand(form.run, values);
-    process::Command cmd = process::Command::shell_command(call.script, call.args, process::k_default_shell);
-    cmd.cwd = empty_directory();
-    cmd.out = process::Output::capture();
-    cmd.err = process::Output::capture();
-    process::Outcome o = process::run(cmd);
-    std::string want_out;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      if (i == 0) want_out += form.before;
-      want_out += expected[i];
-      if (i + 1 == expected.size()) want_out += form.after;
-      want_out += '\0';
+    require(!call.compact.empty(), "one list and no compact script");
+    // Both forms the shell may get: the "${N}" references and "$@".
+    for (const std::string& text : {call.script, call.compact}) {
+      process::Command cmd = process::Command::shell_command(call.script, call.args, process::k_default_shell, text);
+      cmd.cwd = empty_directory();
+      cmd.out = process::Output::capture();
+      cmd.err = process::Output::capture();
+      process::Outcome o = process::run(cmd);
+      std::string want_out;
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        if (i == 0) want_out += form.before;
+        want_out += expected[i];
+        if (i + 1 == expected.size()) want_out += form.after;
+        want_out += '\0';
+      }
+      require(o.exit_code == 0 && o.err.empty(), "the command failed");
+      require(o.out == want_out, "the command received other arguments than the names");
+      require(std::filesystem::is_empty(empty_directory()), "a name ran code: a file appeared");
     }
-    require(o.exit_code == 0 && o.err.empty(), "the command failed");
-    require(o.out == want_out, "the command received other arguments than the names");
-    require(std::filesystem::is_empty(empty_directory()), "a name ran code: a file appeared");
   }
   return 0;
 }

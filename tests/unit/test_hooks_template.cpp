@@ -28,28 +28,28 @@ TEST_CASE("hooks template: values become positional parameters, never script tex
   Expansion v;
   v.files[FileSet::staged] = {"a.txt", "b c.txt"};
   v.args = {".git/COMMIT_EDITMSG", "message"};
-  CHECK(expand("lint {staged_files}", v) == ShellCall{"lint \"${1}\" \"${2}\"", {"a.txt", "b c.txt"}});
+  CHECK(expand("lint {staged_files}", v) == ShellCall{"lint \"${1}\" \"${2}\"", {"a.txt", "b c.txt"}, "lint \"$@\""});
   CHECK(expand("keel commit lint {1}", v) ==
-        ShellCall{"keel commit lint \"${1}\"", {".git/COMMIT_EDITMSG", "message"}});
+        ShellCall{"keel commit lint \"${1}\"", {".git/COMMIT_EDITMSG", "message"}, ""});
   CHECK(expand("x {0}", v).script == "x \"${1}\" \"${2}\"");
   CHECK(expand("x {2} {1}", v).script == "x \"${2}\" \"${1}\"");
   CHECK(expand("x {3}", v).script == "x ");  // an argument git did not pass is empty
-  CHECK(expand("echo ${HOME} {unknown} {", v) == ShellCall{"echo ${HOME} {unknown} {", {}});
-  CHECK(expand("x {all_files}", v) == ShellCall{"x ", {}});
+  CHECK(expand("echo ${HOME} {unknown} {", v) == ShellCall{"echo ${HOME} {unknown} {", {}, ""});
+  CHECK(expand("x {all_files}", v) == ShellCall{"x ", {}, "x \"$@\""});
   // One list, however often it is used, and the lists in order of first use.
   CHECK(expand("a {staged_files} b {1} c {staged_files}", v) ==
         ShellCall{"a \"${1}\" \"${2}\" b \"${3}\" c \"${1}\" \"${2}\"",
-                  {"a.txt", "b c.txt", ".git/COMMIT_EDITMSG", "message"}});
+                  {"a.txt", "b c.txt", ".git/COMMIT_EDITMSG", "message"}, ""});
   v.files[FileSet::all] = {"-rf", "a/-b", ""};
-  CHECK(expand("rm {all_files}", v) == ShellCall{"rm \"${1}\" \"${2}\"", {"./-rf", "a/-b"}});  // never an option
+  CHECK(expand("rm {all_files}", v) == ShellCall{"rm \"${1}\" \"${2}\"", {"./-rf", "a/-b"}, "rm \"$@\""});  // never an option
 }
 
 TEST_CASE("hooks template: the user's quotes are closed around the references") {
   Expansion v;
   v.files[FileSet::staged] = {"x$(touch PWNED).txt", "a';touch PWNED;'b.txt"};
   auto files = v.files[FileSet::staged];
-  CHECK(expand("echo '{staged_files}'", v) == ShellCall{"echo ''\"${1}\" \"${2}\"''", files});
-  CHECK(expand("echo \"{staged_files}\"", v) == ShellCall{"echo \"\"\"${1}\" \"${2}\"\"\"", files});
+  CHECK(expand("echo '{staged_files}'", v) == ShellCall{"echo ''\"${1}\" \"${2}\"''", files, "echo ''\"$@\"''"});
+  CHECK(expand("echo \"{staged_files}\"", v) == ShellCall{"echo \"\"\"${1}\" \"${2}\"\"\"", files, "echo \"\"\"$@\"\"\""});
   CHECK(expand("echo 'pre {staged_files} post'", v).script == "echo 'pre '\"${1}\" \"${2}\"' post'");
   CHECK(expand("echo \"$(cat '{staged_files}')\"", v).script == "echo \"$(cat ''\"${1}\" \"${2}\"'')\"");
   CHECK(expand("echo `cat {staged_files}`", v).script == "echo `cat \"${1}\" \"${2}\"`");
@@ -59,7 +59,7 @@ TEST_CASE("hooks template: the user's quotes are closed around the references") 
   CHECK(expand("a#'\nb '{staged_files}'", v).script == "a#'\nb '\"${1}\" \"${2}\"'");
   // Escaped braces and the shell's own ${…} are not templates.
   CHECK(expand("echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", v) ==
-        ShellCall{"echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", {}});
+        ShellCall{"echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", {}, ""});
   // An escaped backslash before a template leaves the template working.
   CHECK(expand("echo \"\\\\{staged_files}\"", v).script == "echo \"\\\\\"\"${1}\" \"${2}\"\"\"");
   CHECK(file_templates("echo '{files}' \"{all_files}\"") == std::vector<FileSet>{FileSet::files, FileSet::all});
@@ -91,14 +91,14 @@ TEST_CASE("hooks template: no files still gives one run; a name longer than the 
   Expansion v;
   auto one = expand_batched("true {files}", v, FileSet::files, 100);
   REQUIRE(one);
-  CHECK(*one == std::vector<ShellCall>{ShellCall{"true ", {}}});
+  CHECK(*one == std::vector<ShellCall>{ShellCall{"true ", {}, "true \"$@\""}});
   v.files[FileSet::files] = {std::string(200, 'x')};
   CHECK_FALSE(expand_batched("true {files}", v, FileSet::files, 100));
 }
 
 TEST_CASE("hooks template: the command line budget") {
   CHECK(command_line_limit(0) > 4096);
-  CHECK(argv_bytes(ShellCall{"ab", {"c", ""}}) == 3 + 2 + 1 + 3 * sizeof(char*));
+  CHECK(argv_bytes(ShellCall{"ab", {"c", ""}, ""}) == 3 + 2 + 1 + 3 * sizeof(char*));
   CHECK(command_line_limit(1u << 30) == 0);
   CHECK(environment_size({"A=b", "PATH=/bin"}) == 4 + 10 + 2 * sizeof(char*));
 }
@@ -110,4 +110,17 @@ TEST_CASE("hooks template: words in braces that name no template") {
   // Shell code: ${…}, escaped braces, brace groups, brace expansion, find's {}.
   CHECK(unknown_templates("echo ${name} \\{name} { a; } {a,b} {} {1x} '${y}'").empty());
   CHECK(template_names() == Names{"staged_files", "all_files", "push_files", "files"});
+}
+
+TEST_CASE("hooks template: \"$@\" for the shell when one list holds every argument") {
+  Expansion v;
+  v.files[FileSet::staged] = {"a", "b"};
+  v.files[FileSet::all] = {"c"};
+  v.args = {"m"};
+  CHECK(expand("x {staged_files} y '{staged_files}'", v).compact == "x \"$@\" y ''\"$@\"''");
+  CHECK(expand("x {0}", v).compact == "x \"$@\"");
+  CHECK(expand("x {staged_files} {all_files}", v).compact.empty());
+  CHECK(expand("x {staged_files} {1}", v).compact.empty());
+  CHECK(expand("x {1}", v).compact.empty());
+  CHECK(expand("x", v).compact.empty());
 }
