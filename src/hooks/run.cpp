@@ -119,6 +119,35 @@ std::string none_match(FileSet set) {
   return "no files match";
 }
 
+// lefthook's `files`: a shell command whose output lines are the files.
+Result<std::vector<std::string>> files_from_command(const CommandSettings& c, const stdfs::path& cwd) {
+  process::Command cmd = process::Command::shell_script(c.files_command);
+  cmd.cwd = cwd;
+  cmd.out = process::Output::capture();
+  cmd.err = process::Output::capture();
+  process::Outcome o = process::run(cmd);
+  std::string what = "the files command of hook command " + quote(c.name);
+  if (o.start_error) return Error{what + " did not start: " + o.start_error->message, {}, Exit::failed};
+  if (!o.ok()) {
+    std::string detail = o.err;
+    while (!detail.empty() && detail.back() == '\n') detail.pop_back();
+    if (auto nl = detail.rfind('\n'); nl != std::string::npos) detail = detail.substr(nl + 1);
+    return Error{what + " failed (exit " + std::to_string(o.exit_code) + ")" + (detail.empty() ? "" : ": " + detail),
+                 {}, Exit::failed};
+  }
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < o.out.size()) {
+    std::size_t end = o.out.find('\n', start);
+    if (end == std::string::npos) end = o.out.size();
+    std::string line = o.out.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) out.push_back(std::move(line));
+    start = end + 1;
+  }
+  return out;
+}
+
 struct Planner {
   const git::Repository& repo;
   const HookSettings& hook;
@@ -136,6 +165,10 @@ struct Planner {
       p.skipped = "KEEL_SKIP";
       return p;
     }
+    if (listed(c, hook.exclude_tags)) {
+      p.skipped = "exclude_tags";
+      return p;
+    }
     if (auto why = skip_reason(c.skip, c.only, state)) {
       p.skipped = *why;
       return p;
@@ -146,10 +179,22 @@ struct Planner {
     values.args = request.args;
     std::set<std::string> inputs;
     bool any_files = false;
+    std::optional<std::vector<std::string>> listed_files;
+    if (!c.files_command.empty()) {
+      auto listed = files_from_command(c, workdir.empty() ? repo.git_dir() : workdir);
+      if (!listed) return listed.error();
+      listed_files = std::move(listed).value();
+    }
     for (FileSet set : sets) {
-      auto files = source.get(set);
-      if (!files) return files.error();
-      auto chosen = filter_files(**files, c, workdir);
+      const std::vector<std::string>* files_of_set = nullptr;
+      if (set == FileSet::files && listed_files) {
+        files_of_set = &*listed_files;
+      } else {
+        auto files = source.get(set);
+        if (!files) return files.error();
+        files_of_set = *files;
+      }
+      auto chosen = filter_files(*files_of_set, c, workdir);
       any_files = any_files || !chosen.empty();
       if (c.stage_fixed) add_inputs(inputs, c.root, chosen);
       values.files[set] = std::move(chosen);
@@ -158,12 +203,16 @@ struct Planner {
       p.skipped = none_match(sets.front());
       return p;
     }
-    if (sets.empty() && (c.has_filters() || c.stage_fixed)) {
+    if (sets.empty() && (c.has_filters() || c.stage_fixed || listed_files)) {
       // No template: filters still decide whether the command runs, and the
       // hook's files are what stage_fixed looks at.
-      auto files = source.get(FileSet::files);
-      if (!files) return files.error();
-      auto chosen = filter_files(**files, c, workdir);
+      const std::vector<std::string>* files_of_hook = listed_files ? &*listed_files : nullptr;
+      if (!files_of_hook) {
+        auto files = source.get(FileSet::files);
+        if (!files) return files.error();
+        files_of_hook = *files;
+      }
+      auto chosen = filter_files(*files_of_hook, c, workdir);
       if (chosen.empty() && c.has_filters()) {
         p.skipped = none_match(FileSet::files);
         return p;

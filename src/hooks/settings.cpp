@@ -101,6 +101,7 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   c.stage_fixed = flag(t.find("stage_fixed"), false);
   c.interactive = flag(t.find("interactive"), false);
   c.fail_text = text(t.find("fail_text"));
+  c.files_command = text(t.find("files"));
   if (const Value* p = t.find("priority"); p && p->type() == Value::Type::integer) c.priority = p->as_int();
   if (auto st = read_conditions(t, c.skip, c.only); !st) return st.error();
   return c;
@@ -115,6 +116,7 @@ Result<HookSettings> hook(const std::string& name, const Value& t) {
   if (!t.is_table()) return Error{where(t) + "hook " + quote(name) + " must be a table", {}, Exit::usage};
   h.parallel = flag(t.find("parallel"), true);
   h.fail_fast = flag(t.find("fail_fast"), false);
+  h.exclude_tags = strings(t.find("exclude_tags"));
   if (const Value* j = t.find("jobs"); j && j->type() == Value::Type::integer) {
     if (j->as_int() < 0 || j->as_int() > 1024)
       return Error{where(*j) + "jobs must be between 0 and 1024, found " + std::to_string(j->as_int()), {},

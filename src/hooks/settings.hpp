@@ -33,6 +33,7 @@ struct CommandSettings {
   std::optional<std::int64_t> priority;
   std::string fail_text;
   GlobStyle glob_style = GlobStyle::keel;  // hooks.glob_style
+  std::string files_command;               // files: lists the files {files} gives
   bool has_filters() const { return !glob.empty() || !exclude.empty() || !types.empty() || !root.empty(); }
 };
 
@@ -41,6 +42,7 @@ struct HookSettings {
   bool parallel = true;
   bool fail_fast = false;
   unsigned jobs = 0;  // 0: one per CPU
+  std::vector<std::string> exclude_tags;  // commands with one of these tags or names are skipped
   Conditions skip, only;
   std::vector<CommandSettings> commands;  // in running order (priority, then config order)
 };

@@ -439,3 +439,46 @@ def test_yaml_config(sandbox):
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 0, r
     assert "yaml a.md\n" in r.out
+
+
+def test_exclude_tags_skips_the_commands_with_those_tags(sandbox):
+    config = """\
+[hooks.pre-commit]
+exclude_tags = ["slow", "lint-docs"]
+[hooks.pre-commit.commands.lint]
+run = "echo lint-ran"
+tags = ["fast"]
+[hooks.pre-commit.commands.test]
+run = "echo test-ran"
+tags = ["slow"]
+[hooks.pre-commit.commands.lint-docs]
+run = "echo docs-ran"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "lint-ran" in r.out and "test-ran" not in r.out and "docs-ran" not in r.out
+    assert "  skipped test: exclude_tags\n" in r.out
+    assert "  skipped lint-docs: exclude_tags\n" in r.out
+
+
+def test_files_lists_the_files_a_command_gets(sandbox):
+    config = """\
+[hooks.pre-commit.commands.rec]
+run = "printf '%s\\\\n' {files} > ../got"
+files = "printf 'a.txt\\\\nsub/b.md\\\\nc.txt\\\\n'"
+glob = "*.txt"
+"""
+    repo = project(sandbox, config)
+    stage(sandbox, repo, {"staged.txt": "s\n"})
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "got").read_text() == "a.txt\nc.txt\n"
+
+
+def test_a_failing_files_command_fails_the_hook_with_its_message(sandbox):
+    config = '[hooks.pre-commit.commands.rec]\nrun = "echo {files}"\nfiles = "echo broken >&2; exit 3"\n'
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert r.err == "keel: error: the files command of hook command 'rec' failed (exit 3): broken\n"

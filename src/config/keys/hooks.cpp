@@ -23,6 +23,8 @@ static const KeyDecl k_hooks_keys[] = {
      "Run the hook's commands at the same time; each command's output is still printed whole.", 0},
     {"hooks.*.fail_fast", KeyType::boolean, "false",
      "Start no further command once one has failed; those not started are reported as skipped.", 0},
+    {"hooks.*.exclude_tags", KeyType::string_list, "",
+     "Skip the hook's commands that have one of these tags (or names), as lefthook's exclude_tags.", 0},
     {"hooks.*.jobs", KeyType::integer, "",
      "Commands run at once in parallel mode; 0 or unset: one per CPU.", 0},
     KEEL_CONDITIONS("hooks.*", "the whole hook"),
@@ -54,6 +56,10 @@ static const KeyDecl k_hooks_keys[] = {
      "Without it, a command that reads the terminal is stopped and fails.",
      0},
     {"hooks.*.commands.*.fail_text", KeyType::string, "", "Printed when the command fails, e.g. how to fix it.",
+     0},
+    {"hooks.*.commands.*.files", KeyType::string, "",
+     "A shell command whose output lines are the files {files} gives this command (before glob, exclude, types "
+     "and root), in place of the hook's own, as lefthook's files; it runs in the repository's root.",
      0},
 };
 
