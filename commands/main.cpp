@@ -77,7 +77,7 @@ int print_error(std::ostream& err, const Error& e) {
   return static_cast<int>(e.exit);
 }
 
-// After SIGINT/SIGTERM reached the command's children, whatever it reported
+// After a termination signal reached the command's children, whatever it reported
 // (a failed hook, say) keel exits 130, as a shell would.
 int unless_interrupted(int status) {
   return process::interrupted() ? static_cast<int>(Exit::interrupted) : status;

@@ -83,9 +83,10 @@ const char* k_exit_status =
     ".TP\n.B 0\nSuccess.\n"
     ".TP\n.B 1\nThe checked thing failed: a validation, a lint, a hook command; or a looked-up value is not set.\n"
     ".TP\n.B 2\nUsage or configuration error: an unknown command or option, a malformed or mistyped config "
-    "file, a missing directory or repository.\n"
+    "file, an unknown config key, a missing directory or repository.\n"
     ".TP\n.B 3\nNothing to do (for example no release is due).\n"
-    ".TP\n.B 130\nInterrupted by SIGINT or SIGTERM; running child processes were stopped.\n";
+    ".TP\n.B 130\nInterrupted by SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGPIPE; running child processes were "
+    "stopped, and changes a hook run had hidden were put back first.\n";
 
 const char* k_environment =
     ".TP\n.B KEEL_<SECTION>__<KEY>\nSets a config value; a double underscore separates levels "
