@@ -487,7 +487,13 @@ class HiddenChanges {
   }
 
   ~HiddenChanges() {
-    if (m_backup && !m_restored) (void)m_backup->restore();  // on failure the backup stays for recover()
+    if (!m_backup || m_restored) return;
+    // Runs while an error or exception leaves run_hook; nothing may escape a
+    // destructor. Whatever fails here, the backup stays for recover().
+    try {
+      (void)m_backup->restore();
+    } catch (...) {
+    }
   }
 
   Result<RestoreReport> restore() {
