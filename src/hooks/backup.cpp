@@ -139,10 +139,18 @@ Status finish(const stdfs::path& dir, RestoreReport& report) {
   return ok_status();
 }
 
+// This boot's id: a pid noted before a reboot names nothing of that run.
+std::string boot_id() {
+  auto id = fs::read_file("/proc/sys/kernel/random/boot_id", 4096);
+  return id ? *id : std::string();
+}
+
 std::vector<pid_t> recorded_targets(const stdfs::path& dir) {
   std::vector<pid_t> out;
   auto text = fs::read_file(dir / k_groups, 1 << 20);
   if (!text) return out;
+  auto boot = fs::read_file(dir / "boot", 4096);
+  if (!boot || *boot != boot_id()) return out;  // noted before a reboot: nothing of that run is alive
   std::size_t start = 0;
   while (start < text->size()) {
     std::size_t end = text->find('\n', start);
@@ -300,6 +308,10 @@ Result<RestoreReport> Backup::restore() {
 }
 
 Status Backup::record_command(pid_t target) {
+  stdfs::path boot = m_dir / "boot";
+  std::error_code ec;
+  if (!stdfs::exists(boot, ec))
+    if (auto st = fs::write_atomic(boot, boot_id(), 0600); !st) return st;
   stdfs::path file = m_dir / k_groups;
   int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("cannot write", file, std::error_code(errno, std::generic_category()));

@@ -65,13 +65,21 @@ Status add_unpushed_commits(const git::Repository& repo, const git::Oid& local, 
   auto walk = git::RevWalk::create(repo);
   if (!walk) return walk.error();
   if (auto st = walk->push(local); !st) return st;
-  // A push to a URL names no remote, and then no commit is known to be there.
-  if (!remote.empty() && remote.find_first_of("*?[\\:/") == std::string::npos) {
-    auto known = git::references(repo, "refs/remotes/" + remote + "/*");
-    if (!known) return known.error();
-    for (const auto& ref : *known)
-      if (auto st = walk->hide(ref.target); !st) return st;
+  // A push to a URL names no remote: then what any remote-tracking branch
+  // reaches is taken to be there already, rather than walking all history.
+  std::vector<git::Ref> known;
+  if (!remote.empty() && remote.find_first_of("*?[\\:") == std::string::npos) {
+    auto refs = git::references(repo, "refs/remotes/" + remote + "/*");
+    if (!refs) return refs.error();
+    known = std::move(refs).value();
   }
+  if (known.empty()) {
+    auto refs = git::references(repo, "refs/remotes/*");
+    if (!refs) return refs.error();
+    known = std::move(refs).value();
+  }
+  for (const auto& ref : known)
+    if (auto st = walk->hide(ref.target); !st) return st;
   Status failed = ok_status();
   auto walked = walk->for_each([&](const git::Oid& commit) {
     auto changed = git::changed_by_commit(repo, commit);

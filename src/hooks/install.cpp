@@ -68,6 +68,12 @@ Result<Action> install_one(const git::Repository& repo, const stdfs::path& dir, 
   stdfs::path chained = dir / chained_name(hook);
   std::string what = "installed";
   std::error_code ec;
+  auto is_tracked = present(file) ? tracked(repo, file) : Result<bool>(false);
+  if (!is_tracked) return is_tracked.error();
+  if (*is_tracked)
+    return Error{"cannot install hook " + quote(hook) + " over " + quote(file.string()) +
+                     ": git tracks that file, and keel never renames or rewrites tracked files",
+                 "run keel from it instead, with the line: keel hooks run " + hook + " -- \"$@\"", Exit::failed};
   if (is_shim(file)) {
     // A hook that an earlier keel kept under the old name moves to the new
     // one, which the new shim runs.
@@ -81,12 +87,6 @@ Result<Action> install_one(const git::Repository& repo, const stdfs::path& dir, 
     }
     what = "updated";
   } else if (present(file)) {
-    auto is_tracked = tracked(repo, file);
-    if (!is_tracked) return is_tracked.error();
-    if (*is_tracked)
-      return Error{"cannot install hook " + quote(hook) + " over " + quote(file.string()) +
-                       ": git tracks that file, and keel never renames or rewrites tracked files",
-                   "run keel from it instead, with the line: keel hooks run " + hook + " -- \"$@\"", Exit::failed};
     if (present(chained))
       return Error{"cannot keep hook " + quote(file.string()) + " as " + quote(chained.string()) +
                        ": that file exists",
@@ -103,7 +103,9 @@ Result<Action> install_one(const git::Repository& repo, const stdfs::path& dir, 
 // husky 9 points core.hooksPath at .husky/_, whose scripts all source
 // .husky/_/h; h runs .husky/NAME, found from its own path. A shim there
 // would take that path, and the user's husky hooks would stop running.
-bool husky_dispatchers(const stdfs::path& dir) {
+bool husky_dispatchers(stdfs::path dir) {
+  dir = dir.lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // ".husky/_/"
   return dir.filename() == "_" && present(dir / "h") && dir.parent_path().filename() == ".husky";
 }
 

@@ -66,12 +66,14 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   c.run = text(t.find("run"));
   if (c.run.find_first_not_of(" \t\n") == std::string::npos)
     return Error{where(t) + "hook command " + full + " has no 'run'", "add run = \"the shell command\"", Exit::usage};
-  if (auto unknown = unknown_templates(c.run); !unknown.empty()) {
-    std::string message = where(*t.find("run")) + "unknown template " + quote("{" + unknown.front() + "}") +
-                          " in hook command " + full;
-    std::string guess = closest_match(unknown.front(), template_names());
-    if (!guess.empty()) message += "; did you mean " + quote("{" + guess + "}") + "?";
-    return Error{message, "templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}...",
+  // Only a word close to a template is taken for a misspelt one: awk
+  // '{print}', jq '{name}' and sed '/x/{d}' are shell code, not templates.
+  for (const auto& unknown : unknown_templates(c.run)) {
+    std::string guess = closest_match(unknown, template_names());
+    if (guess.empty()) continue;
+    return Error{where(*t.find("run")) + "unknown template " + quote("{" + unknown + "}") + " in hook command " +
+                     full + "; did you mean " + quote("{" + guess + "}") + "?",
+                 "templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}...",
                  Exit::usage};
   }
   c.glob = strings(t.find("glob"));

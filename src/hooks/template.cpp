@@ -59,7 +59,9 @@ enum class Quote { none, single, dbl };
 class Scanner {
  public:
   using TextFn = std::function<void(std::string_view)>;
-  using TokenFn = std::function<void(const Token&, Quote)>;
+  // `joined`: the template stands in an assignment word (FILES={files}),
+  // where the shell would take a second field as the command to run.
+  using TokenFn = std::function<void(const Token&, Quote, bool joined)>;
   using UnknownFn = std::function<void(std::string_view name)>;
 
   Scanner(std::string_view run, TextFn on_text, TokenFn on_token, UnknownFn on_unknown = {})
@@ -70,13 +72,14 @@ class Scanner {
     std::size_t i = 0;
     while (i < m_run.size()) {
       char c = m_run[i];
+      track_words(i);
       Context& top = m_stack.back();
       // After '$' a brace is the shell's own ${…} (only reached inside '…').
       if (c == '{' && (i == 0 || m_run[i - 1] != '$')) {
         Token t = token_at(m_run, i);
         if (t.kind != Token::Kind::none) {
           m_text(m_run.substr(kept, i - kept));
-          m_token(t, quote_of(top.kind));
+          m_token(t, quote_of(top.kind), in_assignment(i));
           i += t.length;
           kept = i;
           continue;
@@ -94,7 +97,53 @@ class Scanner {
   struct Context {
     Kind kind;
     int depth = 0;  // open parentheses of $(…), braces of ${…}
+    // Words, where the shell reads commands (top level, $(…), `…`): where
+    // the current word starts, and whether it is still in the command's
+    // assignments, before its name.
+    std::size_t word_start = std::string_view::npos;
+    bool command_position = true;
   };
+
+  static bool reads_commands(Kind k) { return k == Kind::top || k == Kind::subst || k == Kind::backtick; }
+
+  // NAME= at the start of `word`.
+  static bool starts_assignment(std::string_view word) {
+    std::size_t eq = word.find('=');
+    if (eq == std::string_view::npos || eq == 0) return false;
+    auto name_char = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    };
+    return !(word[0] >= '0' && word[0] <= '9') && std::all_of(word.begin(), word.begin() + eq, name_char);
+  }
+
+  void track_words(std::size_t i) {
+    Context& top = m_stack.back();
+    if (!reads_commands(top.kind)) return;
+    char c = m_run[i];
+    if (c == ' ' || c == '\t') {
+      if (top.word_start != std::string_view::npos &&
+          !starts_assignment(m_run.substr(top.word_start, i - top.word_start)))
+        top.command_position = false;
+      top.word_start = std::string_view::npos;
+      return;
+    }
+    if (std::string_view("\n;&|()").find(c) != std::string_view::npos) {
+      top.word_start = std::string_view::npos;
+      top.command_position = true;
+      return;
+    }
+    if (top.word_start == std::string_view::npos) top.word_start = i;
+  }
+
+  // Whether a template at i is inside an assignment word of a command.
+  bool in_assignment(std::size_t i) const {
+    for (auto it = m_stack.rbegin(); it != m_stack.rend(); ++it) {
+      if (!reads_commands(it->kind)) continue;
+      return it->command_position && it->word_start != std::string_view::npos &&
+             starts_assignment(m_run.substr(it->word_start, i - it->word_start));
+    }
+    return false;
+  }
 
   static Quote quote_of(Kind k) {
     if (k == Kind::single) return Quote::single;
@@ -186,7 +235,7 @@ class CallBuilder {
     m_compact.append(t);
   }
 
-  void token(const Token& t, Quote q) {
+  void token(const Token& t, Quote q, bool joined) {
     std::size_t first = 0, count = 0;
     if (t.kind == Token::Kind::files) {
       std::tie(first, count) = files(t.set);
@@ -198,13 +247,22 @@ class CallBuilder {
         count = given ? 1 : 0;
       }
     }
-    std::string refs;
-    for (std::size_t k = 0; k < count; ++k) {
-      if (k) refs += ' ';
-      refs += "\"${" + std::to_string(first + k + 1) + "}\"";
+    if (joined && count > 1) {
+      // One word, the values joined by spaces, as "$@" gives in an assignment.
+      std::string inner;
+      for (std::size_t k = 0; k < count; ++k) inner += (k ? " ${" : "${") + std::to_string(first + k + 1) + "}";
+      std::string word = q == Quote::dbl ? inner : q == Quote::single ? "'\"" + inner + "\"'" : "\"" + inner + "\"";
+      m_call.script += word;
+      m_compact += word;
+    } else {
+      std::string refs;
+      for (std::size_t k = 0; k < count; ++k) {
+        if (k) refs += ' ';
+        refs += "\"${" + std::to_string(first + k + 1) + "}\"";
+      }
+      m_call.script += requoted(refs, q);
+      m_compact += requoted("\"$@\"", q);
     }
-    m_call.script += requoted(refs, q);
-    m_compact += requoted("\"$@\"", q);
     // "$@" is every argument: right only while all of them are this list's.
     std::pair<std::size_t, std::size_t> range{first, count};
     if (t.kind == Token::Kind::arg) m_compact_ok = false;
@@ -282,7 +340,7 @@ std::string_view template_name(FileSet set) {
 
 std::vector<FileSet> file_templates(std::string_view run) {
   std::vector<FileSet> out;
-  Scanner scanner(run, [](std::string_view) {}, [&](const Token& t, Quote) {
+  Scanner scanner(run, [](std::string_view) {}, [&](const Token& t, Quote, bool) {
     if (t.kind == Token::Kind::files && std::find(out.begin(), out.end(), t.set) == out.end()) out.push_back(t.set);
   });
   scanner.scan();
@@ -291,7 +349,7 @@ std::vector<FileSet> file_templates(std::string_view run) {
 
 std::vector<std::string> unknown_templates(std::string_view run) {
   std::vector<std::string> out;
-  Scanner scanner(run, [](std::string_view) {}, [](const Token&, Quote) {}, [&](std::string_view name) {
+  Scanner scanner(run, [](std::string_view) {}, [](const Token&, Quote, bool) {}, [&](std::string_view name) {
     if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
   });
   scanner.scan();
@@ -303,7 +361,7 @@ std::vector<std::string> template_names() { return {std::begin(k_names), std::en
 ShellCall expand(std::string_view run, const Expansion& values) {
   CallBuilder builder(values);
   Scanner scanner(run, [&](std::string_view t) { builder.text(t); },
-                  [&](const Token& t, Quote q) { builder.token(t, q); });
+                  [&](const Token& t, Quote q, bool joined) { builder.token(t, q, joined); });
   scanner.scan();
   return builder.take();
 }

@@ -19,10 +19,19 @@
 // template behaves as "$@" does: `cat '{staged_files}'` gets one argument
 // per file, with text next to the template joined to the first and last.
 //
-// What this cannot protect: a script that hands its text to another shell
-// (`sh -c '… {files}'`, eval) makes that shell parse the names; pass them as
-// that shell's arguments instead (`sh -c 'x "$@"' sh {files}`). Inside a
-// function the script defines, "${1}" is the function's own argument.
+// In an assignment word of a command (FILES="{files}"; …) a list is one
+// word, the values joined by spaces, as "$@" gives there: a second field
+// would be taken for the command to run.
+//
+// Since the values are never script text, a place where the scanner reads
+// the quoting wrongly (a heredoc body, bash's $'…') gives wrong arguments,
+// never run code. What this cannot protect: a script that hands its text
+// to another shell (`sh -c '… {files}'`, eval) or to bash's arithmetic
+// (`$(( {1} ))`, `[[ {1} -eq 1 ]]`, which evaluate a[$(cmd)]) makes it parse
+// the names; pass them as arguments instead (`sh -c 'x "$@"' sh {files}`).
+// A list in an argument that another program reads as an assignment
+// (`env X={files} cmd`) is one argument per file. Inside a function the
+// script defines, "${1}" is the function's own argument.
 
 #include <cstddef>
 #include <map>

@@ -83,3 +83,18 @@ def test_a_commit_through_the_installed_hook_passes_hostile_names_as_data(sandbo
     sandbox.git("commit", "-q", "-m", "chore: hostile names", cwd=repo)
     assert (repo.parent / "args").read_bytes().split(b"\0")[:-1] == expected_arguments()
     assert not (repo / "PWNED").exists()
+
+
+def test_a_list_in_an_assignment_is_one_value_and_no_name_runs_as_a_command(sandbox):
+    names = [b"a.txt", b"mkdir"]  # as a separate word after FILES=..., mkdir would run
+    repo = project_with_hostile_names(sandbox, "FILES=\"{staged_files}\"; printf '%s\\0' \"$FILES\" >> ../args", names)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (repo.parent / "args").read_bytes() == b"a.txt mkdir\0"
+
+
+def test_shell_code_in_braces_is_not_taken_for_a_template(sandbox):
+    repo = project_with_hostile_names(sandbox, "awk '{print}' {staged_files} > /dev/null; echo x | sed '/y/{d}'",
+                                      [b"a.txt"])
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r

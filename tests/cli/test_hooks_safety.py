@@ -447,3 +447,18 @@ def test_stage_fixed_fixes_land_in_the_commit_made_through_the_hook(sandbox, com
     # `git commit PATHS` writes the real index itself, from before the hook
     # ran, and holds its lock meanwhile: the fix is in the commit and the
     # work tree, and the index shows the older text, as with any hook tool.
+
+
+def test_commands_noted_before_a_reboot_do_not_hold_up_recovery(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.slow]\nrun = "touch ../started; sleep 30"\n')
+    staged, work = partially_stage(sandbox, repo)
+    kill_9(sandbox, repo)
+    targets = leftover_commands(repo)
+    # As after a reboot: the noted ids belong to another boot, whatever now runs under them.
+    (repo / ".git" / "keel" / "unstaged" / "boot").write_text("another boot\n")
+    r = sandbox.keel("hooks", "restore", cwd=repo)
+    assert r.code == 0, r
+    assert "stopped" not in r.err
+    assert (repo / "f.txt").read_text() == work
+    for target in targets:
+        os.kill(target, signal.SIGKILL)

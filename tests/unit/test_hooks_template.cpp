@@ -124,3 +124,15 @@ TEST_CASE("hooks template: \"$@\" for the shell when one list holds every argume
   CHECK(expand("x {1}", v).compact.empty());
   CHECK(expand("x", v).compact.empty());
 }
+
+TEST_CASE("hooks template: in an assignment word a list is one word, never a command") {
+  Expansion v;
+  v.files[FileSet::staged] = {"a.txt", "mkdir"};
+  CHECK(expand("FILES=\"{staged_files}\"; x \"$FILES\"", v).script == "FILES=\"${1} ${2}\"; x \"$FILES\"");
+  CHECK(expand("FILES={staged_files} x", v).script == "FILES=\"${1} ${2}\" x");
+  CHECK(expand("A=1 B='{staged_files}' x", v).script == "A=1 B=''\"${1} ${2}\"'' x");
+  CHECK(expand("(F={staged_files})", v).script == "(F=\"${1} ${2}\")");
+  // After the command's name, NAME=VALUE is an argument: one per file.
+  CHECK(expand("x FILES={staged_files}", v).script == "x FILES=\"${1}\" \"${2}\"");
+  CHECK(expand("export F={staged_files}", v).script == "export F=\"${1}\" \"${2}\"");
+}
