@@ -10,12 +10,6 @@ namespace keel::git::cli {
 
 namespace {
 
-std::string last_line(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  auto nl = text.rfind('\n');
-  return nl == std::string::npos ? text : text.substr(nl + 1);
-}
-
 // Fields of NUL-terminated output.
 std::vector<std::string_view> nul_fields(std::string_view text) {
   std::vector<std::string_view> out;
@@ -64,12 +58,7 @@ Result<std::string> run(const Repository& repo, std::vector<std::string> args, c
   c.out = process::Output::capture();
   c.err = process::Output::capture();
   process::Outcome o = process::run(c);
-  if (o.start_error) return Error{what + ": " + o.start_error->message, o.start_error->hint, Exit::failed};
-  if (!o.ok()) {
-    std::string detail = last_line(o.err);
-    return Error{what + " (git exit " + std::to_string(o.exit_code) + ")" + (detail.empty() ? "" : ": " + detail), {},
-                 Exit::failed};
-  }
+  if (!o.ok()) return process::failure(o, what);
   return std::move(o.out);
 }
 

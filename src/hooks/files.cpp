@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "commit/text.hpp"
 #include "git/commit.hpp"
 #include "git/files.hpp"
 #include "git/refs.hpp"
@@ -128,13 +129,6 @@ bool has_type(const std::filesystem::path& file, const std::string& type) {
 
 namespace {
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // lefthook: glob (case-insensitive) and exclude against the whole path,
 // then root; empty globs are ignored.
 bool lefthook_chooses(const CommandSettings& command, const std::string& path) {
@@ -142,7 +136,7 @@ bool lefthook_chooses(const CommandSettings& command, const std::string& path) {
   for (const auto& g : command.glob) {
     if (g.empty()) continue;
     any_glob = true;
-    if (lefthook_glob_match(lower_ascii(g), lower_ascii(path))) {
+    if (lefthook_glob_match(commit::lower_ascii(g), commit::lower_ascii(path))) {
       globbed = true;
       break;
     }

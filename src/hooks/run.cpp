@@ -126,15 +126,7 @@ Result<std::vector<std::string>> files_from_command(const CommandSettings& c, co
   cmd.out = process::Output::capture();
   cmd.err = process::Output::capture();
   process::Outcome o = process::run(cmd);
-  std::string what = "the files command of hook command " + quote(c.name);
-  if (o.start_error) return Error{what + " did not start: " + o.start_error->message, {}, Exit::failed};
-  if (!o.ok()) {
-    std::string detail = o.err;
-    while (!detail.empty() && detail.back() == '\n') detail.pop_back();
-    if (auto nl = detail.rfind('\n'); nl != std::string::npos) detail = detail.substr(nl + 1);
-    return Error{what + " failed (exit " + std::to_string(o.exit_code) + ")" + (detail.empty() ? "" : ": " + detail),
-                 {}, Exit::failed};
-  }
+  if (!o.ok()) return process::failure(o, "the files command of hook command " + quote(c.name) + " failed");
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start < o.out.size()) {

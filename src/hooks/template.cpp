@@ -127,6 +127,10 @@ class Scanner {
       top.word_start = std::string_view::npos;
       return;
     }
+    if (c == '<' || c == '>') {  // a redirection ends a word, not the command's assignments
+      top.word_start = std::string_view::npos;
+      return;
+    }
     if (std::string_view("\n;&|()").find(c) != std::string_view::npos) {
       top.word_start = std::string_view::npos;
       top.command_position = true;
@@ -159,10 +163,6 @@ class Scanner {
     auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
     if (!std::all_of(name.begin(), name.end(), word) || (name[0] >= '0' && name[0] <= '9')) return {};
     return name;
-  }
-
-  bool at_word_start(std::size_t i) const {
-    return i == 0 || std::string_view(" \t\n;&|()<>").find(m_run[i - 1]) != std::string_view::npos;
   }
 
   // Moves past the character (or escape, or opening) at i; returns the next index.
@@ -199,7 +199,8 @@ class Scanner {
       m_stack.push_back({c == '"' ? Kind::dbl : Kind::single});  // `top` is no longer valid
       return i + 1;
     }
-    if (c == '#' && top.kind != Kind::param && at_word_start(i)) {
+    // A '#' that starts a word (track_words has just opened it) starts a comment.
+    if (c == '#' && reads_commands(top.kind) && top.word_start == i) {
       std::size_t end = m_run.find('\n', i);
       return end == std::string_view::npos ? m_run.size() : end;
     }

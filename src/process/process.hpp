@@ -158,6 +158,13 @@ struct Outcome {
   bool ok() const { return exit_code == 0 && !timed_out && !interrupted && !stopped_by_terminal && !start_error; }
 };
 
+// The error for a command that did not succeed, for callers that take
+// another program's failure as their own: "WHAT (exit N): LAST LINE", the
+// last line from its stderr (or stdout when stderr is empty), where
+// programs say what went wrong; "WHAT: NOT STARTED" with the start error's
+// hint when it never ran.
+Error failure(const Outcome& outcome, const std::string& what);
+
 // Runs a command to completion. Never throws for a failing or missing
 // command (see Outcome); throws only what allocation or an Output handler
 // throws, and then kills and reaps the child before unwinding.

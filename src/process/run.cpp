@@ -355,6 +355,16 @@ Command Command::shell_command(std::string script, std::vector<std::string> args
   return c;
 }
 
+Error failure(const Outcome& outcome, const std::string& what) {
+  if (outcome.start_error) return Error{what + ": " + outcome.start_error->message, outcome.start_error->hint, Exit::failed};
+  std::string_view text = outcome.err.empty() ? outcome.out : outcome.err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (auto nl = text.rfind('\n'); nl != std::string_view::npos) text.remove_prefix(nl + 1);
+  std::string message = what + " (exit " + std::to_string(outcome.exit_code) + ")";
+  if (!text.empty()) message += ": " + std::string(text);
+  return Error{message, {}, Exit::failed};
+}
+
 Outcome run(const Command& command) {
   const auto started = Clock::now();
   const std::string name = command.argv.empty() ? std::string() : command.argv[0];

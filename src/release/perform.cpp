@@ -43,22 +43,9 @@ process::Outcome git_cmd(const git::Repository& repo, std::vector<std::string> a
   return process::run(c);
 }
 
-// The last line of a command's output, where git says what went wrong.
-std::string last_line(const std::string& text) {
-  std::string s = text;
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  std::size_t nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
-
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-Failure git_failed(const std::string& what, const process::Outcome& o) {
-  if (o.start_error) return Failure(what + ": " + o.start_error->message, Exit::failed, o.start_error->hint);
-  std::string detail = last_line(o.err.empty() ? o.out : o.err);
-  return Failure(what + " (exit " + std::to_string(o.exit_code) + ")" + (detail.empty() ? "" : ": " + detail),
-                 Exit::failed);
-}
+Failure git_failed(const std::string& what, const process::Outcome& o) { return Failure(process::failure(o, what)); }
 
 // Everything a failed release must put back, in reverse order of doing.
 class Undo {

@@ -57,6 +57,9 @@ TEST_CASE("hooks template: the user's quotes are closed around the references") 
   // A quote in a comment opens nothing.
   CHECK(expand("a # don't\nb {staged_files}", v).script == "a # don't\nb \"${1}\" \"${2}\"");
   CHECK(expand("a#'\nb '{staged_files}'", v).script == "a#'\nb '\"${1}\" \"${2}\"'");
+  // '#' inside a word is no comment: after an escaped space, after $(…).
+  CHECK(expand("a\\ #{staged_files}", v).script == "a\\ #\"${1}\" \"${2}\"");
+  CHECK(expand("a $(b)#{staged_files}", v).script == "a $(b)#\"${1}\" \"${2}\"");
   // Escaped braces and the shell's own ${…} are not templates.
   CHECK(expand("echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", v) ==
         ShellCall{"echo \\{staged_files} \"\\{staged_files}\" ${staged_files} '${staged_files}'", {}, ""});
