@@ -9,7 +9,6 @@
 #include "commands/registry.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
-#include "core/memory.hpp"
 #include "core/versions.hpp"
 #include "git/work_tree.hpp"
 #include "log/log.hpp"
@@ -269,9 +268,6 @@ int main(int argc, char** argv) {
     std::string line = keel::version_line() + "\n";
     return ::write(STDOUT_FILENO, line.data(), line.size()) == static_cast<ssize_t>(line.size()) ? 0 : 1;
   }
-  keel::keep_freed_memory();
-  // What a quiet hook run allocates, faulted in at once.
-  keel::prefault_heap(256 << 10);
   std::ios::sync_with_stdio(false);
   return keel::cmd::run(argc, argv, std::cout, std::cerr);
 }

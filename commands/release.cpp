@@ -4,7 +4,6 @@
 
 #include "commands/groups.hpp"
 #include "core/json.hpp"
-#include "core/memory.hpp"
 #include "fs/fs.hpp"
 #include "git/refs.hpp"
 #include "git/tags.hpp"
@@ -124,11 +123,7 @@ std::string json_entry(const release::Unit& u, const release::Plan& p) {
   return s + "}";
 }
 
-// Walks over history allocate megabytes; see use_huge_pages_for_heap.
-constexpr std::size_t k_walk_heap = 64 << 20;
-
 int run_next(const NextOptions& o, Context& ctx) {
-  use_huge_pages_for_heap(k_walk_heap);
   const git::Repository& repo = repo_of(ctx);
   release::Settings s = settings(ctx);
   git::Oid head = head_commit(repo);
@@ -169,7 +164,6 @@ int run_next(const NextOptions& o, Context& ctx) {
 }
 
 int run_changelog(const ChangelogOptions& o, Context& ctx) {
-  use_huge_pages_for_heap(k_walk_heap);
   const git::Repository& repo = repo_of(ctx);
   release::Settings s = settings(ctx);
   git::Oid head = head_commit(repo);
@@ -237,7 +231,6 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
 }
 
 int run_release(const ReleaseOptions& o, Context& ctx) {
-  use_huge_pages_for_heap(k_walk_heap);
   const git::Repository& repo = repo_of(ctx);
   release::Settings s = settings(ctx);
   release::PerformOptions p;

@@ -1,5 +1,7 @@
 #pragma once
-// Minimal JSON string escaping for keel's --json outputs and JSON logs.
+// JSON for keel's --json outputs and JSON logs, through nlohmann/json: the
+// header stays small so that only the files that build documents pay for
+// including the library.
 
 #include <string>
 #include <string_view>

@@ -1,8 +1,6 @@
 #include "git/commit.hpp"
 
-#include "git/commit_text.hpp"
 #include "git/detail.hpp"
-#include "git/pack_reader.hpp"
 
 namespace keel::git {
 
@@ -85,34 +83,7 @@ Result<CommitInfo> lookup_commit(const Repository& repo, const Oid& id) {
   return out;
 }
 
-namespace {
-
-void cut_at_shallow_boundary(const Repository& repo, const Oid& id, CommitBrief& out) {
-  if (!repo.is_shallow_commit(id)) return;
-  out.parents.clear();
-  out.parent_count = 0;
-}
-
-}  // namespace
-
-bool read_packed_brief(const Repository& repo, const Oid& id, CommitBrief& out) {
-  thread_local std::string raw;
-  if (!repo.packs().read_commit(id, raw) || !parse_commit_text(raw, out)) return false;
-  cut_at_shallow_boundary(repo, id, out);
-  return true;
-}
-
-Status read_brief_walking(const Repository& repo, const Oid& id, CommitBrief& out) {
-  thread_local std::string raw;
-  if (repo.pack_scan().take(id, raw) && parse_commit_text(raw, out)) {
-    cut_at_shallow_boundary(repo, id, out);
-    return ok_status();
-  }
-  return read_brief(repo, id, out);
-}
-
 Status read_brief(const Repository& repo, const Oid& id, CommitBrief& out) {
-  if (read_packed_brief(repo, id, out)) return ok_status();
   auto commit = detail::lookup_commit(repo.get(), id);
   if (!commit) return commit.error();
   git_commit* c = commit->get();

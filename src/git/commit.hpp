@@ -40,14 +40,6 @@ struct CommitBrief {
   int offset_minutes = 0;
 };
 Status read_brief(const Repository& repo, const Oid& id, CommitBrief& out);
-// read_brief's fast path alone: a whole commit in a pack file, read without
-// libgit2, so safe from several threads once repo.packs() has been opened.
-// False when only read_brief can answer.
-bool read_packed_brief(const Repository& repo, const Oid& id, CommitBrief& out);
-// read_brief for a walk from a recent tip down through history: through the
-// repository's PackScan first, which reads the pack's commits in order.
-// One thread only.
-Status read_brief_walking(const Repository& repo, const Oid& id, CommitBrief& out);
 
 // Whether the commit changes `path` (a file or a directory, '/'-separated,
 // relative to the root; "" is the whole tree) compared with its first parent.

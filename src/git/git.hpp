@@ -3,6 +3,11 @@
 // `git` subprocess is started where libgit2 can answer.
 
 #include <git2.h>
+// libgit2 1.8 moved git_error_clear here; 1.5 (the developer build's) has
+// neither the header nor the need.
+#if __has_include(<git2/sys/errors.h>)
+#include <git2/sys/errors.h>
+#endif
 
 #include <filesystem>
 #include <memory>
@@ -41,9 +46,6 @@ using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 // value, a path); Exit::failed when reading the repository itself failed.
 Error last_error(std::string_view what, Exit exit = Exit::usage);
 
-class PackReader;
-class PackScan;
-
 class Repository {
  public:
   // Searches upward from `start` for a repository, like git does.
@@ -66,13 +68,6 @@ class Repository {
   bool is_shallow_commit(const Oid& id) const { return m_shallow && m_shallow->count(id) != 0; }
   std::shared_ptr<const OidSet> shallow_commits() const { return m_shallow; }  // null when not shallow
 
-  // The pack files, opened on first use (see pack_reader.hpp). Open them
-  // before reading from several threads.
-  const PackReader& packs() const;
-  // A scan of the largest pack's commits in file order (see PackScan),
-  // opened on first use; for one walk at a time, on one thread.
-  PackScan& pack_scan() const;
-
   // Set once the index (GIT_INDEX_FILE's, or the repository's own) turned
   // out to be in a format libgit2 cannot read, such as a split or sparse
   // index: index queries then ask git itself (cli.hpp), which reads the
@@ -84,8 +79,6 @@ class Repository {
   explicit Repository(git_repository* r) : m_repo(r) {}
   Handle<git_repository, git_repository_free> m_repo;
   std::shared_ptr<const OidSet> m_shallow;  // null when not shallow
-  mutable std::shared_ptr<PackReader> m_packs;
-  mutable std::shared_ptr<PackScan> m_scan;
   mutable bool m_index_through_git = false;
 };
 

@@ -1,29 +1,8 @@
-#include <sys/stat.h>
-
-#include <atomic>
-
-#include "core/memory.hpp"
 #include "git/cli.hpp"
 #include "git/detail.hpp"
 #include "git/status.hpp"
 
 namespace keel::git {
-
-namespace {
-
-// libgit2 reads the index into about four times its file's size (the file,
-// an entry and a path per file, a map of them, then the diffs' iterators);
-// for a large index, faulting that in at once costs a quarter of faulting
-// it page by page. Once: the repository keeps the index it read.
-void prefault_for_index(const Repository& repo) {
-  static std::atomic<bool> done{false};
-  if (done.exchange(true)) return;
-  struct stat st {};
-  if (::stat((repo.git_dir() / "index").c_str(), &st) != 0 || st.st_size < (1 << 20) / 4) return;
-  prefault_heap(4 * static_cast<std::size_t>(st.st_size));
-}
-
-}  // namespace
 
 namespace detail {
 
@@ -42,7 +21,6 @@ Result<IndexPtr> open_index(const Repository& repo) {
     return Error{"repository " + quote(repo.git_dir().string()) + " has no work tree", {}, Exit::usage};
   if (repo.index_through_git())
     return Error{"cannot read the index with libgit2 (a split or sparse index?)", {}, Exit::failed};
-  prefault_for_index(repo);
   git_index* raw = nullptr;
   if (git_repository_index(&raw, repo.get()) != 0) return index_error(repo);
   IndexPtr index(raw);

@@ -1,5 +1,4 @@
 #include "git/detail.hpp"
-#include "git/pack_reader.hpp"
 
 namespace keel::git {
 
@@ -92,16 +91,5 @@ bool Repository::is_empty() const {
 std::filesystem::path Repository::workdir() const { return trim_slash(git_repository_workdir(get())); }
 std::filesystem::path Repository::git_dir() const { return trim_slash(git_repository_path(get())); }
 std::filesystem::path Repository::common_dir() const { return trim_slash(git_repository_commondir(get())); }
-
-const PackReader& Repository::packs() const {
-  if (!m_packs) m_packs = std::make_shared<PackReader>(common_dir() / "objects");
-  return *m_packs;
-}
-
-PackScan& Repository::pack_scan() const {
-  if (!m_scan) m_scan = std::make_shared<PackScan>(packs().largest());
-  return *m_scan;
-}
-
 
 }  // namespace keel::git

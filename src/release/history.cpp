@@ -11,6 +11,7 @@
 #include "git/commit.hpp"
 #include "git/config.hpp"
 #include "git/refs.hpp"
+#include "git/revwalk.hpp"
 
 namespace keel::release {
 
@@ -67,166 +68,65 @@ Status check_history_complete(const git::Repository& repo) {
 
 namespace {
 
-// A commit seen by collect_changes: read once, when first seen.
-struct Node {
-  std::int64_t time = 0;
-  std::uint64_t order = 0;  // when first seen: children before parents
-  bool uninteresting = false;
-  bool popped = false;
-  bool has_message = false;
-  std::vector<git::Oid> parents;
-  std::string message;  // until popped
-};
-
-// After the last interesting commit leaves the queue, a few more are read
-// in case clock skew put an uninteresting path behind it (git does the same).
-constexpr int k_slop = 5;
-
-// A commit's parents and time, and its message when wanted.
-Status read_node(const git::Repository& repo, const git::Oid& id, bool want_message, Node& n,
-                 git::CommitBrief& brief) {
-  if (auto st = git::read_brief_walking(repo, id, brief); !st) return st;
-  n.time = brief.time;
-  n.parents = std::move(brief.parents);
-  if (want_message) {
-    n.message = std::move(brief.message);
-    n.has_message = true;
-  }
-  return ok_status();
-}
-
 struct Candidate {
   git::Oid id;
   std::string message;
-  bool has_message = false;
 };
 
-// Parses every message, on every core, reading first any the walk did not
-// keep. What the pack reader cannot read is read by libgit2 afterwards, on
-// this thread: libgit2 does not promise that sharing one repository between
-// threads is safe.
-Status parse_candidates(const git::Repository& repo, std::vector<Candidate>& candidates, std::vector<Change>& out) {
+// Parses every message, on every core.
+void parse_candidates(const std::vector<Candidate>& candidates, std::vector<Change>& out) {
   std::vector<Change> changes(candidates.size());
-  std::vector<char> missed(candidates.size(), 0);
-  (void)repo.packs();  // opened here, not by the first of several threads
   for_each_index(candidates.size(), [&](std::size_t i) {
-    Candidate& c = candidates[i];
-    if (!c.has_message) {
-      git::CommitBrief brief;
-      if (!git::read_packed_brief(repo, c.id, brief)) {
-        missed[i] = 1;
-        return;
-      }
-      c.message = std::move(brief.message);
-    }
-    changes[i] = Change{c.id.hex(), commit::parse(c.message)};
+    changes[i] = Change{candidates[i].id.hex(), commit::parse(candidates[i].message)};
   });
-  git::CommitBrief brief;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (!missed[i]) continue;
-    if (auto st = git::read_brief(repo, candidates[i].id, brief); !st) return st;
-    changes[i] = Change{candidates[i].id.hex(), commit::parse(brief.message)};
-  }
   out.insert(out.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
-  return ok_status();
 }
 
 }  // namespace
 
 // The commits reachable from tip and from none of hide, newest commit date
-// first (ties: children first). Like git's and libgit2's limited walks it
-// paints both sides in date order and stops once only commits reachable
-// from hide are left; unlike libgit2 1.5's walk, which reads each commit
-// once for the walk and again for its message, every commit is read once,
-// in pack order where it can be (see git::PackScan).
+// first, through libgit2's walk: it takes parents and dates from the
+// commit-graph file where the repository has one, so that the hidden side
+// of history is painted without reading a commit object. Only the commits
+// taken are read, once each, for their messages.
 //
 // Whether tip reaches hide falls out of the same walk: every commit on a
-// path from tip down to a hidden commit is interesting (a commit below the
-// hidden one cannot also be above it), and the walk takes every interesting
-// commit, so the path's last step, an interesting commit with a hidden
-// parent, is always seen.
+// path from tip down to a hidden commit is taken (a commit below the hidden
+// one cannot also be above it), so the path's last step, a taken commit with
+// a hidden parent, is always seen.
 Status collect_changes(const git::Repository& repo, const git::Oid& tip, const std::vector<git::Oid>& hide,
                        const std::string& path, std::vector<Change>& out, bool* reached) {
-  std::unordered_map<git::Oid, Node> nodes;
-  using Entry = std::tuple<std::int64_t, std::uint64_t, git::Oid>;  // time, -order, id
-  std::priority_queue<Entry> queue;
-  std::uint64_t seen = 0;
-  std::size_t interesting = 0;  // interesting entries in the queue
-  git::CommitBrief brief;
   std::unordered_set<git::Oid> hidden(hide.begin(), hide.end());
   if (reached) *reached = hidden.count(tip) != 0;
-
-  auto paint = [&](const git::Oid& id) {
-    std::vector<git::Oid> stack{id};
-    while (!stack.empty()) {
-      Node& m = nodes[stack.back()];
-      stack.pop_back();
-      if (m.uninteresting) continue;
-      m.uninteresting = true;
-      if (!m.popped) interesting--;  // still queued, and counted as interesting
-      for (const auto& p : m.parents) stack.push_back(p);
-    }
-  };
-  auto add = [&](const git::Oid& id, bool uninteresting) -> Status {
-    auto [it, fresh] = nodes.try_emplace(id);
-    if (!fresh) {
-      if (uninteresting && !it->second.uninteresting) paint(id);
-      return ok_status();
-    }
-    if (auto st = read_node(repo, id, !uninteresting, it->second, brief); !st) {
-      nodes.erase(it);
-      return st;
-    }
-    Node& n = it->second;
-    n.order = seen++;
-    n.uninteresting = uninteresting;
-    queue.push({n.time, std::numeric_limits<std::uint64_t>::max() - n.order, id});
-    if (!uninteresting) interesting++;
-    return ok_status();
-  };
+  auto walk = git::RevWalk::create(repo, {git::Order::time});
+  if (!walk) return walk.error();
+  if (auto st = walk->push(tip); !st) return st;
+  for (const auto& h : hide)
+    if (auto st = walk->hide(h); !st) return st;
 
   std::vector<Candidate> candidates;
-  for (const auto& h : hide)
-    if (auto st = add(h, true); !st) return st;
-  if (auto st = add(tip, false); !st) return st;
-  int slop = k_slop;
-  std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
-  std::vector<git::Oid> parents;  // one buffer for the whole walk
-  while (!queue.empty()) {
-    git::Oid id = std::get<2>(queue.top());
-    queue.pop();
-    Node& n = nodes[id];
-    n.popped = true;
-    // The flag may have changed since it was queued; count what it was.
-    bool uninteresting = n.uninteresting;
-    parents.assign(n.parents.begin(), n.parents.end());  // add() may rehash nodes
-    if (!uninteresting) {
-      interesting--;
-      oldest = std::min(oldest, n.time);
-      if (parents.size() <= 1) candidates.push_back({id, std::move(n.message), n.has_message});
-      if (reached && !*reached)
-        for (const auto& p : parents) *reached = *reached || hidden.count(p) != 0;
-    }
-    for (const auto& p : parents)
-      if (auto st = add(p, uninteresting); !st) return st;
-    // Done when only hidden commits are left, none of them newer than the
-    // oldest commit taken (a hidden path through newer commits, which clock
-    // skew makes possible, could still reach it), and a few more are read.
-    if (interesting == 0 && (queue.empty() || std::get<0>(queue.top()) < oldest) && --slop <= 0) break;
-  }
-
-  std::vector<Candidate> kept;
-  kept.reserve(candidates.size());
-  for (auto& c : candidates) {
-    if (nodes[c.id].uninteresting) continue;
+  git::CommitBrief brief;
+  Status failed = ok_status();
+  auto st = walk->for_each([&](const git::Oid& id) {
+    if (failed = git::read_brief(repo, id, brief); !failed) return false;
+    if (reached && !*reached)
+      for (const auto& p : brief.parents) *reached = *reached || hidden.count(p) != 0;
+    if (brief.parents.size() > 1) return true;  // merges carry no change of their own
     if (!path.empty()) {
-      auto touches = git::touches_path(repo, c.id, path);
-      if (!touches) return touches.error();
-      if (!*touches) continue;
+      auto touches = git::touches_path(repo, id, path);
+      if (!touches) {
+        failed = touches.error();
+        return false;
+      }
+      if (!*touches) return true;
     }
-    kept.push_back(std::move(c));
-  }
-  return parse_candidates(repo, kept, out);
+    candidates.push_back({id, std::move(brief.message)});
+    return true;
+  });
+  if (!st) return st;
+  if (!failed) return failed;
+  parse_candidates(candidates, out);
+  return ok_status();
 }
 
 namespace {
@@ -393,24 +293,20 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
   for (std::size_t i = 0; i < all.size(); ++i) by_commit[all[i].commit].push_back(i);
   std::vector<const TaggedCommit*> reachable;
   if (!by_commit.empty()) {
-    // Read through the pack scan, like the walks below, which then find
-    // these commits already read.
-    std::unordered_set<git::Oid> seen{head};
-    std::vector<git::Oid> stack{head};
+    // One walk of the ids alone: from the commit-graph file where there is
+    // one, without reading a commit object.
+    auto walk = git::RevWalk::create(repo, {git::Order::none});
+    if (!walk) return walk.error();
+    if (auto st = walk->push(head); !st) return st.error();
     std::size_t left = by_commit.size();
-    git::CommitBrief brief;
-    while (!stack.empty() && left > 0) {
-      git::Oid id = stack.back();
-      stack.pop_back();
+    auto st = walk->for_each([&](const git::Oid& id) {
       if (auto it = by_commit.find(id); it != by_commit.end()) {
         for (std::size_t i : it->second) reachable.push_back(&all[i]);
         --left;
       }
-      if (auto st = git::read_brief_walking(repo, id, brief); !st) return st.error();
-      // Reversed, so that the first parent is taken first, as the pack has it.
-      for (auto p = brief.parents.rbegin(); p != brief.parents.rend(); ++p)
-        if (seen.insert(*p).second) stack.push_back(*p);
-    }
+      return left > 0;
+    });
+    if (!st) return st.error();
   }
   // Releases shown: stable versions, and pre-releases above the last stable.
   const TaggedCommit* last_stable_tag = highest_stable(reachable);
