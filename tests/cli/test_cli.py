@@ -1,7 +1,10 @@
 """The command line itself: version, help, dispatch, plugins, global options."""
 
 import os
+import re
 import stat
+import subprocess
+from pathlib import Path
 
 
 def test_version_names_commit_date_and_linkage(sandbox):
@@ -12,12 +15,66 @@ def test_version_names_commit_date_and_linkage(sandbox):
     assert r.err == ""
 
 
-def test_verbose_version_lists_libraries(sandbox):
-    r = sandbox.keel("-v", "--version")
+# The Debian -dev package each library's version comes from, when it is not
+# compiled from a pinned source.
+DEV_PACKAGES = {
+    "libgit2": "libgit2-dev",
+    "libcurl": "libcurl4-openssl-dev",
+    "OpenSSL": "libssl-dev",
+    "libarchive": "libarchive-dev",
+    "zstd": "libzstd-dev",
+    "zlib": "zlib1g-dev",
+    "libsodium": "libsodium-dev",
+    "yaml-cpp": "libyaml-cpp-dev",
+    "toml++": "libtomlplusplus-dev",
+    "nlohmann-json": "nlohmann-json3-dev",
+    "spdlog": "libspdlog-dev",
+    "fmt": "libfmt-dev",
+}
+# Compiled from the sources pinned in scripts/static-sources.sha256 by the
+# static build.
+PINNED_SOURCES = {"libgit2": "libgit2", "libcurl": "curl", "libarchive": "libarchive"}
+
+
+def upstream_version(debian_version: str) -> str:
+    """1:1.2.13.dfsg-1 -> 1.2.13, 1.9.7+ds-1 -> 1.9.7, 3.0.17-1~deb12u2 -> 3.0.17."""
+    v = debian_version.split(":", 1)[-1]
+    if "-" in v:
+        v = v.rsplit("-", 1)[0]
+    return re.split(r"[+~]|\.dfsg", v)[0]
+
+
+def pinned_versions() -> dict:
+    root = Path(__file__).resolve().parents[2]
+    out = {}
+    for line in (root / "scripts" / "static-sources.sha256").read_text().splitlines():
+        m = re.fullmatch(r"[0-9a-f]{64}  ([a-z0-9]+)_([^_]+)\.(dsc|debian\.tar\.\w+)", line)
+        if m:
+            out[m.group(1)] = upstream_version(m.group(2))
+    return out
+
+
+def installed_version(package: str) -> str:
+    r = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True)
+    assert r.returncode == 0, f"{package} is not installed: run scripts/bootstrap"
+    return upstream_version(r.stdout)
+
+
+def test_verbose_version_lists_every_library_at_the_version_built_with(sandbox):
+    r = sandbox.keel("--version", "--verbose")
     assert r.code == 0
-    names = [line.split()[0] for line in r.out.splitlines()[1:]]
-    assert names[:2] == ["libgit2", "libcurl"]
-    assert "libsodium" in names and "CLI11" in names
+    lines = r.out.splitlines()
+    static = lines[0].endswith("static)")
+    found = dict(line.split(maxsplit=1) for line in lines[1:])
+    assert list(found)[:-1] == list(DEV_PACKAGES)
+    assert "CLI11" in found
+    pins = pinned_versions()
+    for name, package in DEV_PACKAGES.items():
+        if static and name in PINNED_SOURCES:
+            expected = pins[PINNED_SOURCES[name]]
+        else:
+            expected = installed_version(package)
+        assert found[name] == expected, f"{name}: keel says {found[name]}, expected {expected}"
 
 
 def test_help_lists_commands(sandbox):

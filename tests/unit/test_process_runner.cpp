@@ -32,10 +32,6 @@ Command script(const std::string& text) {
   return c;
 }
 
-std::chrono::milliseconds ms(std::chrono::steady_clock::duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
-}
-
 pid_t first_pid(const std::string& output) { return static_cast<pid_t>(std::stol(output)); }
 
 char process_state(pid_t pid) {
@@ -337,20 +333,19 @@ TEST_CASE("run kills a command that times out, with its whole group") {
   Outcome o = keel::process::run(c);
   CHECK(o.timed_out);
   CHECK(o.signal == SIGTERM);
-  CHECK(ms(o.duration) >= 200ms);
-  CHECK(ms(o.duration) < 2s);
   CHECK(is_gone(first_pid(o.out)));
 }
 
 TEST_CASE("run kills a command that ignores SIGTERM after the grace period") {
-  Command c = script("trap '' TERM; sleep 100 & echo $!; wait");
+  // The trap shows that SIGTERM came first; the signal that ended it, that
+  // SIGKILL followed.
+  Command c = script("trap 'echo got-term' TERM; sleep 100 & echo $!; while :; do sleep 0.05; done");
   c.timeout = 300ms;
   c.grace_period = 200ms;
   Outcome o = keel::process::run(c);
   CHECK(o.timed_out);
   CHECK(o.signal == SIGKILL);
-  CHECK(ms(o.duration) >= 500ms);
-  CHECK(ms(o.duration) < 2s);
+  CHECK(o.out.find("got-term\n") != std::string::npos);
   CHECK(is_gone(first_pid(o.out)));
 }
 
@@ -358,7 +353,6 @@ TEST_CASE("run stops what a finished leader left running") {
   SUBCASE("a background job holding the output pipe") {
     Outcome o = keel::process::run(script("sleep 100 & echo $!"));
     CHECK(o.exit_code == 0);
-    CHECK(ms(o.duration) < 2s);  // well within the 5 s default grace period
     CHECK(is_gone(first_pid(o.out)));
   }
   SUBCASE("one that ignores SIGTERM") {
@@ -366,13 +360,10 @@ TEST_CASE("run stops what a finished leader left running") {
     c.grace_period = 200ms;
     Outcome o = keel::process::run(c);
     CHECK(o.exit_code == 0);
-    CHECK(ms(o.duration) >= 200ms);
-    CHECK(ms(o.duration) < 2s);
     CHECK(is_gone(first_pid(o.out)));
   }
   SUBCASE("one that holds no pipe") {
     Outcome o = keel::process::run(script("trap '' TERM; sleep 100 >/dev/null 2>&1 & echo $!"));
-    CHECK(ms(o.duration) < 2s);
     CHECK(is_gone(first_pid(o.out)));
   }
   SUBCASE("but not one that left the group") {
@@ -380,7 +371,6 @@ TEST_CASE("run stops what a finished leader left running") {
     c.grace_period = 200ms;
     Outcome o = keel::process::run(c);
     CHECK(o.exit_code == 0);
-    CHECK(ms(o.duration) < 2s);
     pid_t escaped = first_pid(o.out);
     CHECK(::kill(escaped, 0) == 0);
     ::kill(escaped, SIGKILL);
@@ -426,8 +416,6 @@ TEST_CASE("run forwards SIGINT and SIGTERM to the running group") {
     Outcome o = keel::process::run(c);
     CHECK(o.interrupted);
     CHECK(o.signal == SIGKILL);
-    CHECK(ms(o.duration) >= 200ms);
-    CHECK(ms(o.duration) < 3s);
   }
   keel::process::clear_interrupted();
   CHECK_FALSE(keel::process::interrupted());
@@ -435,22 +423,33 @@ TEST_CASE("run forwards SIGINT and SIGTERM to the running group") {
 }
 
 TEST_CASE("run_parallel runs commands at once and reports them as they finish") {
-  std::vector<Command> commands;
-  for (const char* text : {"sleep 0.3; echo a", "sleep 0.05; echo b", "sleep 0.15; echo c"})
-    commands.push_back(script(text));
+  // b waits until a and c have started, c until b is reaped, a until c is
+  // reaped (a process that keel has not reaped yet still answers kill -0):
+  // they finish only if all run at once, and in the order b, c, a.
+  TempDir dir;
+  std::string d = dir.path().string() + "/";
+  auto started = [&](const std::string& name) { return "echo $$ > '" + d + name + ".pid'; "; };
+  auto wait_started = [&](const std::string& name) {
+    return "while [ ! -s '" + d + name + ".pid' ]; do sleep 0.01; done; ";
+  };
+  auto wait_reaped = [&](const std::string& name) {
+    return wait_started(name) + "while kill -0 $(cat '" + d + name + ".pid') 2>/dev/null; do sleep 0.01; done; ";
+  };
+  std::vector<Command> commands{
+      script(started("a") + wait_reaped("c") + "echo a"),
+      script(started("b") + wait_started("a") + wait_started("c") + "echo b"),
+      script(started("c") + wait_reaped("b") + "echo c"),
+  };
   std::vector<std::size_t> order;
-  auto start = std::chrono::steady_clock::now();
   auto outcomes = keel::process::run_parallel(commands, 3, [&](std::size_t i, const Outcome& o) {
     order.push_back(i);
     CHECK(o.exit_code == 0);
   });
-  auto took = ms(std::chrono::steady_clock::now() - start);
   CHECK(order == std::vector<std::size_t>{1, 2, 0});
   REQUIRE(outcomes.size() == 3);
   CHECK(outcomes[0].out == "a\n");
   CHECK(outcomes[1].out == "b\n");
   CHECK(outcomes[2].out == "c\n");
-  CHECK(took < 450ms);  // in sequence they would take 500 ms
 }
 
 TEST_CASE("run_parallel starts no more than `jobs` commands at once") {
@@ -463,9 +462,7 @@ TEST_CASE("run_parallel starts no more than `jobs` commands at once") {
 TEST_CASE("run kills and reaps the child when an output handler throws") {
   Command c = Command::shell_script("echo x; sleep 100");
   c.out = Output::stream([](std::string_view) { throw std::runtime_error("handler failed"); });
-  auto start = std::chrono::steady_clock::now();
   CHECK_THROWS_WITH(keel::process::run(c), "handler failed");
-  CHECK(ms(std::chrono::steady_clock::now() - start) < 2s);
   CHECK(has_no_children());
 }
 
