@@ -71,7 +71,8 @@ void require_valid(Context& ctx) {
     return;
   }
   print_diagnostics(ctx);
-  throw Failure("configuration has errors", Exit::usage, "run 'keel config validate' for the full list");
+  throw Failure("configuration has errors", ctx.config.error_exit(),
+                "run 'keel config validate' for the full list");
 }
 
 struct ListOptions {

@@ -159,7 +159,7 @@ void report_config(Context& ctx, const CommandSpec& spec) {
   if (!ctx.config.has_errors()) return;
   for (const auto& d : ctx.config.diagnostics())
     if (d.severity == config::Diagnostic::Severity::error) ctx.err << "keel: error: " << log::redact(d.message) << '\n';
-  throw Failure("configuration has errors", Exit::usage, "run 'keel config validate' for the full list");
+  throw Failure("configuration has errors", ctx.config.error_exit(), "run 'keel config validate' for the full list");
 }
 
 // The command named on the command line, when it can be told without

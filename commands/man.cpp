@@ -79,14 +79,12 @@ std::string synopsis(const CommandInfo& c) {
   return s + "\n";
 }
 
-const char* k_exit_status =
-    ".TP\n.B 0\nSuccess.\n"
-    ".TP\n.B 1\nThe checked thing failed: a validation, a lint, a hook command; or a looked-up value is not set.\n"
-    ".TP\n.B 2\nUsage or configuration error: an unknown command or option, a malformed or mistyped config "
-    "file, an unknown config key, a missing directory or repository.\n"
-    ".TP\n.B 3\nNothing to do (for example no release is due).\n"
-    ".TP\n.B 130\nInterrupted by SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGPIPE; running child processes were "
-    "stopped, and changes a hook run had hidden were put back first.\n";
+std::string exit_status_section() {
+  std::string s;
+  for (const auto& e : k_exit_statuses)
+    s += ".TP\n.B " + std::to_string(static_cast<int>(e.exit)) + "\n" + roff(e.meaning) + "\n";
+  return s;
+}
 
 const char* k_environment =
     ".TP\n.B KEEL_<SECTION>__<KEY>\nSets a config value; a double underscore separates levels "
@@ -122,7 +120,7 @@ std::string main_page(const CommandInfo& root) {
   s << ".SH COMMANDS\n";
   for (const auto& c : root.children)
     s << ".TP\n.B " << c.name << "\n" << roff(c.summary) << ". See\n.BR keel-" << c.name << " (1).\n";
-  s << ".SH EXIT STATUS\n" << k_exit_status;
+  s << ".SH EXIT STATUS\n" << exit_status_section();
   s << ".SH ENVIRONMENT\n" << k_environment;
   s << ".SH FILES\n" << k_files;
   s << ".SH SEE ALSO\n";

@@ -25,7 +25,7 @@ When when_of(const std::string& text, When fallback) {
 }
 
 Error invalid(const std::string& key, std::string problem, std::string hint = {}) {
-  return Error{"invalid value for " + quote(key) + ": " + std::move(problem), std::move(hint), Exit::usage};
+  return Error{"invalid value for " + quote(key) + ": " + std::move(problem), std::move(hint), Exit::config};
 }
 
 // Reads `.value` into r per the rule's kind; an Error for values the schema

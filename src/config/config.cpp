@@ -21,7 +21,9 @@ class Loader {
   Loader(const LoadOptions& options, std::vector<Diagnostic>& diags, std::vector<ConsideredFile>& files)
       : m_options(options), m_diags(diags), m_files(files) {}
 
-  void error(std::string message) { m_diags.push_back({Severity::error, std::move(message)}); }
+  void error(std::string message, Exit exit = Exit::config) {
+    m_diags.push_back({Severity::error, std::move(message), exit});
+  }
   void warning(std::string message) { m_diags.push_back({Severity::warning, std::move(message)}); }
 
   std::string display(const stdfs::path& p) const { return fs::display_path(p, m_options.cwd); }
@@ -32,7 +34,7 @@ class Loader {
     std::string shown = display(path);
     auto text = fs::read_file(path);
     if (!text) {
-      error(text.error().message);
+      error(text.error().message, text.error().exit);
       return std::nullopt;
     }
     auto parsed = parse_document(*text, shown, kind);
@@ -78,7 +80,7 @@ class Loader {
         continue;
       }
       if (!stdfs::exists(target)) {
-        error(base->origin().describe() + ": extended file " + quote(display(target)) + " does not exist");
+        error(base->origin().describe() + ": extended file " + quote(display(target)) + " does not exist", Exit::io);
         continue;
       }
       stack.push_back(canon);
@@ -322,10 +324,11 @@ Config load(const LoadOptions& options) {
   for (const auto& file : options.config_files) {
     stdfs::path p = stdfs::path(file).is_absolute() ? stdfs::path(file) : options.cwd / file;
     std::error_code ec;
-    bool exists = stdfs::is_regular_file(p, ec);
+    // A directory or a device is read, and refused by the read with its reason.
+    bool exists = stdfs::exists(p, ec);
     config.m_files.push_back({"flag", p, exists});
     if (!exists) {
-      loader.error("config file " + quote(file) + " does not exist");
+      loader.error("config file " + quote(file) + " does not exist", Exit::io);
       continue;
     }
     if (auto v = loader.load_top_file(p, Origin::Kind::flag)) loader.add_layer(root, std::move(*v), false);
@@ -392,6 +395,12 @@ std::vector<std::string> Config::secret_values() const {
   };
   walk(walk, m_root);
   return out;
+}
+
+Exit Config::error_exit() const {
+  bool io = std::any_of(m_diagnostics.begin(), m_diagnostics.end(),
+                        [](const Diagnostic& d) { return d.severity == Severity::error && d.exit == Exit::io; });
+  return io ? Exit::io : Exit::config;
 }
 
 bool Config::has_errors() const {

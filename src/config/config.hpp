@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/value.hpp"
+#include "core/error.hpp"
 
 namespace keel::config {
 
@@ -24,6 +25,7 @@ struct Diagnostic {
   enum class Severity { warning, error };
   Severity severity;
   std::string message;  // "keel.toml:3:7: unknown key 'x'; did you mean 'y'?"
+  Exit exit = Exit::config;  // Exit::io when a file could not be read
 };
 
 struct ConsideredFile {
@@ -59,6 +61,9 @@ class Config {
 
   const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
   bool has_errors() const;
+  // The status for a configuration with errors: Exit::io when a file could
+  // not be read, else Exit::config.
+  Exit error_exit() const;
   const std::vector<ConsideredFile>& files() const { return m_files; }
   // The project file in use (layer 4), if any: `config set --project` edits it.
   const std::optional<std::filesystem::path>& project_file() const { return m_project_file; }

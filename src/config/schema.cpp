@@ -56,7 +56,7 @@ std::string found(const Value& v) {
 }
 
 Error mismatch(const KeyDecl& decl, const Value& v) {
-  return Error{"expected " + std::string(type_description(decl)) + ", found " + found(v), {}, Exit::usage};
+  return Error{"expected " + std::string(type_description(decl)) + ", found " + found(v), {}, Exit::config};
 }
 
 std::vector<std::string_view> split_choices(std::string_view choices) {
@@ -183,7 +183,7 @@ Result<Value> check_value(const KeyDecl& decl, const Value& v, bool from_text) {
         const std::string& s = v.as_string();
         if (!s.empty() && s.front() == '[') {
           list = parse_flag_value(s, o);
-          if (!list.is_array()) return Error{"malformed array " + quote(s), {}, Exit::usage};
+          if (!list.is_array()) return Error{"malformed array " + quote(s), {}, Exit::config};
         } else {
           return v;  // one string
         }

@@ -12,13 +12,39 @@
 
 namespace keel {
 
-// Exit statuses, documented in keel(1).
+// Exit statuses: the one table. keel(1) and the README print k_exit_statuses.
+// I/O and configuration errors take sysexits.h's numbers (EX_IOERR,
+// EX_CONFIG), so that a script can tell them from a usage error.
 enum class Exit : int {
   ok = 0,
-  failed = 1,       // the checked thing failed (a lint, a validation, a hook)
-  usage = 2,        // bad usage or bad configuration
+  failed = 1,
+  usage = 2,
   nothing_to_do = 3,
+  io = 74,
+  config = 78,
   interrupted = 130,
+};
+
+struct ExitStatus {
+  Exit exit;
+  const char* meaning;  // one sentence, for keel(1)
+};
+
+inline constexpr ExitStatus k_exit_statuses[] = {
+    {Exit::ok, "Success."},
+    {Exit::failed,
+     "The checked thing failed: a validation, a lint, a hook command; or a looked-up value is not set."},
+    {Exit::usage,
+     "Usage error: an unknown command or option, a bad argument (a version, a revision, a key), a missing "
+     "directory or repository."},
+    {Exit::nothing_to_do, "Nothing to do (for example no release is due, or no hooks are configured)."},
+    {Exit::io, "A file or directory could not be read or written (it is missing, unreadable, a directory)."},
+    {Exit::config,
+     "Configuration error: a malformed or mistyped config file, an unknown config key, an invalid value "
+     "(a template, a pattern, a hook command), each named with its file:line:col."},
+    {Exit::interrupted,
+     "Interrupted by SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGPIPE; running child processes were stopped, and "
+     "changes a hook run had hidden were put back first."},
 };
 
 struct Error {

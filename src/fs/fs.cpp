@@ -12,7 +12,7 @@ namespace keel::fs {
 namespace {
 
 Error io_error(std::string_view what, const stdfs::path& path, int err) {
-  return Error{std::string(what) + " " + quote(path.string()) + ": " + std::strerror(err), {}, Exit::usage};
+  return Error{std::string(what) + " " + quote(path.string()) + ": " + std::strerror(err), {}, Exit::io};
 }
 
 class FdCloser {

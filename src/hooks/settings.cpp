@@ -43,7 +43,7 @@ Result<Conditions> conditions(const Value* v, std::string_view key) {
     if (!known)
       return Error{where(*v) + "unknown " + std::string(key) + " condition " + quote(item) +
                        ": expected merge, rebase or branch:GLOB",
-                   {}, Exit::usage};
+                   {}, Exit::config};
   }
   return c;
 }
@@ -62,10 +62,10 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   CommandSettings c;
   c.name = name;
   std::string full = quote(hook + "." + name);
-  if (!t.is_table()) return Error{where(t) + "hook command " + full + " must be a table", {}, Exit::usage};
+  if (!t.is_table()) return Error{where(t) + "hook command " + full + " must be a table", {}, Exit::config};
   c.run = text(t.find("run"));
   if (c.run.find_first_not_of(" \t\n") == std::string::npos)
-    return Error{where(t) + "hook command " + full + " has no 'run'", "add run = \"the shell command\"", Exit::usage};
+    return Error{where(t) + "hook command " + full + " has no 'run'", "add run = \"the shell command\"", Exit::config};
   // Only a word close to a template is taken for a misspelt one: awk
   // '{print}', jq '{name}' and sed '/x/{d}' are shell code, not templates.
   for (const auto& unknown : unknown_templates(c.run)) {
@@ -74,7 +74,7 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
     return Error{where(*t.find("run")) + "unknown template " + quote("{" + unknown + "}") + " in hook command " +
                      full + "; did you mean " + quote("{" + guess + "}") + "?",
                  "templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}...",
-                 Exit::usage};
+                 Exit::config};
   }
   c.glob = strings(t.find("glob"));
   c.exclude = strings(t.find("exclude"));
@@ -83,13 +83,13 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
       if (!brace_alternatives(g))
         return Error{where(*t.find(key)) + "glob " + quote(g) + " of hook command " + full + " stands for more than " +
                          std::to_string(k_max_alternatives) + " patterns",
-                     {}, Exit::usage};
+                     {}, Exit::config};
   c.types = strings(t.find("types"));
   for (const auto& type : c.types)
     if (type != "text" && type != "binary" && type != "executable" && type != "symlink")
       return Error{where(*t.find("types")) + "unknown file type " + quote(type) +
                        ": expected text, binary, executable or symlink",
-                   {}, Exit::usage};
+                   {}, Exit::config};
   c.tags = strings(t.find("tags"));
   c.root = text(t.find("root"));
   while (!c.root.empty() && c.root.back() == '/') c.root.pop_back();
@@ -97,7 +97,7 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   if (c.root == ".") c.root.clear();
   if (!c.root.empty() && (c.root.front() == '/' || c.root == ".." || c.root.rfind("../", 0) == 0))
     return Error{where(*t.find("root")) + "root " + quote(c.root) + " must be a directory inside the repository", {},
-                 Exit::usage};
+                 Exit::config};
   if (const Value* env = t.find("env"); env && env->is_table())
     for (std::size_t i = 0; i < env->size(); ++i) c.env[env->key_at(i)] = env->value_at(i).as_string();
   c.stage_fixed = flag(t.find("stage_fixed"), false);
@@ -114,15 +114,15 @@ Result<HookSettings> hook(const std::string& name, const Value& t) {
   h.name = name;
   if (!is_valid_hook_name(name))
     return Error{where(t) + "invalid hook name " + quote(name) + ": use letters, digits, '-' and '_'", {},
-                 Exit::usage};
-  if (!t.is_table()) return Error{where(t) + "hook " + quote(name) + " must be a table", {}, Exit::usage};
+                 Exit::config};
+  if (!t.is_table()) return Error{where(t) + "hook " + quote(name) + " must be a table", {}, Exit::config};
   h.parallel = flag(t.find("parallel"), true);
   h.fail_fast = flag(t.find("fail_fast"), false);
   h.exclude_tags = strings(t.find("exclude_tags"));
   if (const Value* j = t.find("jobs"); j && j->type() == Value::Type::integer) {
     if (j->as_int() < 0 || j->as_int() > 1024)
       return Error{where(*j) + "jobs must be between 0 and 1024, found " + std::to_string(j->as_int()), {},
-                   Exit::usage};
+                   Exit::config};
     h.jobs = static_cast<unsigned>(j->as_int());
   }
   if (auto st = read_conditions(t, h.skip, h.only); !st) return st.error();

@@ -162,7 +162,7 @@ Result<std::vector<Span>> custom(const FileRule& rule, std::string_view content)
   try {
     re = std::regex(*translated, std::regex::ECMAScript | std::regex::multiline);
   } catch (const std::regex_error& e) {
-    return Error{"invalid regex " + quote(rule.regex) + " for " + quote(rule.path) + ": " + e.what(), {}, Exit::usage};
+    return Error{"invalid regex " + quote(rule.regex) + " for " + quote(rule.path) + ": " + e.what(), {}, Exit::config};
   }
   std::vector<Span> out;
   auto begin = std::cregex_iterator(content.data(), content.data() + content.size(), re);
@@ -223,14 +223,14 @@ Result<std::string> translate_named_group(std::string_view regex, std::size_t& g
       if (rest.starts_with("(?<version>")) skip = 11;
       else if (rest.starts_with("(?P<version>")) skip = 12;
       if (skip) {
-        if (group) return Error{"regex " + quote(regex) + " has two groups named version", {}, Exit::usage};
+        if (group) return Error{"regex " + quote(regex) + " has two groups named version", {}, Exit::config};
         group = ++number;
         out += '(';
         i += skip - 1;
         continue;
       }
       if (rest.starts_with("(?<") || rest.starts_with("(?P<"))
-        return Error{"regex " + quote(regex) + ": only the group named version may have a name", {}, Exit::usage};
+        return Error{"regex " + quote(regex) + ": only the group named version may have a name", {}, Exit::config};
       if (!rest.starts_with("(?")) ++number;
     }
     out += c;
@@ -259,7 +259,7 @@ Result<std::vector<Span>> find_versions(const FileRule& rule, std::string_view c
       if (rule.regex.empty())
         return Error{"no preset or regex for version file " + quote(rule.path),
                      "set preset (package.json, Cargo.toml, pyproject.toml, meson.build, VERSION) or regex",
-                     Exit::usage};
+                     Exit::config};
       auto found = custom(rule, content);
       if (!found) return found.error();
       spans = std::move(found).value();
@@ -272,7 +272,7 @@ Result<std::vector<Span>> find_versions(const FileRule& rule, std::string_view c
   if (!ok)
     return Error{"version not found exactly as expected in " + quote(rule.path) + ": found " + places(spans.size()) +
                      ", expected " + std::to_string(expected),
-                 "nothing was written; fix the file or the [[release.files]] entry", Exit::usage};
+                 "nothing was written; fix the file or the [[release.files]] entry", Exit::config};
   return spans;
 }
 

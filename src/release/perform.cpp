@@ -153,7 +153,7 @@ void run_hooks(const std::vector<std::string>& commands, const std::string& key,
 
 std::string read_or_throw(const stdfs::path& path, const std::string& shown) {
   auto r = fs::read_file(path);
-  if (!r) throw Failure(Error{"cannot read version file " + quote(shown) + ": " + r.error().message, {}, Exit::usage});
+  if (!r) throw Failure(Error{"cannot read version file " + quote(shown) + ": " + r.error().message, {}, Exit::io});
   return std::move(r).value();
 }
 

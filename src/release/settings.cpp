@@ -10,7 +10,7 @@ using config::Value;
 
 Error bad(const Value& v, std::string_view key, const std::string& problem) {
   std::string where = v.origin().describe();
-  return Error{where + ": invalid " + quote(key) + ": " + problem, {}, Exit::usage};
+  return Error{where + ": invalid " + quote(key) + ": " + problem, {}, Exit::config};
 }
 
 Result<semver::Version> version_key(const config::Config& c, std::string_view key, std::string_view fallback) {
@@ -143,7 +143,7 @@ Result<Settings> settings_from_config(const config::Config& c) {
       const Value* path = table.find("path");
       if (!path || path->as_string().empty())
         return Error{table.origin().describe() + ": package " + quote(name) + " has no path",
-                     "set " + prefix + ".path to its directory", Exit::usage};
+                     "set " + prefix + ".path to its directory", Exit::config};
       std::string dir = path->as_string();
       while (!dir.empty() && dir.back() == '/') dir.pop_back();
       while (dir.starts_with("./")) dir.erase(0, 2);

@@ -36,7 +36,7 @@ std::string_view trim(std::string_view s) {
 }
 
 Error error_at(int line, int column, const std::string& problem) {
-  return Error{"template:" + std::to_string(line) + ":" + std::to_string(column) + ": " + problem, {}, Exit::usage};
+  return Error{"template:" + std::to_string(line) + ":" + std::to_string(column) + ": " + problem, {}, Exit::config};
 }
 
 // Splits one line (without its '\n') into tokens.

@@ -38,12 +38,12 @@ std::optional<Bump> parse_bump(std::string_view name) {
 Result<TagTemplate> TagTemplate::parse(std::string_view text) {
   std::size_t v = text.find(k_version);
   if (v == std::string_view::npos)
-    return Error{"invalid tag template " + quote(text) + ": no {version} placeholder", {}, Exit::usage};
+    return Error{"invalid tag template " + quote(text) + ": no {version} placeholder", {}, Exit::config};
   if (text.find(k_version, v + 1) != std::string_view::npos)
-    return Error{"invalid tag template " + quote(text) + ": {version} appears twice", {}, Exit::usage};
+    return Error{"invalid tag template " + quote(text) + ": {version} appears twice", {}, Exit::config};
   std::size_t p = text.find(k_package);
   if (p != std::string_view::npos && text.find(k_package, p + 1) != std::string_view::npos)
-    return Error{"invalid tag template " + quote(text) + ": {package} appears twice", {}, Exit::usage};
+    return Error{"invalid tag template " + quote(text) + ": {package} appears twice", {}, Exit::config};
   TagTemplate t;
   t.m_text = std::string(text);
   return t;

@@ -212,7 +212,7 @@ def test_default_is_commit_editmsg(sandbox):
 def test_default_without_commit_editmsg(sandbox):
     repo = sandbox.repo(commit=False)
     r = sandbox.keel("commit", "lint", cwd=repo)
-    assert (r.code, r.out) == (2, ""), r
+    assert (r.code, r.out) == (74, ""), r
     assert r.err == "keel: error: cannot read '.git/COMMIT_EDITMSG': No such file or directory\n"
 
 
@@ -224,14 +224,14 @@ def test_default_outside_a_repository(sandbox):
 
 def test_missing_file(sandbox):
     r = sandbox.keel("commit", "lint", "x")
-    assert (r.code, r.out) == (2, ""), r
+    assert (r.code, r.out) == (74, ""), r
     assert r.err == "keel: error: cannot read 'x': No such file or directory\n"
 
 
 def test_a_directory_is_no_message(sandbox):
     (sandbox.root / "d").mkdir()
     r = sandbox.keel("commit", "lint", "d")
-    assert (r.code, r.err) == (2, "keel: error: cannot read 'd': Is a directory\n"), r
+    assert (r.code, r.err) == (74, "keel: error: cannot read 'd': Is a directory\n"), r
 
 
 def test_empty_message(sandbox):
@@ -336,7 +336,7 @@ def test_unknown_case_name_is_a_configuration_error(sandbox):
     (repo / "keel.toml").write_text("[commit.rules.type-case]\nvalue = [\"Lower\"]\n")
     (repo / "msg").write_text("feat: x\n")
     r = sandbox.keel("commit", "lint", "msg", cwd=repo)
-    assert (r.code, r.out) == (2, ""), r
+    assert (r.code, r.out) == (78, ""), r
     assert r.err == (
         "keel: error: invalid value for 'commit.rules.type-case.value': unknown case 'Lower'\n"
         "hint: cases are lower-case, upper-case, camel-case, kebab-case, pascal-case, sentence-case, snake-case "
@@ -348,7 +348,7 @@ def test_unknown_level_is_a_configuration_error(sandbox):
     (repo / "keel.toml").write_text("[commit.rules.type-enum]\nlevel = \"fatal\"\n")
     (repo / "msg").write_text("feat: x\n")
     r = sandbox.keel("commit", "lint", "msg", cwd=repo)
-    assert r.code == 2, r
+    assert r.code == 78, r
     assert r.err.splitlines()[0] == (
         "keel: error: keel.toml:2:1: wrong type for 'commit.rules.type-enum.level': expected one of error, warn, "
         "off, found 'fatal'")

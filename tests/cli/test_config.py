@@ -137,11 +137,11 @@ def test_validate_reports_everything_and_exits_1(sandbox):
     ]
 
 
-def test_a_broken_config_stops_commands_with_exit_2(sandbox):
+def test_a_broken_config_stops_commands_with_exit_78(sandbox):
     repo = sandbox.repo()
     (repo / "keel.toml").write_text("[log\nlevel = 1\n")
     r = sandbox.keel("config", "get", "log.level", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err == (
         "keel: error: keel.toml:1:5: malformed TOML: error while parsing table header: expected ']', saw '\\n'\n"
         "keel: error: configuration has errors\n"
@@ -154,7 +154,7 @@ def test_malformed_yaml(sandbox):
     repo = sandbox.repo()
     (repo / "keel.yaml").write_text("log:\n  level: [info\n")
     r = sandbox.keel("config", "list", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.splitlines()[0] == "keel: error: keel.yaml:3:1: malformed YAML: end of sequence flow not found"
 
 
@@ -162,7 +162,7 @@ def test_duplicate_yaml_keys(sandbox):
     repo = sandbox.repo()
     (repo / "keel.yaml").write_text("log:\n  level: info\n  level: debug\n")
     r = sandbox.keel("config", "list", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.splitlines()[0] == "keel: error: keel.yaml:3:3: duplicate key 'level'"
 
 
@@ -170,7 +170,7 @@ def test_invalid_utf8(sandbox):
     repo = sandbox.repo()
     (repo / "keel.toml").write_bytes(b'[log]\nlevel = "\xff"\n')
     r = sandbox.keel("config", "list", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.splitlines()[0] == "keel: error: keel.toml:2:10: invalid UTF-8"
 
 
@@ -179,7 +179,7 @@ def test_huge_file_refused(sandbox):
     with open(repo / "keel.toml", "w") as f:
         f.write("#" * (10 * 1024 * 1024 + 1))
     r = sandbox.keel("config", "list", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.splitlines()[0] == f"keel: error: file too large: '{repo}/keel.toml' is over 10 MiB"
 
 
@@ -205,7 +205,7 @@ def test_two_project_files(sandbox):
     (repo / "keel.toml").write_text("")
     (repo / ".keel.yaml").write_text("")
     r = sandbox.keel("config", "list", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.splitlines()[0] == (
         "keel: error: more than one project config file: 'keel.toml' and '.keel.yaml'; keep one"
     )
@@ -213,7 +213,7 @@ def test_two_project_files(sandbox):
 
 def test_malformed_environment_value(sandbox):
     r = sandbox.keel("config", "list", env={"KEEL_UI__COLOR": "purple"})
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.splitlines()[0] == (
         "keel: error: env KEEL_UI__COLOR: wrong type for 'ui.color': expected one of auto, always, never, "
         "found 'purple'"
@@ -224,7 +224,7 @@ def test_unknown_key_is_an_error(sandbox):
     repo = sandbox.repo()
     (repo / "keel.toml").write_text('[ui]\ncolour = "never"\n')
     r = sandbox.keel("config", "get", "ui.color", cwd=repo)
-    assert (r.code, r.out) == (2, "")
+    assert (r.code, r.out) == (78, "")
     assert r.err == ("keel: error: keel.toml:2:1: unknown key 'ui.colour'; did you mean 'ui.color'?\n"
                      "keel: error: configuration has errors\nhint: run 'keel config validate' for the full list\n")
 

@@ -80,7 +80,7 @@ def test_set_refuses_a_malformed_file_and_leaves_it_alone(sandbox):
     broken = "[log\nlevel = 1\n"
     (repo / "keel.toml").write_text(broken)
     r = sandbox.keel("config", "set", "log.level", "info", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err == (
         "keel: error: keel.toml:1:5: malformed TOML: error while parsing table header: expected ']', saw '\\n'\n"
     )

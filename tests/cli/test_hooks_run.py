@@ -268,11 +268,11 @@ def test_custom_hook_runs_by_hand(sandbox):
 def test_malformed_config(sandbox):
     repo = project(sandbox, '[hooks.pre-commit.commands.x]\nglob = "*.c"\n')
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
-    assert (r.code, r.err) == (2, "keel: error: keel.toml:1:28: hook command 'pre-commit.x' has no 'run'\n"
+    assert (r.code, r.err) == (78, "keel: error: keel.toml:1:28: hook command 'pre-commit.x' has no 'run'\n"
                                   "hint: add run = \"the shell command\"\n"), r
     (repo / "keel.toml").write_text('[hooks.pre-commit.commands.x\nrun = "x"\n')
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err.endswith("keel: error: configuration has errors\nhint: run 'keel config validate' for the full list\n")
 
 

@@ -151,7 +151,7 @@ def test_prepend_puts_the_current_unreleased_section_back(sandbox):
 def test_prepend_creates_a_missing_file(sandbox):
     repo, ids = history(sandbox)
     r = sandbox.keel("release", "changelog", "--prepend", "-o", "docs/CHANGELOG.md", cwd=repo)
-    assert r.code == 2
+    assert r.code == 74
     assert "docs/CHANGELOG.md" in r.err
     (repo / "docs").mkdir()
     r = sandbox.keel("release", "changelog", "--prepend", "-o", "docs/CHANGELOG.md", cwd=repo)

@@ -83,7 +83,7 @@ def test_a_pattern_that_matches_twice_writes_nothing(sandbox):
     repo = project(sandbox, files, '[[release.files]]\npath = "VERSION"\n[[release.files]]\npath = "package.json"\n')
     before = state(sandbox, repo)
     r = sandbox.keel("release", cwd=repo)
-    assert (r.code, r.out) == (2, "")
+    assert (r.code, r.out) == (78, "")
     assert r.err == ("keel: error: version not found exactly as expected in 'package.json': found 2 places, "
                      "expected 1\nhint: nothing was written; fix the file or the [[release.files]] entry\n")
     assert state(sandbox, repo) == before
@@ -93,7 +93,7 @@ def test_a_missing_version_file(sandbox):
     repo = project(sandbox, {}, '[[release.files]]\npath = "VERSION"\n')
     before = state(sandbox, repo)
     r = sandbox.keel("release", cwd=repo)
-    assert r.code == 2
+    assert r.code == 74
     assert r.err.startswith("keel: error: cannot read version file 'VERSION': ")
     assert state(sandbox, repo) == before
 
@@ -101,7 +101,7 @@ def test_a_missing_version_file(sandbox):
 def test_bad_entries_are_config_errors(sandbox):
     repo = project(sandbox, {}, '[[release.files]]\npath = "notes.txt"\n')
     r = sandbox.keel("release", "next", cwd=repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err == ("keel: error: keel.toml:1:1: invalid 'release.files': no preset for 'notes.txt'; set preset "
                      "(package.json, Cargo.toml, pyproject.toml, meson.build, VERSION) or regex\n")
     (repo / "keel.toml").write_text('[[release.files]]\npath = "x"\npreset = "pom.xml"\n')

@@ -70,7 +70,7 @@ def test_type_map_from_config(sandbox):
     assert next_of(sandbox, repo).out == "1.0.1\n"
     (repo / "keel.toml").write_text('[release.types]\ndocs = "huge"\n')
     r = next_of(sandbox, repo)
-    assert r.code == 2
+    assert r.code == 78
     assert r.err == ("keel: error: keel.toml:2:1: invalid 'release.types.docs': expected major, minor, patch or "
                      "none, found 'huge'\n")
 
@@ -224,7 +224,7 @@ def test_custom_tag_template(sandbox):
     r = sandbox.keel("-c", "release.tag_template=release/{version}", "release", "next", "--json", cwd=repo)
     assert json.loads(r.out)["tag"] == "release/1.1.0"
     r = sandbox.keel("-c", "release.tag_template=v", "release", "next", cwd=repo)
-    assert (r.code, r.err) == (2, "keel: error: -c release.tag_template=v: invalid 'release.tag_template': "
+    assert (r.code, r.err) == (78, "keel: error: -c release.tag_template=v: invalid 'release.tag_template': "
                                   "invalid tag template 'v': no {version} placeholder\n")
 
 

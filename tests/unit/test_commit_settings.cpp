@@ -127,7 +127,7 @@ TEST_CASE("commit settings: values the schema cannot check") {
   CHECK(bad_case.error().hint ==
         "cases are lower-case, upper-case, camel-case, kebab-case, pascal-case, sentence-case, snake-case or "
         "start-case");
-  CHECK(bad_case.error().exit == Exit::usage);
+  CHECK(bad_case.error().exit == Exit::config);
 
   auto negative = settings_from_config(load_with({"commit.rules.body-max-line-length.value=-1"}));
   REQUIRE_FALSE(negative.ok());

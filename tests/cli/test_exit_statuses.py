@@ -1,0 +1,122 @@
+"""Every command keel --help lists, with a bad argument and with a file it cannot read.
+
+The statuses are keel's one table (src/core/error.hpp, keel(1)): 2 for a
+usage error, 74 for a file that cannot be read or written, 78 for a broken
+configuration. A directory stands in for the unreadable file: the tests run
+as root, who can read a file whatever its mode.
+"""
+
+import re
+
+import pytest
+
+# A bad argument for each command: (arguments, the one error line).
+BAD_ARGUMENT = {
+    "commit lint": (["commit", "lint", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "completions": (["completions", "tcsh"], "keel: error: shell: tcsh not in {bash,zsh,fish}"),
+    "config list": (["config", "list", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "config get": (["config", "get"], "keel: error: key is required"),
+    "config set": (["config", "set", "onlykey"], "keel: error: value is required"),
+    "config path": (["config", "path", "extra"], "keel: error: unexpected argument 'extra'"),
+    "config validate": (["config", "validate", "extra"], "keel: error: unexpected argument 'extra'"),
+    "config schema": (["config", "schema", "extra"], "keel: error: unexpected argument 'extra'"),
+    "hooks install": (["hooks", "install", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "hooks uninstall": (["hooks", "uninstall", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "hooks status": (["hooks", "status", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "hooks run": (["hooks", "run"], "keel: error: hook is required"),
+    "hooks restore": (["hooks", "restore", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "man": (["man", "nosuch"], "keel: error: no manual page for 'nosuch'"),
+    "release": (["release", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "release next": (["release", "next", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "release changelog": (["release", "changelog", "--range", "x"], "keel: error: invalid range 'x': expected A..B"),
+    "semver validate": (["semver", "validate"], "keel: error: version is required"),
+    "semver compare": (["semver", "compare", "1.0.0", "x"],
+                       "keel: error: invalid version 'x': expected MAJOR.MINOR.PATCH"),
+    "semver sort": (["semver", "sort", "1.x"], "keel: error: invalid version '1.x': expected MAJOR.MINOR.PATCH"),
+    "semver bump": (["semver", "bump", "huge", "1.0.0"],
+                    "keel: error: invalid version 'huge': expected MAJOR.MINOR.PATCH"),
+}
+
+# Commands that read no file of the user's: no config, no input file.
+READS_NO_FILE = {"completions", "man", "config path", "config schema", "semver validate", "semver compare",
+                 "semver sort", "semver bump"}
+
+
+def commands(sandbox):
+    """Every runnable command in keel --help, a group's subcommands in place of the group."""
+    def listed(*group):
+        r = sandbox.keel(*group, "--help")
+        assert r.code == 0, r
+        section = r.out.split("Subcommands:\n", 1)
+        if len(section) < 2:
+            return []
+        return re.findall(r"^  (\S+)", section[1], re.M)
+
+    out = []
+    for name in listed():
+        subs = listed(name)
+        out.extend(f"{name} {sub}" for sub in subs)
+        if not subs or name == "release":  # keel release itself releases
+            out.append(name)
+    return out
+
+
+def repository(sandbox):
+    repo = sandbox.repo()
+    (repo / "a-directory").mkdir()
+    sandbox.git("commit", "-q", "--allow-empty", "-m", "feat: first", cwd=repo)
+    return repo
+
+
+def test_the_tables_name_every_command(sandbox):
+    found = sorted(commands(sandbox))
+    assert found == sorted(BAD_ARGUMENT)
+    assert READS_NO_FILE <= set(found)
+
+
+@pytest.mark.parametrize("command", sorted(BAD_ARGUMENT))
+def test_a_bad_argument_is_a_usage_error(sandbox, command):
+    repo = repository(sandbox)
+    args, line = BAD_ARGUMENT[command]
+    r = sandbox.keel(*args, cwd=repo)
+    assert r.code == 2, r
+    assert r.out == ""
+    assert r.err.splitlines()[0] == line
+
+
+@pytest.mark.parametrize("command", sorted(set(BAD_ARGUMENT) - READS_NO_FILE - {"config set"}))
+def test_an_unreadable_config_file_is_an_io_error(sandbox, command):
+    repo = repository(sandbox)
+    args = ["--config", "a-directory", *command.split(), *{"hooks run": ["pre-commit"], "config get": ["log.level"]}.get(command, [])]
+    r = sandbox.keel(*args, cwd=repo)
+    wanted = 1 if command == "config validate" else 74  # validate reports what it checked
+    assert r.code == wanted, r
+    assert r.err.splitlines()[0] == f"keel: error: cannot read '{repo}/a-directory': Is a directory"
+
+
+def test_an_unreadable_message_file_is_an_io_error(sandbox):
+    repo = repository(sandbox)
+    r = sandbox.keel("commit", "lint", "a-directory", cwd=repo)
+    assert (r.code, r.err) == (74, "keel: error: cannot read 'a-directory': Is a directory\n")
+
+
+def test_an_unwritable_changelog_is_an_io_error(sandbox):
+    repo = repository(sandbox)
+    r = sandbox.keel("release", "changelog", "-o", "a-directory", cwd=repo)
+    assert r.code == 74, r
+    assert r.err.startswith(f"keel: error: cannot write '{repo}/a-directory")
+
+
+def test_an_unreadable_file_that_config_set_would_change_is_an_io_error(sandbox):
+    repo = repository(sandbox)
+    (repo / "keel.local.toml").mkdir()
+    r = sandbox.keel("config", "set", "--local", "log.level", "info", cwd=repo)
+    assert (r.code, r.err) == (74, f"keel: error: cannot read '{repo}/keel.local.toml': Is a directory\n")
+
+
+def test_a_broken_config_file_is_a_configuration_error(sandbox):
+    repo = repository(sandbox)
+    (repo / "keel.toml").write_text("[log]\nlevel = \n")
+    r = sandbox.keel("hooks", "status", cwd=repo)
+    assert r.code == 78, r
+    assert r.err.splitlines()[0].startswith("keel: error: keel.toml:2:")
