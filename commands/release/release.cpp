@@ -9,7 +9,7 @@
 #include "git/tags.hpp"
 #include "log/log.hpp"
 #include "release/history.hpp"
-#include "release/perform.hpp"
+#include "commands/release/perform.hpp"
 
 namespace keel::cmd {
 

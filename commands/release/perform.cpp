@@ -1,4 +1,4 @@
-#include "release/perform.hpp"
+#include "commands/release/perform.hpp"
 
 #include <optional>
 

@@ -1,5 +1,6 @@
 #pragma once
-// Performing a release: preconditions, release.before, version files, the
+// keel release itself, which puts src/release/'s pieces to work on files,
+// git and the terminal: preconditions, release.before, version files, the
 // changelog, the commit, the annotated tag, release.after and the push.
 //
 // All or nothing: before anything is written keel keeps the original bytes
