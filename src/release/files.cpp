@@ -6,6 +6,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 namespace keel::release {
 
 namespace {
@@ -72,6 +74,47 @@ std::vector<Span> package_json(std::string_view s) {
     }
   }
   return out;
+}
+
+// "line:col" of a byte offset, both from 1.
+std::string line_col(std::string_view s, std::size_t offset) {
+  offset = std::min(offset, s.size());
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (s[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+// package_json's spans, trusted only when nlohmann/json reads the same
+// document: the file must be JSON, and each span must hold exactly the
+// top-level "version" string the library decodes. The scan only says where
+// the value's bytes are, which the library does not.
+Result<std::vector<Span>> package_json_checked(const std::string& path, std::string_view content) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(content);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    if (std::size_t at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
+    return Error{path + ":" + line_col(content, e.byte == 0 ? 0 : e.byte - 1) + ": malformed JSON: " + what,
+                 "nothing was written; fix the file", Exit::config};
+  }
+  std::vector<Span> spans = package_json(content);
+  const nlohmann::json* version = nullptr;
+  if (doc.is_object())
+    if (auto it = doc.find("version"); it != doc.end() && it->is_string()) version = &*it;
+  // Several places are find_versions' to report, with their count.
+  if (spans.size() == 1 && (!version || content.substr(spans[0].begin, spans[0].end - spans[0].begin) !=
+                                            version->get_ref<const std::string&>()))
+    return Error{"cannot place the version of " + quote(path) + " exactly: its \"version\" value has escapes",
+                 "nothing was written; write the version as plain text", Exit::config};
+  return spans;
 }
 
 std::string_view trim(std::string_view s) {
@@ -243,7 +286,12 @@ Result<std::vector<Span>> find_versions(const FileRule& rule, std::string_view c
   if (preset == Preset::none && rule.regex.empty()) preset = preset_for_path(rule.path);
   std::vector<Span> spans;
   switch (preset) {
-    case Preset::package_json: spans = package_json(content); break;
+    case Preset::package_json: {
+      auto checked = package_json_checked(rule.path, content);
+      if (!checked) return checked.error();
+      spans = std::move(checked).value();
+      break;
+    }
     case Preset::cargo_toml: spans = toml_version(content, {"package", "workspace.package"}); break;
     case Preset::pyproject_toml: spans = toml_version(content, {"project", "tool.poetry"}); break;
     case Preset::meson_build: spans = meson_build(content); break;

@@ -41,6 +41,19 @@ TEST_CASE("release files: package.json changes only the top-level version") {
         "version not found exactly as expected in 'package.json': found 2 places, expected 1");
 }
 
+TEST_CASE("release files: package.json must be JSON that nlohmann/json reads the same way") {
+  CHECK(failure(at("package.json"), "{\n  \"version\": \"1.0.0\",\n  \"name\": x\n}\n") ==
+        "package.json:3:11: malformed JSON: syntax error while parsing value - invalid literal; last read: "
+        "'\"name\": x'");
+  CHECK(failure(at("package.json"), "{\"version\": \"1.0.0\"} trailing") ==
+        "package.json:1:24: malformed JSON: syntax error while parsing value - invalid literal; last read: "
+        "'\"1.0.0\"} tra'; expected end of input");
+  CHECK(failure(at("package.json"), "{\"version\": \"1.0.\\u0030\"}") ==
+        "cannot place the version of 'package.json' exactly: its \"version\" value has escapes");
+  CHECK(failure(at("package.json"), "{\"version\": 1}") ==
+        "version not found exactly as expected in 'package.json': found 0 places, expected 1");
+}
+
 TEST_CASE("release files: Cargo.toml [package] and [workspace.package]") {
   std::string in =
       "[package]\nname = \"x\"\nversion = \"0.1.0\" # keep\n\n[dependencies]\nserde = { version = \"1\" }\n"
