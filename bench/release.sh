@@ -1,6 +1,7 @@
 #!/bin/bash
-# Release speed targets (issue 4), against git-cliff from npm:
-#   1. `keel release next` median <= 1/10 of `git-cliff --unreleased --bumped-version`
+# Release speed targets (issues 4 and 15), against git-cliff from npm:
+#   1. `keel release next` median <= 1/5 of `git-cliff --unreleased --bumped-version`
+#      (issue 15: with commits read through libgit2 alone; it was 1/10)
 #   2. the full changelog: median <= 1/10 of git-cliff's, peak memory <= 1/4
 # on a generated history of 100,000 Conventional Commits whose last release
 # tag is 1,000 commits back (a tag every 1,000 commits). git-cliff takes about
@@ -65,7 +66,7 @@ python3 - "$t_keel_next" "$t_cliff_next" "$t_keel_log" "$t_cliff_log" "$m_keel" 
 import sys
 kn, cn, kl, cl, mk, mc = map(float, sys.argv[1:])
 rows = [
-    ("release next vs git-cliff --unreleased --bumped-version", f"{kn:.1f} ms vs {cn:.1f} ms", kn / cn, "<= 0.10"),
+    ("release next vs git-cliff --unreleased --bumped-version", f"{kn:.1f} ms vs {cn:.1f} ms", kn / cn, "<= 0.20"),
     ("full changelog, 100,000 commits", f"{kl:.1f} ms vs {cl:.1f} ms", kl / cl, "<= 0.10"),
     ("full changelog, peak memory", f"{mk / 1024:.1f} MiB vs {mc / 1024:.1f} MiB", mk / mc, "<= 0.25"),
 ]
