@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/parse.hpp"
+#include "core/utf8.hpp"
+
 namespace keel::release {
 
 namespace {
@@ -123,39 +126,66 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// `version = "x"` (or 'x') in the TOML tables named in wanted; at most one
-// place per table is taken.
-std::vector<Span> toml_version(std::string_view s, std::initializer_list<std::string_view> wanted) {
+std::size_t skip_blanks(std::string_view s, std::size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return i;
+}
+
+// The byte offset of a 1-based line and column, the column counted in code
+// points as toml++ counts it; npos when the text has no such place.
+std::size_t offset_of(std::string_view s, int line, int column) {
+  std::size_t at = 0;
+  for (int l = 1; l < line; ++l) {
+    at = s.find('\n', at);
+    if (at == std::string_view::npos) return at;
+    ++at;
+  }
+  for (int c = 1; c < column; ++c) {
+    if (at >= s.size() || s[at] == '\n') return std::string_view::npos;
+    std::size_t len = utf8::sequence_length(s.substr(at));
+    at += len == 0 ? 1 : len;
+  }
+  return at;
+}
+
+// `version` in the TOML tables named in wanted ("package",
+// "workspace.package"), read by toml++ through the config reader, which
+// says where each key starts. The span is the string's bytes between its
+// quotes, and only when they are exactly the value toml++ decoded: a value
+// with escapes or on several lines is refused rather than half-rewritten.
+Result<std::vector<Span>> toml_version(const std::string& path, std::string_view s,
+                                       std::initializer_list<std::string_view> wanted) {
+  auto doc = config::parse_toml(s, path, config::Origin::Kind::project);
+  if (!doc) return doc.error();
   std::vector<Span> out;
-  std::string table;
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    std::size_t end = s.find('\n', pos);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view line = s.substr(pos, end - pos);
-    std::string_view t = trim(line);
-    if (t.starts_with("[") && !t.starts_with("[[")) {
-      std::size_t close = t.find(']');
-      table.clear();
-      if (close != std::string_view::npos)
-        for (char c : t.substr(1, close - 1))
-          if (!is_space(c)) table += c;
-    } else if (t.starts_with("[[")) {
-      table = "[[array]]";
-    } else if (t.starts_with("version")) {
-      bool in_wanted = false;
-      for (auto w : wanted) in_wanted = in_wanted || table == w;
-      std::size_t i = static_cast<std::size_t>(t.data() - s.data()) + 7;
-      i = skip_space(s.substr(0, end), i);
-      if (in_wanted && i < end && s[i] == '=') {
-        i = skip_space(s.substr(0, end), i + 1);
-        if (i < end && (s[i] == '"' || s[i] == '\'')) {
-          std::size_t close = s.find(s[i], i + 1);
-          if (close != std::string_view::npos && close < end) out.push_back({i + 1, close});
-        }
-      }
+  for (std::string_view table : wanted) {
+    std::vector<std::string> key;
+    for (std::size_t from = 0;;) {
+      std::size_t dot = table.find('.', from);
+      key.emplace_back(table.substr(from, dot == std::string_view::npos ? dot : dot - from));
+      if (dot == std::string_view::npos) break;
+      from = dot + 1;
     }
-    pos = end + 1;
+    key.emplace_back("version");
+    const config::Value* v = doc->find_path(key);
+    if (!v || !v->is_string()) continue;
+    const std::string& value = v->as_string();
+    // The reader gives the key's position; the value follows its '='.
+    std::size_t quote_at = offset_of(s, v->origin().line, v->origin().column);
+    if (quote_at != std::string_view::npos) {
+      std::size_t eq = s.find('=', quote_at);
+      quote_at = eq == std::string_view::npos || s.find('\n', quote_at) < eq ? std::string_view::npos
+                                                                             : skip_blanks(s, eq + 1);
+    }
+    std::size_t begin = quote_at + 1, end = begin + value.size();
+    bool plain = quote_at < s.size() && (s[quote_at] == '"' || s[quote_at] == '\'') && end < s.size() &&
+                 s.compare(begin, value.size(), value) == 0 && s[end] == s[quote_at] &&
+                 s.compare(quote_at, 3, std::string(3, s[quote_at])) != 0;
+    if (!plain)
+      return Error{"cannot place the version of " + quote(path) + " exactly: its " + quote(std::string(table)) +
+                       " version has escapes or spans lines",
+                   "nothing was written; write the version as a plain one-line string", Exit::config};
+    out.push_back({begin, end});
   }
   return out;
 }
@@ -292,8 +322,14 @@ Result<std::vector<Span>> find_versions(const FileRule& rule, std::string_view c
       spans = std::move(checked).value();
       break;
     }
-    case Preset::cargo_toml: spans = toml_version(content, {"package", "workspace.package"}); break;
-    case Preset::pyproject_toml: spans = toml_version(content, {"project", "tool.poetry"}); break;
+    case Preset::cargo_toml:
+    case Preset::pyproject_toml: {
+      auto found = preset == Preset::cargo_toml ? toml_version(rule.path, content, {"package", "workspace.package"})
+                                                : toml_version(rule.path, content, {"project", "tool.poetry"});
+      if (!found) return found.error();
+      spans = std::move(found).value();
+      break;
+    }
     case Preset::meson_build: spans = meson_build(content); break;
     case Preset::version_file: {
       std::string_view t = trim(content);

@@ -69,6 +69,24 @@ TEST_CASE("release files: Cargo.toml [package] and [workspace.package]") {
         "version not found exactly as expected in 'crates/a/Cargo.toml': found 0 places, expected 1");
 }
 
+TEST_CASE("release files: TOML is read by toml++, which says where the version is") {
+  // Dotted keys and inline tables are TOML too; a name with two-byte
+  // letters before the value (toml++ counts columns in code points).
+  CHECK(bump(at("Cargo.toml"), "package.name = \"x\"\npackage.version = \"0.1.0\"\n") ==
+        "package.name = \"x\"\npackage.version = \"2.0.0\"\n");
+  CHECK(bump(at("Cargo.toml"), "[workspace]\npackage = { description = \"\u00e9\u00e9\", version = \"1.0.0\" }\n") ==
+        "[workspace]\npackage = { description = \"\u00e9\u00e9\", version = \"2.0.0\" }\n");
+  CHECK(failure(at("Cargo.toml"), "[package]\nversion = \"1.0.\\u0030\"\n") ==
+        "cannot place the version of 'Cargo.toml' exactly: its 'package' version has escapes or spans lines");
+  CHECK(failure(at("Cargo.toml"), "[package]\nversion = \"\"\"1.0.0\"\"\"\n") ==
+        "cannot place the version of 'Cargo.toml' exactly: its 'package' version has escapes or spans lines");
+  CHECK(failure(at("pyproject.toml"), "[project]\nversion = \"1.0.0\"\nname = \n") ==
+        "pyproject.toml:3:8: malformed TOML: error while parsing key-value pair: expected value, saw '\\n'");
+  // The old line scanner took a version key in a multi-line string for one.
+  CHECK(bump(at("Cargo.toml"), "[package]\ndescription = \"\"\"\nversion = \"9\"\n\"\"\"\nversion = \"1.0.0\"\n") ==
+        "[package]\ndescription = \"\"\"\nversion = \"9\"\n\"\"\"\nversion = \"2.0.0\"\n");
+}
+
 TEST_CASE("release files: pyproject.toml PEP 621 and Poetry") {
   CHECK(bump(at("pyproject.toml"), "[project]\nname = \"x\"\nversion = \"1.0.0\"\n") ==
         "[project]\nname = \"x\"\nversion = \"2.0.0\"\n");
