@@ -29,8 +29,16 @@ def partially_stage(sandbox, repo):
     return staged, work
 
 
+def default_signals():
+    """A shell's background job starts with SIGINT and SIGQUIT ignored, and nohup ignores SIGHUP; keel
+    rightly keeps an ignored signal ignored, so the tests that send them start keel with the defaults."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def start_slow_run(sandbox, repo, **popen):
     """Starts keel hooks run pre-commit and returns once its command has started."""
+    popen.setdefault("preexec_fn", default_signals)
     proc = subprocess.Popen([os.environ["KEEL_BIN"], "hooks", "run", "pre-commit"], cwd=repo, env=sandbox.env, **popen)
     for _ in range(200):
         if (sandbox.root / "started").exists():
