@@ -9,8 +9,11 @@ void setup_commit(CLI::App& app, Runner& chosen);
 void setup_completions(CLI::App& app, Runner& chosen);
 void setup_config(CLI::App& app, Runner& chosen);
 void setup_hooks(CLI::App& app, Runner& chosen);
+void setup_key(CLI::App& app, Runner& chosen);
 void setup_man(CLI::App& app, Runner& chosen);
 void setup_release(CLI::App& app, Runner& chosen);
 void setup_semver(CLI::App& app, Runner& chosen);
+void setup_sign(CLI::App& app, Runner& chosen);
+void setup_verify(CLI::App& app, Runner& chosen);
 
 }  // namespace keel::cmd

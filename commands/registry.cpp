@@ -16,10 +16,13 @@ const CommandSpec k_commands[] = {
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},
     {"hooks", "Install git hooks and run their commands", setup_hooks, k_loads_config | k_needs_repo},
+    {"key", "Make and show minisign key pairs", setup_key, k_needs_nothing},
     {"man", "Print keel's manual pages in roff", setup_man, k_needs_nothing},
     {"release", "Compute the next version, write the changelog, bump, commit and tag", setup_release,
      k_loads_config | k_needs_repo},
     {"semver", "Check, compare, sort and bump semantic versions", setup_semver, k_needs_nothing},
+    {"sign", "Sign files with a minisign key", setup_sign, k_needs_nothing},
+    {"verify", "Check a file's minisign signature", setup_verify, k_needs_nothing},
 };
 
 std::map<const CLI::App*, std::string>& long_descriptions() {

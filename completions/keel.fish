@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs --pre --build --as --package --pre --build --as --package --range -o --output --package --pre
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --pre --build --as --package --pre --build --as --package --range -o --output --package --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
-        if contains -- $w commit completions config hooks man release semver lint list get set path validate schema install uninstall status run restore next changelog validate compare sort bump
+        if contains -- $w commit completions config hooks key man release semver sign verify lint list get set path validate schema install uninstall status run restore generate show next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -27,9 +27,12 @@ complete -c keel -n '__keel_at' -a 'commit' -d 'Check commit messages against Co
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
 complete -c keel -n '__keel_at' -a 'hooks' -d 'Install git hooks and run their commands'
+complete -c keel -n '__keel_at' -a 'key' -d 'Make and show minisign key pairs'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
 complete -c keel -n '__keel_at' -a 'release' -d 'Compute the next version, write the changelog, bump, commit and tag'
 complete -c keel -n '__keel_at' -a 'semver' -d 'Check, compare, sort and bump semantic versions'
+complete -c keel -n '__keel_at' -a 'sign' -d 'Sign files with a minisign key'
+complete -c keel -n '__keel_at' -a 'verify' -d 'Check a file\'s minisign signature'
 complete -c keel -s h -l help -d 'Print this help message and exit'
 complete -c keel -l help-all -d 'Show help for every command'
 complete -c keel -s C -r -F -d 'Run as if keel was started in DIR'
@@ -99,6 +102,23 @@ complete -c keel -n '__keel_at hooks run' -s j -l jobs -r -F -d 'Commands run at
 complete -c keel -n '__keel_at hooks run' -l no-stash -d 'Leave unstaged changes in place (pre-commit)'
 complete -c keel -n '__keel_at hooks restore' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at hooks restore' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at key' -a 'generate' -d 'Make a new key pair; never overwrites one without --force'
+complete -c keel -n '__keel_at key' -a 'show' -d 'Print a key\'s id and its public key line'
+complete -c keel -n '__keel_at key' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at key' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at key generate' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at key generate' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at key generate' -s p -r -F -d 'Public key file (default: keel.pub)'
+complete -c keel -n '__keel_at key generate' -s s -r -F -d 'Secret key file (default: $XDG_CONFIG_HOME/keel/keel.key)'
+complete -c keel -n '__keel_at key generate' -l force -d 'Overwrite existing key files'
+complete -c keel -n '__keel_at key generate' -l unencrypted -d 'Store the secret key without a password'
+complete -c keel -n '__keel_at key generate' -l password-file -r -F -d 'Read the password from this file\'s first line'
+complete -c keel -n '__keel_at key generate' -l password-stdin -d 'Read the password from standard input\'s first line'
+complete -c keel -n '__keel_at key generate' -l comment -r -F -d 'The secret key file\'s untrusted comment'
+complete -c keel -n '__keel_at key show' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at key show' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at key show' -l password-file -r -F -d 'Read the password from this file\'s first line'
+complete -c keel -n '__keel_at key show' -l password-stdin -d 'Read the password from standard input\'s first line'
 complete -c keel -n '__keel_at man' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at man' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at release' -a 'next' -d 'Print the next version from the commits since the last release'
@@ -144,3 +164,21 @@ complete -c keel -n '__keel_at semver sort' -s r -l reverse -d 'Highest first'
 complete -c keel -n '__keel_at semver bump' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at semver bump' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at semver bump' -l pre -r -F -d 'Pre-release to start, e.g. rc for 1.3.0-rc.0'
+complete -c keel -n '__keel_at sign' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at sign' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at sign' -s s -r -F -d 'Secret key file'
+complete -c keel -n '__keel_at sign' -s t -r -F -d 'Trusted comment (default: timestamp:<unix>\\tfile:<name>\\thashed)'
+complete -c keel -n '__keel_at sign' -s c -r -F -d 'Untrusted comment'
+complete -c keel -n '__keel_at sign' -l legacy -d 'Sign the data itself (minisign\'s legacy format), not its hash'
+complete -c keel -n '__keel_at sign' -l password-file -r -F -d 'Read the password from this file\'s first line'
+complete -c keel -n '__keel_at sign' -l password-stdin -d 'Read the password from standard input\'s first line'
+complete -c keel -n '__keel_at verify' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at verify' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at verify' -s x -r -F -d 'Signature file (default: FILE.minisig)'
+complete -c keel -n '__keel_at verify' -s p -r -F -d 'Public key file (default: keel.pub)'
+complete -c keel -n '__keel_at verify' -s P -r -F -d 'Public key, base64 (its key line)'
+complete -c keel -n '__keel_at verify' -s q -d 'Print nothing, only set the exit status'
+complete -c keel -n '__keel_at verify' -s Q -d 'Print only the trusted comment'
+complete -c keel -n '__keel_at verify' -s o -d 'Write the file to standard output once verified (messages go to stderr)'
+complete -c keel -n '__keel_at verify' -l require-prehashed -d 'Refuse legacy (non-prehashed) signatures'
+complete -c keel -n '__keel_at verify' -l json -d 'Print the key id, algorithm, trusted comment and result as JSON'

@@ -15,6 +15,14 @@ Error io_error(std::string_view what, const stdfs::path& path, int err) {
   return Error{std::string(what) + " " + quote(path.string()) + ": " + std::strerror(err), {}, Exit::io};
 }
 
+Error too_large(const stdfs::path& path, std::size_t max_size) {
+  std::string limit = max_size >= 1024 * 1024 && max_size % (1024 * 1024) == 0
+                          ? std::to_string(max_size / (1024 * 1024)) + " MiB"
+                      : max_size >= 1024 && max_size % 1024 == 0 ? std::to_string(max_size / 1024) + " KiB"
+                                                                 : std::to_string(max_size) + " bytes";
+  return Error{"file too large: " + quote(path.string()) + " is over " + limit, {}, Exit::usage};
+}
+
 class FdCloser {
  public:
   explicit FdCloser(int fd) : m_fd(fd) {}
@@ -51,9 +59,7 @@ Result<std::string> read_file(const stdfs::path& path, std::size_t max_size) {
   if (::fstat(fd.get(), &st) != 0) return io_error("cannot read", path, errno);
   if (S_ISDIR(st.st_mode)) return io_error("cannot read", path, EISDIR);
   if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_size) {
-    return Error{"file too large: " + quote(path.string()) + " is over " +
-                     std::to_string(max_size / (1024 * 1024)) + " MiB",
-                 {}, Exit::usage};
+    return too_large(path, max_size);
   }
   std::string content;
   char buf[65536];
@@ -65,9 +71,7 @@ Result<std::string> read_file(const stdfs::path& path, std::size_t max_size) {
     }
     if (n == 0) break;
     if (content.size() + static_cast<std::size_t>(n) > max_size) {
-      return Error{"file too large: " + quote(path.string()) + " is over " +
-                       std::to_string(max_size / (1024 * 1024)) + " MiB",
-                   {}, Exit::usage};
+      return too_large(path, max_size);
     }
     content.append(buf, static_cast<std::size_t>(n));
   }

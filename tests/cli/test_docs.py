@@ -1,5 +1,6 @@
 """The committed completions and man pages match the live command tree."""
 
+import re
 import os
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def test_man_pages_are_fresh_and_complete(sandbox):
         if in_commands and line.strip():
             commands.append(line.split()[0])
     assert pages == sorted(["keel.1"] + [f"keel-{c}.1" for c in commands]), f"man/ is {HINT}"
+    installed = re.findall(r"^  '([^']+)',$", (SOURCE / "man" / "meson.build").read_text(), re.M)
+    assert sorted(installed) == pages, f"man/meson.build is {HINT}"
     for page in pages:
         command = page[len("keel-"):-2] if page != "keel.1" else ""
         r = sandbox.keel("man", *([command] if command else []))

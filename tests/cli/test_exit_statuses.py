@@ -29,6 +29,10 @@ BAD_ARGUMENT = {
     "release": (["release", "--nope"], "keel: error: unexpected argument '--nope'"),
     "release next": (["release", "next", "--nope"], "keel: error: unexpected argument '--nope'"),
     "release changelog": (["release", "changelog", "--range", "x"], "keel: error: invalid range 'x': expected A..B"),
+    "key generate": (["key", "generate", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "key show": (["key", "show", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "sign": (["sign"], "keel: error: files is required"),
+    "verify": (["verify", "x", "-p", "a", "-P", "b"], "keel: error: -p excludes -P"),
     "semver validate": (["semver", "validate"], "keel: error: version is required"),
     "semver compare": (["semver", "compare", "1.0.0", "x"],
                        "keel: error: invalid version 'x': expected MAJOR.MINOR.PATCH"),
@@ -37,9 +41,9 @@ BAD_ARGUMENT = {
                     "keel: error: invalid version 'huge': expected MAJOR.MINOR.PATCH"),
 }
 
-# Commands that read no file of the user's: no config, no input file.
-READS_NO_FILE = {"completions", "man", "config path", "config schema", "semver validate", "semver compare",
-                 "semver sort", "semver bump"}
+# Commands that load no configuration, or that tolerate a broken one.
+LOADS_NO_CONFIG = {"completions", "man", "config path", "config schema", "semver validate", "semver compare",
+                   "semver sort", "semver bump", "key generate", "key show", "sign", "verify"}
 
 
 def commands(sandbox):
@@ -71,7 +75,7 @@ def repository(sandbox):
 def test_the_tables_name_every_command(sandbox):
     found = sorted(commands(sandbox))
     assert found == sorted(BAD_ARGUMENT)
-    assert READS_NO_FILE <= set(found)
+    assert LOADS_NO_CONFIG <= set(found)
 
 
 @pytest.mark.parametrize("command", sorted(BAD_ARGUMENT))
@@ -84,7 +88,7 @@ def test_a_bad_argument_is_a_usage_error(sandbox, command):
     assert r.err.splitlines()[0] == line
 
 
-@pytest.mark.parametrize("command", sorted(set(BAD_ARGUMENT) - READS_NO_FILE - {"config set"}))
+@pytest.mark.parametrize("command", sorted(set(BAD_ARGUMENT) - LOADS_NO_CONFIG - {"config set"}))
 def test_an_unreadable_config_file_is_an_io_error(sandbox, command):
     repo = repository(sandbox)
     args = ["--config", "a-directory", *command.split(), *{"hooks run": ["pre-commit"], "config get": ["log.level"]}.get(command, [])]
@@ -120,3 +124,15 @@ def test_a_broken_config_file_is_a_configuration_error(sandbox):
     r = sandbox.keel("hooks", "status", cwd=repo)
     assert r.code == 78, r
     assert r.err.splitlines()[0].startswith("keel: error: keel.toml:2:")
+
+
+def test_unreadable_key_and_data_files(sandbox):
+    repo = repository(sandbox)
+    r = sandbox.keel("key", "show", "a-directory", cwd=repo)
+    assert (r.code, r.err) == (74, "keel: error: cannot read 'a-directory': Is a directory\n")
+    r = sandbox.keel("sign", "-s", "a-directory", "x", cwd=repo)
+    assert (r.code, r.err) == (74, "keel: error: cannot read 'a-directory': Is a directory\n")
+    # keel verify keeps minisign's statuses: 2 for any input it cannot use.
+    r = sandbox.keel("verify", "a-directory", "-P", "RWQL+nms7Ekf41WsmLCuvz2EPVl0zbPo+feozw6/BffIi4JJ+I25rdqS",
+                     "-x", "a-directory", cwd=repo)
+    assert (r.code, r.err) == (2, "keel: error: cannot read 'a-directory': Is a directory\n")

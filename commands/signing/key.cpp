@@ -1,0 +1,125 @@
+// keel key: make and show minisign key pairs.
+#include <sys/stat.h>
+
+#include "commands/groups.hpp"
+#include "commands/signing/common.hpp"
+#include "fs/fs.hpp"
+
+namespace keel::cmd {
+
+namespace {
+
+namespace stdfs = std::filesystem;
+using namespace signing;
+
+struct GenerateOptions {
+  std::string public_key;
+  std::string secret_key;
+  bool force = false;
+  bool unencrypted = false;
+  PasswordSource password;
+  std::string comment;
+};
+
+void refuse_existing(const stdfs::path& path, bool force) {
+  std::error_code ec;
+  if (!force && stdfs::exists(path, ec))
+    throw usage_error("Key generation aborted: " + quote(path.string()) + " already exists",
+                      "add --force to overwrite the existing key pair");
+}
+
+// A secret key file is never readable by others, not even for the moment
+// between writing and renaming: an existing file is narrowed first, since
+// the atomic write keeps its mode.
+void write_secret(const stdfs::path& path, const std::string& text) {
+  std::error_code ec;
+  if (path.has_parent_path()) stdfs::create_directories(path.parent_path(), ec);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(path.c_str(), 0600);
+  if (auto st2 = fs::write_atomic(path, text, 0600); !st2) throw Failure(st2.error());
+}
+
+int run_generate(const GenerateOptions& o, Context& ctx) {
+  stdfs::path pub = o.public_key.empty() ? default_public_key() : stdfs::path(o.public_key);
+  stdfs::path sec = o.secret_key.empty() ? default_secret_key(ctx) : stdfs::path(o.secret_key);
+  refuse_existing(pub, o.force);
+  refuse_existing(sec, o.force);
+  if (o.unencrypted && (!o.password.file.empty() || o.password.from_stdin))
+    throw usage_error("--unencrypted takes no password");
+  crypto::SecretKey key = crypto::generate_key();
+  std::string comment = o.comment.empty() ? "minisign encrypted secret key" : o.comment;
+  auto sealed = [&] {
+    if (o.unencrypted) return crypto::seal(key, std::nullopt, comment);
+    Password p = read_password(o.password, ctx, true);
+    return crypto::seal(key, std::string_view(p.text()), comment);
+  }();
+  if (!sealed) throw Failure(sealed.error());
+  write_secret(sec, crypto::secret_key_file(*sealed));
+  crypto::PublicKey public_key = key.public_key();
+  if (auto st = fs::write_atomic(pub, crypto::public_key_file(public_key)); !st) throw Failure(st.error());
+  ctx.out << "The secret key was saved as " << fs::display_path(sec, ctx.cwd) << " - Keep it secret!\n"
+          << "The public key was saved as " << fs::display_path(pub, ctx.cwd) << " - That one can be public.\n"
+          << "key id " << crypto::key_id_hex(public_key.key_id) << "\n"
+          << "Files signed using this key pair can be verified with:\n"
+          << "keel verify FILE -P " << crypto::public_key_base64(public_key) << '\n';
+  return 0;
+}
+
+struct ShowOptions {
+  std::string key;
+  PasswordSource password;
+};
+
+// A public key file, or a secret key file (decrypted to read its id).
+int run_show(const ShowOptions& o, Context& ctx) {
+  stdfs::path path = o.key.empty() ? default_public_key() : stdfs::path(o.key);
+  std::string shown = fs::display_path(path, ctx.cwd);
+  std::string text = read_small_file(path, Exit::io);
+  crypto::PublicKey key;
+  if (auto pub = crypto::parse_public_key_file(text, shown)) {
+    key = *pub;
+  } else if (auto sealed = crypto::parse_secret_key_file(text, shown)) {
+    auto secret = [&] {
+      if (!sealed->encrypted) return crypto::unseal(*sealed, std::nullopt, shown);
+      Password p = read_password(o.password, ctx, false);
+      return crypto::unseal(*sealed, std::string_view(p.text()), shown);
+    }();
+    if (!secret) throw Failure(secret.error());
+    key = secret->public_key();
+  } else {
+    throw Failure(pub.error());
+  }
+  ctx.out << "key id " << crypto::key_id_hex(key.key_id) << '\n' << crypto::public_key_base64(key) << '\n';
+  return 0;
+}
+
+
+}  // namespace
+
+void setup_key(CLI::App& app, Runner& chosen) {
+  app.require_subcommand(1);
+  set_long_description(&app,
+                       "Key pairs in minisign's format: the public key file (keel.pub by default) and the "
+                       "secret key file ($XDG_CONFIG_HOME/keel/keel.key), encrypted with scrypt from a "
+                       "password as minisign does. minisign reads keel's keys and keel reads minisign's.");
+
+  auto gen = std::make_shared<GenerateOptions>();
+  auto* g = app.add_subcommand("generate", "Make a new key pair; never overwrites one without --force");
+  g->add_option("-p", gen->public_key, "Public key file (default: keel.pub)")->type_name("PUBKEY");
+  g->add_option("-s", gen->secret_key, "Secret key file (default: $XDG_CONFIG_HOME/keel/keel.key)")
+      ->type_name("SECKEY");
+  g->add_flag("--force", gen->force, "Overwrite existing key files");
+  auto* plain = g->add_flag("--unencrypted", gen->unencrypted, "Store the secret key without a password");
+  add_password_options(g, gen->password);
+  g->get_option("--password-file")->excludes(plain);
+  g->add_option("--comment", gen->comment, "The secret key file's untrusted comment")->type_name("TEXT");
+  g->callback([gen, &chosen] { chosen = [gen](Context& ctx) { return run_generate(*gen, ctx); }; });
+
+  auto show = std::make_shared<ShowOptions>();
+  auto* s = app.add_subcommand("show", "Print a key's id and its public key line");
+  s->add_option("key", show->key, "Public or secret key file (default: keel.pub)")->type_name("KEY");
+  add_password_options(s, show->password);
+  s->callback([show, &chosen] { chosen = [show](Context& ctx) { return run_show(*show, ctx); }; });
+}
+
+}  // namespace keel::cmd

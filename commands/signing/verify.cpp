@@ -1,0 +1,104 @@
+// keel verify: check a minisign signature, as minisign -V does.
+#include <fstream>
+
+#include "commands/groups.hpp"
+#include "commands/signing/common.hpp"
+#include "core/json.hpp"
+#include "fs/fs.hpp"
+
+namespace keel::cmd {
+
+namespace {
+
+namespace stdfs = std::filesystem;
+using namespace signing;
+
+struct VerifyOptions {
+  std::string file;
+  std::string signature;   // -x; default FILE.minisig
+  std::string public_key;  // -p
+  std::string public_key_base64;  // -P
+  bool quiet = false;        // -q
+  bool comment_only = false; // -Q
+  bool output = false;       // -o
+  bool require_prehashed = false;
+  bool json = false;
+};
+
+// minisign's statuses: 0 valid, 1 verification failure, 2 usage or I/O.
+constexpr Exit k_bad_input = Exit::usage;
+
+crypto::PublicKey load_public_key(const VerifyOptions& o, const Context& ctx) {
+  if (!o.public_key_base64.empty()) {
+    auto key = crypto::parse_public_key_base64(o.public_key_base64);
+    if (!key) throw Failure(key.error().message, k_bad_input);
+    return *key;
+  }
+  stdfs::path path = o.public_key.empty() ? default_public_key() : stdfs::path(o.public_key);
+  std::string shown = fs::display_path(path, ctx.cwd);
+  auto key = crypto::parse_public_key_file(read_small_file(path, k_bad_input), shown);
+  if (!key) throw Failure(key.error().message, k_bad_input);
+  return *key;
+}
+
+std::string_view algorithm_name(crypto::SigAlg alg) { return alg == crypto::SigAlg::legacy ? "Ed" : "ED"; }
+
+int run_verify(const VerifyOptions& o, Context& ctx) {
+  if (!o.public_key.empty() && !o.public_key_base64.empty())
+    throw usage_error("A public key cannot be provided both inline and as a file");
+  crypto::PublicKey key = load_public_key(o, ctx);
+  std::string sig_path = o.signature.empty() ? o.file + ".minisig" : o.signature;
+  auto sig = crypto::parse_signature_file(read_small_file(sig_path, k_bad_input), sig_path);
+  if (!sig) throw Failure(sig.error().message, k_bad_input);
+  std::ifstream data = open_data(o.file, k_bad_input);
+  auto result = crypto::verify(key, *sig, data, sig_path, o.require_prehashed);
+  if (!result) throw Failure(result.error().message, k_bad_input);
+  bool valid = result->verdict == crypto::Verdict::valid;
+  if (o.json) {
+    ctx.out << "{\"file\": " << json::quote(o.file) << ", \"signature\": " << json::quote(sig_path)
+            << ", \"key_id\": " << json::quote(crypto::key_id_hex(sig->key_id))
+            << ", \"algorithm\": " << json::quote(std::string(algorithm_name(sig->alg)))
+            << ", \"trusted_comment\": " << json::quote(sig->trusted_comment)
+            << ", \"valid\": " << (valid ? "true" : "false");
+    if (!valid) ctx.out << ", \"error\": " << json::quote(result->message);
+    ctx.out << "}\n";
+    return valid ? 0 : 1;
+  }
+  if (!valid) {
+    if (!o.quiet) ctx.err << "keel: error: " << result->message << '\n';
+    return 1;
+  }
+  std::ostream& info = o.output ? ctx.err : ctx.out;
+  if (o.comment_only) info << sig->trusted_comment << '\n';
+  else if (!o.quiet) info << "Signature and comment signature verified\nTrusted comment: " << sig->trusted_comment << '\n';
+  if (o.output) {
+    std::ifstream again = open_data(o.file, k_bad_input);
+    ctx.out << again.rdbuf();
+    if (!ctx.out) throw Failure("cannot write the data to standard output", k_bad_input);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void setup_verify(CLI::App& app, Runner& chosen) {
+  set_long_description(&app,
+                       "Checks FILE against its minisign signature (FILE.minisig unless -x) with the public "
+                       "key from -p (default keel.pub) or -P, making minisign -V's checks in its order. "
+                       "Exit status: 0 valid, 1 verification failed, 2 usage, unreadable or malformed "
+                       "input, as minisign's. A trusted comment with control characters or invalid UTF-8 is "
+                       "refused, so that it cannot rewrite the terminal it is shown on.");
+  auto o = std::make_shared<VerifyOptions>();
+  app.add_option("file", o->file, "The signed file")->required()->type_name("FILE");
+  app.add_option("-x", o->signature, "Signature file (default: FILE.minisig)")->type_name("SIG");
+  auto* p = app.add_option("-p", o->public_key, "Public key file (default: keel.pub)")->type_name("PUBKEY");
+  app.add_option("-P", o->public_key_base64, "Public key, base64 (its key line)")->type_name("PUBKEY")->excludes(p);
+  app.add_flag("-q", o->quiet, "Print nothing, only set the exit status");
+  app.add_flag("-Q", o->comment_only, "Print only the trusted comment");
+  app.add_flag("-o", o->output, "Write the file to standard output once verified (messages go to stderr)");
+  app.add_flag("--require-prehashed", o->require_prehashed, "Refuse legacy (non-prehashed) signatures");
+  app.add_flag("--json", o->json, "Print the key id, algorithm, trusted comment and result as JSON");
+  app.callback([o, &chosen] { chosen = [o](Context& ctx) { return run_verify(*o, ctx); }; });
+}
+
+}  // namespace keel::cmd
