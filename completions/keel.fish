@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --pre --build --as --package --pre --build --as --package --range -o --output --package --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range -o --output --package --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
-        if contains -- $w commit completions config hooks key man release semver sign verify lint list get set path validate schema install uninstall status run restore generate show next changelog validate compare sort bump
+        if contains -- $w commit completions config hooks key man release semver sign verify lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -104,6 +104,7 @@ complete -c keel -n '__keel_at hooks restore' -s h -l help -d 'Print this help m
 complete -c keel -n '__keel_at hooks restore' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at key' -a 'generate' -d 'Make a new key pair; never overwrites one without --force'
 complete -c keel -n '__keel_at key' -a 'show' -d 'Print a key\'s id and its public key line'
+complete -c keel -n '__keel_at key' -a 'change-password' -d 'Encrypt a secret key with a new password, or remove it'
 complete -c keel -n '__keel_at key' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at key' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at key generate' -s h -l help -d 'Print this help message and exit'
@@ -119,6 +120,12 @@ complete -c keel -n '__keel_at key show' -s h -l help -d 'Print this help messag
 complete -c keel -n '__keel_at key show' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at key show' -l password-file -r -F -d 'Read the password from this file\'s first line'
 complete -c keel -n '__keel_at key show' -l password-stdin -d 'Read the password from standard input\'s first line'
+complete -c keel -n '__keel_at key change-password' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at key change-password' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at key change-password' -l password-file -r -F -d 'Read the password from this file\'s first line'
+complete -c keel -n '__keel_at key change-password' -l password-stdin -d 'Read the password from standard input\'s first line'
+complete -c keel -n '__keel_at key change-password' -l new-password-file -r -F -d 'Read the new password from this file\'s first line (default: ask on the terminal)'
+complete -c keel -n '__keel_at key change-password' -l unencrypted -d 'Store the key without a password'
 complete -c keel -n '__keel_at man' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at man' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at release' -a 'next' -d 'Print the next version from the commits since the last release'

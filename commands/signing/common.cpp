@@ -72,7 +72,7 @@ Password read_password(const PasswordSource& source, Context& ctx, bool confirm)
   } else if (source.from_stdin) {
     std::getline(ctx.in, p.text());
     drop_line_end(p.text());
-  } else if (auto it = ctx.env.find("KEEL_SIGNING_PASSWORD"); it != ctx.env.end()) {
+  } else if (auto it = ctx.env.find("KEEL_SIGNING_PASSWORD"); source.environment && it != ctx.env.end()) {
     p.text() = it->second;
   } else {
     int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);

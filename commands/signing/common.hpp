@@ -33,6 +33,7 @@ class Password {
 struct PasswordSource {
   std::string file;    // --password-file
   bool from_stdin = false;  // --password-stdin
+  bool environment = true;  // KEEL_SIGNING_PASSWORD may give it
 };
 
 // --password-file and --password-stdin, which exclude each other.

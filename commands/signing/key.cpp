@@ -94,6 +94,32 @@ int run_show(const ShowOptions& o, Context& ctx) {
 }
 
 
+struct ChangeOptions {
+  std::string key;
+  PasswordSource password;      // the current one
+  std::string new_password_file;
+  bool unencrypted = false;     // store the key without a password
+};
+
+int run_change_password(const ChangeOptions& o, Context& ctx) {
+  stdfs::path path = o.key.empty() ? default_secret_key(ctx) : stdfs::path(o.key);
+  std::string shown = fs::display_path(path, ctx.cwd);
+  crypto::SecretKey key = load_secret_key(path.string(), o.password, ctx);
+  auto comment = crypto::parse_secret_key_file(read_small_file(path, Exit::io), shown).value_or_throw().comment;
+  auto sealed = [&] {
+    if (o.unencrypted) return crypto::seal(key, std::nullopt, comment);
+    PasswordSource fresh;
+    fresh.file = o.new_password_file;
+    fresh.environment = false;  // KEEL_SIGNING_PASSWORD is the current one
+    Password p = read_password(fresh, ctx, true);
+    return crypto::seal(key, std::string_view(p.text()), comment);
+  }();
+  if (!sealed) throw Failure(sealed.error());
+  write_secret(path, crypto::secret_key_file(*sealed));
+  ctx.out << (o.unencrypted ? "Password removed.\n" : "Password updated.\n");
+  return 0;
+}
+
 }  // namespace
 
 void setup_key(CLI::App& app, Runner& chosen) {
@@ -120,6 +146,16 @@ void setup_key(CLI::App& app, Runner& chosen) {
   s->add_option("key", show->key, "Public or secret key file (default: keel.pub)")->type_name("KEY");
   add_password_options(s, show->password);
   s->callback([show, &chosen] { chosen = [show](Context& ctx) { return run_show(*show, ctx); }; });
+
+  auto change = std::make_shared<ChangeOptions>();
+  auto* c = app.add_subcommand("change-password", "Encrypt a secret key with a new password, or remove it");
+  c->add_option("key", change->key, "Secret key file (default: $XDG_CONFIG_HOME/keel/keel.key)")->type_name("SECKEY");
+  add_password_options(c, change->password);
+  auto* fresh = c->add_option("--new-password-file", change->new_password_file,
+                              "Read the new password from this file's first line (default: ask on the terminal)")
+                    ->type_name("FILE");
+  c->add_flag("--unencrypted", change->unencrypted, "Store the key without a password")->excludes(fresh);
+  c->callback([change, &chosen] { chosen = [change](Context& ctx) { return run_change_password(*change, ctx); }; });
 }
 
 }  // namespace keel::cmd

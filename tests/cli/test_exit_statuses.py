@@ -31,6 +31,7 @@ BAD_ARGUMENT = {
     "release changelog": (["release", "changelog", "--range", "x"], "keel: error: invalid range 'x': expected A..B"),
     "key generate": (["key", "generate", "--nope"], "keel: error: unexpected argument '--nope'"),
     "key show": (["key", "show", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "key change-password": (["key", "change-password", "--nope"], "keel: error: unexpected argument '--nope'"),
     "sign": (["sign"], "keel: error: files is required"),
     "verify": (["verify", "x", "-p", "a", "-P", "b"], "keel: error: -p excludes -P"),
     "semver validate": (["semver", "validate"], "keel: error: version is required"),
@@ -43,7 +44,8 @@ BAD_ARGUMENT = {
 
 # Commands that load no configuration, or that tolerate a broken one.
 LOADS_NO_CONFIG = {"completions", "man", "config path", "config schema", "semver validate", "semver compare",
-                   "semver sort", "semver bump", "key generate", "key show", "sign", "verify"}
+                   "semver sort", "semver bump", "key generate", "key show", "key change-password", "sign",
+                   "verify"}
 
 
 def commands(sandbox):

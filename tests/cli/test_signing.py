@@ -367,3 +367,19 @@ def test_a_malformed_public_key_is_exit_2_as_in_minisign(sandbox, work, how):
         "missing line": "Error while loading the public key file: 'k.pub'",
     }[how]
     assert k.err == "keel: error: " + expected + "\n"
+
+
+def test_change_password_adds_and_removes_encryption(sandbox, work):
+    pub, key = keel_key(sandbox, work)
+    (work / "pw").write_text("new secret\n")
+    r = sandbox.keel("key", "change-password", key, "--new-password-file", "pw", cwd=work)
+    assert (r.code, r.out) == (0, "Password updated.\n"), r
+    assert key.read_text().splitlines()[1].startswith("RWRTY")  # "Ed" then "Sc": scrypt
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    r = sandbox.keel("sign", "-s", key, "--password-file", "pw", "data.txt", cwd=work)
+    assert r.code == 0, r
+    assert minisign("-V", "-p", pub, "-m", "data.txt", cwd=work).returncode == 0
+    r = sandbox.keel("key", "change-password", key, "--password-file", "pw", "--unencrypted", cwd=work)
+    assert (r.code, r.out) == (0, "Password removed.\n"), r
+    m = minisign("-S", "-s", key, "-m", "data.txt", cwd=work)
+    assert m.returncode == 0, m.stderr
