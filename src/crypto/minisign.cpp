@@ -26,8 +26,10 @@ struct Sodium {
 };
 void need_sodium() { static Sodium once; }
 
+// minisign exits 2 for every file it cannot use; so does keel (a bad
+// argument, in keel's table).
 Error format_error(std::string_view minisign_text, const std::string& path) {
-  return Error{std::string(minisign_text) + ": " + quote(path), {}, Exit::failed};
+  return Error{std::string(minisign_text) + ": " + quote(path), {}, Exit::usage};
 }
 
 // The file's lines as minisign's fgets and trim() see them: each without
@@ -196,8 +198,8 @@ PublicKey SecretKey::public_key() const {
 Result<PublicKey> parse_public_key_base64(std::string_view base64) {
   std::array<unsigned char, 42> raw{};
   if (!decode(base64, raw))
-    return Error{"base64 conversion failed - was an actual public key given?", {}, Exit::failed};
-  if (raw[0] != 'E' || raw[1] != 'd') return Error{"Unsupported signature algorithm", {}, Exit::failed};
+    return Error{"base64 conversion failed - was an actual public key given?", {}, Exit::usage};
+  if (raw[0] != 'E' || raw[1] != 'd') return Error{"Unsupported signature algorithm", {}, Exit::usage};
   PublicKey k;
   std::memcpy(k.key_id.data(), raw.data() + 2, 8);
   std::memcpy(k.key.data(), raw.data() + 10, 32);
@@ -314,7 +316,7 @@ Result<SecretKey> unseal(const SealedKey& sealed, std::optional<std::string_view
       return Error{"secret key " + quote(path) + " asks for key derivation limits above minisign's defaults (opslimit " +
                        std::to_string(sealed.opslimit) + ", memlimit " + std::to_string(sealed.memlimit) +
                        "): refused",
-                   {}, Exit::failed};
+                   {}, Exit::usage};
     std::array<unsigned char, 104> stream{};
     if (!kdf_stream(*password, sealed, stream))
       return Error{"Unable to complete key derivation - This probably means out of memory: " + quote(path), {},
@@ -332,8 +334,8 @@ Result<SecretKey> unseal(const SealedKey& sealed, std::optional<std::string_view
   // minisign 0.11 writes an all-zero checksum into unencrypted keys.
   bool zero = sodium_is_zero(stored.data(), stored.size()) == 1;
   if (sodium_memcmp(chk.data(), stored.data(), 32) != 0 && (sealed.encrypted || !zero)) {
-    if (sealed.encrypted) return Error{"Wrong password for that key: " + quote(path), {}, Exit::failed};
-    return Error{"secret key " + quote(path) + " is damaged: its checksum does not match", {}, Exit::failed};
+    if (sealed.encrypted) return Error{"Wrong password for that key: " + quote(path), {}, Exit::usage};
+    return Error{"secret key " + quote(path) + " is damaged: its checksum does not match", {}, Exit::usage};
   }
   return k;
 }

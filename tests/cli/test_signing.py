@@ -109,7 +109,7 @@ def test_encrypted_keys_both_ways(sandbox, work):
     # The wrong password, with minisign's words.
     (work / "pw").write_text("battery\n")
     r = sandbox.keel("sign", "-s", "m.key", "--password-file", "pw", "data.txt", cwd=work)
-    assert (r.code, r.err) == (1, "keel: error: Wrong password for that key: 'm.key'\n")
+    assert (r.code, r.err) == (2, "keel: error: Wrong password for that key: 'm.key'\n")
 
 
 @pytest.mark.parametrize("content", [b"", bytes(range(256)) * (5 * 4096 + 7)], ids=["empty", "5 MiB"])
@@ -203,7 +203,7 @@ def test_hostile_scrypt_limits_are_refused_before_any_work(sandbox, work):
     raw = bytearray(b"EdScB2" + bytes(32) + struct.pack("<QQ", 1 << 40, 1 << 40) + bytes(104))
     (work / "evil.key").write_text("untrusted comment: x\n" + base64.b64encode(raw).decode() + "\n")
     r = sandbox.keel("sign", "-s", "evil.key", "--password-stdin", "data.txt", cwd=work, input="pw\n")
-    assert r.code == 1
+    assert r.code == 2
     assert r.err == ("keel: error: secret key 'evil.key' asks for key derivation limits above minisign's "
                      "defaults (opslimit 1099511627776, memlimit 1099511627776): refused\n")
 
@@ -383,3 +383,41 @@ def test_change_password_adds_and_removes_encryption(sandbox, work):
     assert (r.code, r.out) == (0, "Password removed.\n"), r
     m = minisign("-S", "-s", key, "-m", "data.txt", cwd=work)
     assert m.returncode == 0, m.stderr
+
+
+@pytest.mark.parametrize("how", ["bad base64", "too short", "unknown algorithm", "unknown kdf", "missing line",
+                                 "extra bytes"])
+def test_a_malformed_secret_key_is_refused_as_in_minisign(sandbox, work, how):
+    import base64
+    _, key = minisign_key(work)
+    lines = key.read_text().splitlines()
+    raw = bytearray(base64.b64decode(lines[1]))
+    if how == "bad base64":
+        lines[1] = "!" + lines[1][1:]
+    elif how == "too short":
+        lines[1] = base64.b64encode(raw[:100]).decode()
+    elif how == "unknown algorithm":
+        raw[0:2] = b"Xx"
+        lines[1] = base64.b64encode(raw).decode()
+    elif how == "unknown kdf":
+        raw[2:4] = b"Zz"
+        lines[1] = base64.b64encode(raw).decode()
+    elif how == "extra bytes":
+        lines[1] = base64.b64encode(raw + b"xyz").decode()
+    else:
+        lines = lines[:1]
+    key.write_text("\n".join(lines) + "\n")
+    m = minisign("-S", "-s", key, "-m", "data.txt", cwd=work)
+    k = sandbox.keel("sign", "-s", key, "data.txt", cwd=work)
+    assert m.returncode == 2, m.stderr
+    assert k.code == 2, k
+    expected = {
+        "bad base64": "base64 conversion failed - was an actual secret key given?",
+        "too short": "base64 conversion failed - was an actual secret key given?",
+        "unknown algorithm": "Unsupported signature algorithm",
+        "unknown kdf": "Unsupported key derivation function",
+        "missing line": "Error while loading the secret key file",
+        "extra bytes": "base64 conversion failed - was an actual secret key given?",
+    }[how]
+    assert k.err == f"keel: error: {expected}: 'm.key'\n"
+    assert not (work / "data.txt.minisig").exists()
