@@ -85,11 +85,11 @@ int lint_message(const LintOptions& o, Context& ctx) {
   commit::Message message = commit::parse(text);
   if (auto kind = commit::ignored_as(message, s.ignore); !kind.empty()) {
     log::info("not linted: " + std::string(kind) + " message");
-    return 0;
+    return status(Exit::ok);
   }
   Tally tally;
   print_findings(ctx, commit::lint(message, s.rules), "", tally);
-  return tally.errors ? 1 : 0;
+  return check_status(tally.errors != 0);
 }
 
 struct Range {
@@ -152,7 +152,7 @@ int lint_range(const LintOptions& o, Context& ctx) {
   ctx.out << counted(counts.checked, "commit") << " checked";
   if (counts.ignored) ctx.out << ", " << counts.ignored << " ignored";
   ctx.out << ": " << counted(tally.errors, "error") << ", " << counted(tally.warnings, "warning") << '\n';
-  return tally.errors ? 1 : 0;
+  return check_status(tally.errors != 0);
 }
 
 const char* k_group_description =

@@ -245,7 +245,7 @@ void setup_completions(CLI::App& app, Runner& chosen) {
   app.parse_complete_callback([&chosen, shell] {
     chosen = [shell](Context& ctx) {
       ctx.out << completion_script(*shell);
-      return 0;
+      return status(Exit::ok);
     };
   });
 }

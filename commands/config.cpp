@@ -96,13 +96,13 @@ int run_list(const ListOptions& o, Context& ctx) {
       first = false;
     }
     ctx.out << (first ? "}\n" : "\n}\n");
-    return 0;
+    return status(Exit::ok);
   }
   for (const auto& leaf : all) {
     if (o.show_origin) ctx.out << origin_text(leaf.value->origin(), ctx.cwd) << '\t';
     ctx.out << leaf.key << " = " << shown_value(leaf) << '\n';
   }
-  return 0;
+  return status(Exit::ok);
 }
 
 struct GetOptions {
@@ -128,11 +128,11 @@ int run_get(const GetOptions& o, Context& ctx) {
       if (o.show_origin) ctx.out << origin_text(leaf.value->origin(), ctx.cwd) << '\t';
       ctx.out << o.key << '.' << leaf.key << " = " << shown_value(leaf) << '\n';
     }
-    return 0;
+    return status(Exit::ok);
   }
   if (o.show_origin) ctx.out << origin_text(v->origin(), ctx.cwd) << '\t';
   ctx.out << v->render_plain() << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 struct SetOptions {
@@ -196,14 +196,14 @@ int run_set(const SetOptions& o, Context& ctx) {
   // Never write a file keel itself could not read back.
   config::parse_document(updated, shown, kind).value_or_throw();
   fs::write_atomic(file, updated).value_or_throw();
-  return 0;
+  return status(Exit::ok);
 }
 
 int run_path(Context& ctx) {
   for (const auto& f : ctx.config.files())
     ctx.out << f.layer << '\t' << fs::display_path(f.path, ctx.cwd) << '\t' << (f.exists ? "exists" : "missing")
             << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 int run_validate(Context& ctx) {
@@ -216,7 +216,7 @@ int run_validate(Context& ctx) {
   ctx.out << files << (files == 1 ? " file" : " files") << " checked: " << errors
           << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings")
           << '\n';
-  return errors ? 1 : 0;
+  return check_status(errors != 0);
 }
 
 }  // namespace
@@ -272,7 +272,7 @@ void setup_config(CLI::App& app, Runner& chosen) {
   sc->parse_complete_callback([&chosen] {
     chosen = [](Context& c) {
       c.out << config::json_schema();
-      return 0;
+      return status(Exit::ok);
     };
   });
 }

@@ -109,7 +109,7 @@ int install(const InstallOptions& o, Context& ctx) {
   auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
   for (const auto& a : actions) ctx.out << a.hook << ": " << a.what << '\n';
   ctx.out << "hooks directory: " << shown(ctx, dir.path) << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 int uninstall(Context& ctx) {
@@ -117,7 +117,7 @@ int uninstall(Context& ctx) {
   auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
   if (actions.empty()) ctx.out << "no keel hooks installed in " << shown(ctx, dir.path) << '\n';
   for (const auto& a : actions) ctx.out << a.hook << ": " << a.what << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 int status(Context& ctx) {
@@ -136,7 +136,7 @@ int status(Context& ctx) {
     drift = drift || line.state != hooks::HookState::installed;
   }
   if (lines.empty()) ctx.out << "no hooks configured or installed\n";
-  return drift ? 1 : 0;
+  return check_status(drift);
 }
 
 // KEEL_SKIP=a,b
@@ -192,7 +192,7 @@ std::map<std::string, std::string> command_environment(const Context& ctx) {
 int run(const RunOptions& o, Context& ctx) {
   if (auto it = ctx.env.find("KEEL_HOOKS"); it != ctx.env.end() && it->second == "0") {
     log::info("hooks are off: KEEL_HOOKS=0");
-    return 0;
+    return status(Exit::ok);
   }
   if (o.from_ref.empty() != o.to_ref.empty()) throw usage_error("--from-ref and --to-ref go together", "give both");
   auto all = configured(ctx);
@@ -200,7 +200,7 @@ int run(const RunOptions& o, Context& ctx) {
   if (it == all.end()) {
     if (!hooks::is_git_hook(o.hook)) throw unknown_hook(o.hook, names_of(all));
     log::info("hook " + quote(o.hook) + " has no [hooks." + o.hook + "] table; nothing to run");
-    return 0;
+    return status(Exit::ok);
   }
   if (!o.command.empty() &&
       std::none_of(it->commands.begin(), it->commands.end(), [&](const auto& c) { return c.name == o.command; }))
@@ -240,7 +240,7 @@ int restore(Context& ctx) {
   options.grace_period = std::chrono::seconds(ctx.config.get_int("process.grace_period", 5));
   if (!hooks::restore_backup(*ctx.repo, ctx.err, options).value_or_throw())
     ctx.out << "nothing to restore: no interrupted hook run left unstaged changes hidden\n";
-  return 0;
+  return status(Exit::ok);
 }
 
 const char* k_group_description =

@@ -73,13 +73,13 @@ std::string deepest_command(const CLI::App& app) {
 int print_error(std::ostream& err, const Error& e) {
   err << "keel: error: " << log::redact(e.message) << '\n';
   if (!e.hint.empty()) err << "hint: " << e.hint << '\n';
-  return static_cast<int>(e.exit);
+  return keel::status(e.exit);
 }
 
 // After a termination signal reached the command's children, whatever it reported
 // (a failed hook, say) keel exits 130, as a shell would.
 int unless_interrupted(int status) {
-  return process::interrupted() ? static_cast<int>(Exit::interrupted) : status;
+  return process::interrupted() ? keel::status(Exit::interrupted) : status;
 }
 
 void print_version(Context& ctx) {
@@ -217,10 +217,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!parsed) parse_with_every_command();
     } catch (const CLI::CallForHelp&) {
       out << app->help();
-      return 0;
+      return status(Exit::ok);
     } catch (const CLI::CallForAllHelp&) {
       out << app->help("", CLI::AppFormatMode::All);
-      return 0;
+      return status(Exit::ok);
     } catch (const CLI::ExtrasError& e) {
       throw usage_error(unexpected_arguments(e.what()), "see '" + deepest_command(*app) + " --help'");
     } catch (const CLI::ParseError& e) {
@@ -229,7 +229,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
     if (ctx.globals.version) {
       print_version(ctx);
-      return 0;
+      return status(Exit::ok);
     }
     if (!spec || !chosen) {
       // `keel` alone, or a group such as `keel config` without a subcommand.

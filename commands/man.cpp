@@ -82,7 +82,7 @@ std::string synopsis(const CommandInfo& c) {
 std::string exit_status_section() {
   std::string s;
   for (const auto& e : k_exit_statuses)
-    s += ".TP\n.B " + std::to_string(static_cast<int>(e.exit)) + "\n" + roff(e.meaning) + "\n";
+    s += ".TP\n.B " + std::to_string(status(e.exit)) + "\n" + roff(e.meaning) + "\n";
   return s;
 }
 
@@ -180,7 +180,7 @@ void setup_man(CLI::App& app, Runner& chosen) {
   app.parse_complete_callback([&chosen, command] {
     chosen = [command](Context& ctx) {
       ctx.out << man_page(*command);
-      return 0;
+      return status(Exit::ok);
     };
   });
 }

@@ -32,7 +32,7 @@ struct ValidateOptions {
 
 int run_validate(const ValidateOptions& o) {
   for (const auto& text : o.versions) parse_or_throw(text, Exit::failed);
-  return 0;
+  return status(Exit::ok);
 }
 
 struct CompareOptions {
@@ -44,7 +44,7 @@ int run_compare(const CompareOptions& o, Context& ctx) {
   semver::Version a = parse_or_throw(o.first);
   semver::Version b = parse_or_throw(o.second);
   ctx.out << semver::compare(a, b) << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 struct SortOptions {
@@ -87,7 +87,7 @@ int run_sort(const SortOptions& o, Context& ctx) {
     return o.reverse ? c > 0 : c < 0;
   });
   for (const auto& g : all) ctx.out << g.text << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 struct BumpOptions {
@@ -125,7 +125,7 @@ int run_bump(const BumpOptions& o, Context& ctx) {
     if (o.pre.empty()) throw usage_error("empty pre-release identifier given to --pre");
   }
   ctx.out << semver::to_string(semver::bump(v, kind, o.pre).value_or_throw()) << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 }  // namespace

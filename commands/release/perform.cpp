@@ -240,7 +240,7 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
   }
   if (planned.empty()) {
     for (const auto& r : reasons) err << "keel: nothing to release: " << r << '\n';
-    return static_cast<int>(Exit::nothing_to_do);
+    return status(Exit::nothing_to_do);
   }
 
   // Every file's new bytes, before anything is written.
@@ -300,7 +300,7 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
     if (!settings.after.empty()) out << "  run release.after: " << join(settings.after, "; ") << '\n';
     if (o.push) out << "  push " << head.branch << ' ' << join(tag_names, " ") << " to " << settings.remote << '\n';
     for (const auto& p : planned) out << '\n' << p.section;
-    return 0;
+    return status(Exit::ok);
   }
 
   std::map<std::string, std::string> env{{"KEEL_VERSION", planned[0].version},
@@ -359,7 +359,7 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
       throw Failure(f.error().message + "; the release commit and tag are kept", Exit::failed, "push them with: " + again);
     }
   }
-  return 0;
+  return status(Exit::ok);
 }
 
 }  // namespace keel::release

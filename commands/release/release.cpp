@@ -158,9 +158,9 @@ int run_next(const NextOptions& o, Context& ctx) {
   }
   if (!any) {
     for (const auto& r : reasons) ctx.err << "keel: nothing to release: " << r << '\n';
-    return static_cast<int>(Exit::nothing_to_do);
+    return status(Exit::nothing_to_do);
   }
-  return 0;
+  return status(Exit::ok);
 }
 
 int run_changelog(const ChangelogOptions& o, Context& ctx) {
@@ -197,7 +197,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
   }
   if (path.empty()) {
     for (const auto& sec : sections) ctx.out << sec.text;
-    return 0;
+    return status(Exit::ok);
   }
   std::filesystem::path full = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
   std::string text;
@@ -218,7 +218,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     }
     if (fresh.empty()) {
       ctx.err << "keel: nothing to add to " << quote(path) << ": every version is already there\n";
-      return static_cast<int>(Exit::nothing_to_do);
+      return status(Exit::nothing_to_do);
     }
     fresh.insert(0, unreleased);
     text = existing.empty() ? std::string(release::default_header()) + fresh : release::prepend(existing, fresh);
@@ -227,7 +227,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     for (const auto& sec : sections) text += sec.text;
   }
   fs::write_atomic(full, text).value_or_throw();
-  return 0;
+  return status(Exit::ok);
 }
 
 int run_release(const ReleaseOptions& o, Context& ctx) {

@@ -62,7 +62,7 @@ int run_generate(const GenerateOptions& o, Context& ctx) {
           << "key id " << crypto::key_id_hex(public_key.key_id) << "\n"
           << "Files signed using this key pair can be verified with:\n"
           << "keel verify FILE -P " << crypto::public_key_base64(public_key) << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 struct ShowOptions {
@@ -90,7 +90,7 @@ int run_show(const ShowOptions& o, Context& ctx) {
     throw Failure(pub.error());
   }
   ctx.out << "key id " << crypto::key_id_hex(key.key_id) << '\n' << crypto::public_key_base64(key) << '\n';
-  return 0;
+  return status(Exit::ok);
 }
 
 
@@ -117,7 +117,7 @@ int run_change_password(const ChangeOptions& o, Context& ctx) {
   if (!sealed) throw Failure(sealed.error());
   write_secret(path, crypto::secret_key_file(*sealed));
   ctx.out << (o.unencrypted ? "Password removed.\n" : "Password updated.\n");
-  return 0;
+  return status(Exit::ok);
 }
 
 }  // namespace

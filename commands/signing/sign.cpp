@@ -39,7 +39,7 @@ int run_sign(const SignOptions& o, Context& ctx) {
     if (auto st = fs::write_atomic(out, crypto::signature_file(*sig)); !st) throw Failure(st.error());
     log::info("signed " + quote(file) + " into " + quote(out.string()));
   }
-  return 0;
+  return status(Exit::ok);
 }
 
 }  // namespace

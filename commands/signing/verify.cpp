@@ -62,11 +62,11 @@ int run_verify(const VerifyOptions& o, Context& ctx) {
             << ", \"valid\": " << (valid ? "true" : "false");
     if (!valid) ctx.out << ", \"error\": " << json::quote(result->message);
     ctx.out << "}\n";
-    return valid ? 0 : 1;
+    return check_status(!valid);
   }
   if (!valid) {
     if (!o.quiet) ctx.err << "keel: error: " << result->message << '\n';
-    return 1;
+    return status(Exit::failed);
   }
   std::ostream& info = o.output ? ctx.err : ctx.out;
   if (o.comment_only) info << sig->trusted_comment << '\n';
@@ -76,7 +76,7 @@ int run_verify(const VerifyOptions& o, Context& ctx) {
     ctx.out << again.rdbuf();
     if (!ctx.out) throw Failure("cannot write the data to standard output", k_bad_input);
   }
-  return 0;
+  return status(Exit::ok);
 }
 
 }  // namespace

@@ -25,6 +25,10 @@ enum class Exit : int {
   interrupted = 130,
 };
 
+constexpr int status(Exit e) { return static_cast<int>(e); }
+// A check's status: Exit::failed when it found a problem, else Exit::ok.
+constexpr int check_status(bool failed) { return status(failed ? Exit::failed : Exit::ok); }
+
 struct ExitStatus {
   Exit exit;
   const char* meaning;  // one sentence, for keel(1)
