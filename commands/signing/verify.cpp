@@ -1,5 +1,10 @@
 // keel verify: check a minisign signature, as minisign -V does.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include "commands/groups.hpp"
 #include "commands/signing/common.hpp"
@@ -41,6 +46,38 @@ crypto::PublicKey load_public_key(const VerifyOptions& o, const Context& ctx) {
   return *key;
 }
 
+// A private copy of the data in $TMPDIR, removed when done.
+class TempCopy {
+ public:
+  explicit TempCopy(const std::string& file) {
+    std::ifstream in = open_data(file, k_bad_input);
+    std::error_code ec;
+    std::string pattern = (stdfs::temp_directory_path(ec) / "keel-verify.XXXXXX").string();
+    int fd = ::mkstemp(pattern.data());
+    if (fd < 0) throw Failure("cannot make a temporary copy of " + quote(file), k_bad_input);
+    ::close(fd);
+    m_path = pattern;
+    std::ofstream out(m_path, std::ios::binary | std::ios::trunc);
+    std::vector<char> buf(64 * 1024);
+    while (in && out) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      out.write(buf.data(), in.gcount());
+    }
+    out.flush();
+    if (!out || in.bad()) throw Failure("cannot make a temporary copy of " + quote(file), k_bad_input);
+  }
+  TempCopy(const TempCopy&) = delete;
+  TempCopy& operator=(const TempCopy&) = delete;
+  ~TempCopy() {
+    std::error_code ec;
+    if (!m_path.empty()) stdfs::remove(m_path, ec);
+  }
+  const stdfs::path& path() const { return m_path; }
+
+ private:
+  stdfs::path m_path;
+};
+
 std::string_view algorithm_name(crypto::SigAlg alg) { return alg == crypto::SigAlg::legacy ? "Ed" : "ED"; }
 
 int run_verify(const VerifyOptions& o, Context& ctx) {
@@ -50,7 +87,17 @@ int run_verify(const VerifyOptions& o, Context& ctx) {
   std::string sig_path = o.signature.empty() ? o.file + ".minisig" : o.signature;
   auto sig = crypto::parse_signature_file(read_small_file(sig_path, k_bad_input), sig_path);
   if (!sig) throw Failure(sig.error().message, k_bad_input);
-  std::ifstream data = open_data(o.file, k_bad_input);
+  // minisign refuses a legacy signature before it reads the data.
+  if (sig->alg == crypto::SigAlg::legacy && o.require_prehashed) {
+    if (!o.quiet) ctx.err << "keel: error: Legacy (non-prehashed) signature found\n";
+    return status(Exit::failed);
+  }
+  // With -o, what is written out must be exactly what was verified, even
+  // if the file changes meanwhile: the data is copied once, verified and
+  // written from the copy.
+  std::optional<TempCopy> copy;
+  if (o.output) copy.emplace(o.file);
+  std::ifstream data = open_data(copy ? copy->path() : stdfs::path(o.file), k_bad_input);
   auto result = crypto::verify(key, *sig, data, sig_path, o.require_prehashed);
   if (!result) throw Failure(result.error().message, k_bad_input);
   bool valid = result->verdict == crypto::Verdict::valid;
@@ -72,9 +119,14 @@ int run_verify(const VerifyOptions& o, Context& ctx) {
   if (o.comment_only) info << sig->trusted_comment << '\n';
   else if (!o.quiet) info << "Signature and comment signature verified\nTrusted comment: " << sig->trusted_comment << '\n';
   if (o.output) {
-    std::ifstream again = open_data(o.file, k_bad_input);
-    ctx.out << again.rdbuf();
-    if (!ctx.out) throw Failure("cannot write the data to standard output", k_bad_input);
+    std::ifstream again = open_data(copy->path(), k_bad_input);
+    std::vector<char> buf(64 * 1024);
+    while (again && ctx.out) {
+      again.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      ctx.out.write(buf.data(), again.gcount());
+    }
+    ctx.out.flush();
+    if (!ctx.out || again.bad()) throw Failure("cannot write the data to standard output", k_bad_input);
   }
   return status(Exit::ok);
 }

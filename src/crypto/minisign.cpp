@@ -346,7 +346,7 @@ Result<Signature> parse_signature_file(std::string_view text, const std::string&
   auto lines = lines_of(text, 4);
   Signature s;
   if (lines.empty()) return format_error("Error while reading the signature file", path);
-  if (!lines[0].complete || !lines[0].clean || lines[0].text.size() + 1 >= k_comment_max)
+  if (!lines[0].complete || !lines[0].clean || lines[0].stored + 1 >= k_comment_max)
     return format_error("Untrusted signature comment too long", path);
   if (!lines[0].text.starts_with(k_comment_prefix))
     return format_error("Untrusted signature comment should start with \"untrusted comment: \"", path);
@@ -358,7 +358,7 @@ Result<Signature> parse_signature_file(std::string_view text, const std::string&
   if (lines.size() < 3) return format_error("Trusted comment not present", path);
   if (!lines[2].text.starts_with(k_trusted_prefix))
     return format_error("Trusted signature comment should start with \"trusted comment: \"", path);
-  if (!lines[2].complete || !lines[2].clean || lines[2].text.size() + 1 >= k_trusted_max)
+  if (!lines[2].complete || !lines[2].clean || lines[2].stored + 1 >= k_trusted_max)
     return format_error("Trusted comment too long", path);
   s.trusted_comment = std::string(lines[2].text.substr(k_trusted_prefix.size()));
   if (!printable(s.trusted_comment)) return format_error("Signature file contains unprintable characters", path);

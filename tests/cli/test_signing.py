@@ -148,6 +148,23 @@ def test_verify_inline_key_json_and_output(sandbox, work):
     assert r.err == "Signature and comment signature verified\nTrusted comment: tc\n"
 
 
+def test_verify_output_of_an_empty_file_and_legacy_refused_before_reading(sandbox, work):
+    pub, key = keel_key(sandbox, work)
+    (work / "empty").write_bytes(b"")
+    assert sandbox.keel("sign", "-s", key, "empty", cwd=work).code == 0
+    tmp = sandbox.root / "tmp"
+    tmp.mkdir()
+    r = sandbox.keel("verify", "empty", "-p", pub, "-o", "-q", cwd=work, env={"TMPDIR": str(tmp)})
+    assert (r.code, r.out, r.err) == (0, "", "")
+    assert list(tmp.iterdir()) == []  # the private copy -o verifies and writes is gone
+    assert sandbox.keel("sign", "--legacy", "-s", key, "data.txt", cwd=work).code == 0
+    (work / "data.txt").unlink()
+    k = sandbox.keel("verify", "data.txt", "-p", pub, "--require-prehashed", cwd=work)
+    m = minisign("-V", "-H", "-p", pub, "-m", "data.txt", cwd=work)
+    assert (k.code, m.returncode) == (1, 1)
+    assert k.err == "keel: error: Legacy (non-prehashed) signature found\n"
+
+
 def test_key_show_prints_minisigns_key_id(sandbox, work):
     pub, _ = minisign_key(work)
     r = sandbox.keel("key", "show", pub, cwd=work)
