@@ -1,6 +1,7 @@
 #include "commands/signing/common.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cstring>
 
 #include "fs/fs.hpp"
+#include "process/process.hpp"
 
 namespace keel::cmd::signing {
 
@@ -39,6 +41,16 @@ bool ask(int tty, const char* prompt, std::string& out) {
   char c = 0;
   bool ok = true;
   for (;;) {
+    // Polled, so that a termination signal (deferred while echo is off)
+    // ends the prompt rather than a restarted read going on waiting.
+    pollfd pfd{tty, POLLIN, 0};
+    if (::poll(&pfd, 1, 100) == 0) {
+      if (process::interrupted()) {
+        ok = false;
+        break;
+      }
+      continue;
+    }
     ssize_t n = ::read(tty, &c, 1);
     if (n <= 0) {
       ok = n == 0 && !out.empty();
@@ -59,7 +71,8 @@ bool ask(int tty, const char* prompt, std::string& out) {
 }  // namespace
 
 Password::Password(Password&& other) noexcept : m_text(std::move(other.m_text)) {}
-Password::~Password() { sodium_memzero(m_text.data(), m_text.size()); }
+// Up to the capacity: a shortened password leaves its tail behind size().
+Password::~Password() { sodium_memzero(m_text.data(), m_text.capacity()); }
 
 Password read_password(const PasswordSource& source, Context& ctx, bool confirm) {
   Password p;
@@ -70,9 +83,14 @@ Password read_password(const PasswordSource& source, Context& ctx, bool confirm)
     sodium_memzero(text->data(), text->size());
     drop_line_end(p.text());
   } else if (source.from_stdin) {
-    std::getline(ctx.in, p.text());
+    // At most minisign's 1023 bytes, into the buffer reserved for it.
+    for (char c; ctx.in.get(c) && c != '\n';) {
+      if (p.text().size() >= 1023) throw usage_error("the password on standard input is longer than 1023 bytes");
+      p.text() += c;
+    }
     drop_line_end(p.text());
-  } else if (auto it = ctx.env.find("KEEL_SIGNING_PASSWORD"); source.environment && it != ctx.env.end()) {
+  } else if (auto it = ctx.env.find("KEEL_SIGNING_PASSWORD");
+             source.environment && it != ctx.env.end() && !it->second.empty()) {
     p.text() = it->second;
   } else {
     int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
@@ -81,8 +99,16 @@ Password read_password(const PasswordSource& source, Context& ctx, bool confirm)
                         "give --password-file FILE or --password-stdin, set KEEL_SIGNING_PASSWORD, or use "
                         "--unencrypted for a new key");
     Password again;
-    bool ok = ask(tty, "Password: ", p.text()) && (!confirm || ask(tty, "Password (one more time): ", again.text()));
+    bool ok = false;
+    {
+      // A Ctrl-C at the prompt must not leave the terminal without echo:
+      // the signal waits until ask() has put it back.
+      process::DeferTermination defer;
+      ok = ask(tty, "Password: ", p.text()) && !process::interrupted() &&
+           (!confirm || (ask(tty, "Password (one more time): ", again.text()) && !process::interrupted()));
+    }
     ::close(tty);
+    if (process::interrupted()) throw Failure("interrupted", Exit::interrupted);
     if (!ok) throw usage_error("no password was typed");
     if (confirm && p.text() != again.text()) throw usage_error("Passwords don't match");
   }
@@ -150,10 +176,15 @@ crypto::SecretKey load_secret_key(const std::string& given_path, const PasswordS
   auto sealed = crypto::parse_secret_key_file(text, shown);
   sodium_memzero(text.data(), text.size());
   if (!sealed) throw Failure(sealed.error());
+  return unseal_key(*sealed, shown, source, ctx);
+}
+
+crypto::SecretKey unseal_key(const crypto::SealedKey& sealed, const std::string& shown, const PasswordSource& source,
+                             Context& ctx) {
   auto key = [&] {
-    if (!sealed->encrypted) return crypto::unseal(*sealed, std::nullopt, shown);
+    if (!sealed.encrypted) return crypto::unseal(sealed, std::nullopt, shown);
     Password p = read_password(source, ctx, false);
-    return crypto::unseal(*sealed, std::string_view(p.text()), shown);
+    return crypto::unseal(sealed, std::string_view(p.text()), shown);
   }();
   if (!key) throw Failure(key.error());
   return std::move(key).value();

@@ -56,6 +56,10 @@ crypto::SecretKey load_secret_key(const std::string& given_path, const PasswordS
 // directory is refused with `exit` before anything is written.
 std::ifstream open_data(const std::filesystem::path& path, Exit exit);
 
+// A parsed secret key, decrypted with the password when it is sealed.
+crypto::SecretKey unseal_key(const crypto::SealedKey& sealed, const std::string& shown, const PasswordSource& source,
+                             Context& ctx);
+
 // A key or signature file's text: small files only (a 1 GB "comment" is
 // refused before it is read), errors with `exit`.
 std::string read_small_file(const std::filesystem::path& path, Exit exit);

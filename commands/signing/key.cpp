@@ -1,5 +1,9 @@
 // keel key: make and show minisign key pairs.
+#include <sodium.h>
 #include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "commands/groups.hpp"
 #include "commands/signing/common.hpp"
@@ -33,9 +37,17 @@ void refuse_existing(const stdfs::path& path, bool force) {
 // the atomic write keeps its mode.
 void write_secret(const stdfs::path& path, const std::string& text) {
   std::error_code ec;
-  if (path.has_parent_path()) stdfs::create_directories(path.parent_path(), ec);
+  if (path.has_parent_path() && !stdfs::exists(path.parent_path(), ec)) {
+    stdfs::create_directories(path.parent_path(), ec);
+    ::chmod(path.parent_path().c_str(), 0700);  // as minisign's own key directory
+  }
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(path.c_str(), 0600);
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode))
+      throw Failure("cannot write the secret key to " + quote(path.string()) + ": not a regular file", Exit::io);
+    if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0600) != 0)
+      throw Failure("cannot make " + quote(path.string()) + " private (mode 0600): " + std::strerror(errno), Exit::io);
+  }
   if (auto st2 = fs::write_atomic(path, text, 0600); !st2) throw Failure(st2.error());
 }
 
@@ -75,20 +87,13 @@ int run_show(const ShowOptions& o, Context& ctx) {
   stdfs::path path = o.key.empty() ? default_public_key() : stdfs::path(o.key);
   std::string shown = fs::display_path(path, ctx.cwd);
   std::string text = read_small_file(path, Exit::io);
+  auto pub = crypto::parse_public_key_file(text, shown);
+  auto sealed = pub ? Result<crypto::SealedKey>(Error{}) : crypto::parse_secret_key_file(text, shown);
+  sodium_memzero(text.data(), text.size());
   crypto::PublicKey key;
-  if (auto pub = crypto::parse_public_key_file(text, shown)) {
-    key = *pub;
-  } else if (auto sealed = crypto::parse_secret_key_file(text, shown)) {
-    auto secret = [&] {
-      if (!sealed->encrypted) return crypto::unseal(*sealed, std::nullopt, shown);
-      Password p = read_password(o.password, ctx, false);
-      return crypto::unseal(*sealed, std::string_view(p.text()), shown);
-    }();
-    if (!secret) throw Failure(secret.error());
-    key = secret->public_key();
-  } else {
-    throw Failure(pub.error());
-  }
+  if (pub) key = *pub;
+  else if (sealed) key = unseal_key(*sealed, shown, o.password, ctx).public_key();
+  else throw Failure(pub.error());
   ctx.out << "key id " << crypto::key_id_hex(key.key_id) << '\n' << crypto::public_key_base64(key) << '\n';
   return status(Exit::ok);
 }
@@ -104,8 +109,12 @@ struct ChangeOptions {
 int run_change_password(const ChangeOptions& o, Context& ctx) {
   stdfs::path path = o.key.empty() ? default_secret_key(ctx) : stdfs::path(o.key);
   std::string shown = fs::display_path(path, ctx.cwd);
-  crypto::SecretKey key = load_secret_key(path.string(), o.password, ctx);
-  auto comment = crypto::parse_secret_key_file(read_small_file(path, Exit::io), shown).value_or_throw().comment;
+  std::string text = read_small_file(path, Exit::io);
+  auto parsed = crypto::parse_secret_key_file(text, shown);
+  sodium_memzero(text.data(), text.size());
+  if (!parsed) throw Failure(parsed.error());
+  crypto::SecretKey key = unseal_key(*parsed, shown, o.password, ctx);
+  std::string comment = parsed->comment;
   auto sealed = [&] {
     if (o.unencrypted) return crypto::seal(key, std::nullopt, comment);
     PasswordSource fresh;

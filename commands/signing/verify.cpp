@@ -1,6 +1,9 @@
 // keel verify: check a minisign signature, as minisign -V does.
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -46,39 +49,71 @@ crypto::PublicKey load_public_key(const VerifyOptions& o, const Context& ctx) {
   return *key;
 }
 
-// A private copy of the data in $TMPDIR, removed when done.
+// A private copy of the data in $TMPDIR, unlinked as soon as it is made:
+// nothing is left behind whatever ends keel, and no one can swap it.
 class TempCopy {
  public:
   explicit TempCopy(const std::string& file) {
     std::ifstream in = open_data(file, k_bad_input);
     std::error_code ec;
-    std::string pattern = (stdfs::temp_directory_path(ec) / "keel-verify.XXXXXX").string();
-    int fd = ::mkstemp(pattern.data());
-    if (fd < 0) throw Failure("cannot make a temporary copy of " + quote(file), k_bad_input);
-    ::close(fd);
-    m_path = pattern;
-    std::ofstream out(m_path, std::ios::binary | std::ios::trunc);
+    stdfs::path dir = stdfs::temp_directory_path(ec);
+    if (ec) throw Failure("cannot make a private copy of " + quote(file) + ": no temporary directory", k_bad_input);
+    std::string pattern = (dir / "keel-verify.XXXXXX").string();
+    m_fd = ::mkstemp(pattern.data());
+    if (m_fd < 0) throw Failure("cannot make a private copy of " + quote(file) + ": " + std::strerror(errno), k_bad_input);
+    ::unlink(pattern.c_str());
     std::vector<char> buf(64 * 1024);
-    while (in && out) {
+    while (in) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-      out.write(buf.data(), in.gcount());
+      for (std::streamsize done = 0; done < in.gcount();) {
+        ssize_t n = ::write(m_fd, buf.data() + done, static_cast<std::size_t>(in.gcount() - done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          ::close(m_fd);
+          throw Failure("cannot make a private copy of " + quote(file) + ": " + std::strerror(errno), k_bad_input);
+        }
+        done += n;
+      }
     }
-    out.flush();
-    if (!out || in.bad()) throw Failure("cannot make a temporary copy of " + quote(file), k_bad_input);
+    if (in.bad()) {
+      ::close(m_fd);
+      throw Failure("cannot read " + quote(file), k_bad_input);
+    }
   }
   TempCopy(const TempCopy&) = delete;
   TempCopy& operator=(const TempCopy&) = delete;
-  ~TempCopy() {
-    std::error_code ec;
-    if (!m_path.empty()) stdfs::remove(m_path, ec);
-  }
-  const stdfs::path& path() const { return m_path; }
+  ~TempCopy() { ::close(m_fd); }
+  // The copy, opened anew from the start (Linux keeps the unlinked file
+  // reachable through the descriptor).
+  std::ifstream open() const { return open_data("/proc/self/fd/" + std::to_string(m_fd), k_bad_input); }
 
  private:
-  stdfs::path m_path;
+  int m_fd = -1;
 };
 
 std::string_view algorithm_name(crypto::SigAlg alg) { return alg == crypto::SigAlg::legacy ? "Ed" : "ED"; }
+
+// A verdict as minisign gives it, or as JSON; the status. A valid one
+// prints nothing here unless --json: the caller shows the comment.
+int report(const VerifyOptions& o, Context& ctx, const crypto::Signature& sig, const std::string& sig_path,
+           const crypto::Verification& result) {
+  bool valid = result.verdict == crypto::Verdict::valid;
+  if (o.json) {
+    // The trusted comment only once it is verified: before, it is anyone's.
+    ctx.out << "{\"file\": " << json::quote(o.file) << ", \"signature\": " << json::quote(sig_path)
+            << ", \"key_id\": " << json::quote(crypto::key_id_hex(sig.key_id))
+            << ", \"algorithm\": " << json::quote(std::string(algorithm_name(sig.alg)))
+            << ", \"trusted_comment\": " << (valid ? json::quote(sig.trusted_comment) : std::string("null"))
+            << ", \"valid\": " << (valid ? "true" : "false");
+    if (!valid) ctx.out << ", \"error\": " << json::quote(result.message);
+    ctx.out << "}\n";
+    return check_status(!valid);
+  }
+  // minisign prints a key id mismatch even when quiet.
+  if (!valid && (!o.quiet || result.verdict == crypto::Verdict::key_mismatch))
+    ctx.err << "keel: error: " << result.message << '\n';
+  return check_status(!valid);
+}
 
 int run_verify(const VerifyOptions& o, Context& ctx) {
   if (!o.public_key.empty() && !o.public_key_base64.empty())
@@ -89,37 +124,23 @@ int run_verify(const VerifyOptions& o, Context& ctx) {
   if (!sig) throw Failure(sig.error().message, k_bad_input);
   // minisign refuses a legacy signature before it reads the data.
   if (sig->alg == crypto::SigAlg::legacy && o.require_prehashed) {
-    if (!o.quiet) ctx.err << "keel: error: Legacy (non-prehashed) signature found\n";
-    return status(Exit::failed);
+    crypto::Verification refused{crypto::Verdict::legacy_refused, "Legacy (non-prehashed) signature found"};
+    return report(o, ctx, *sig, sig_path, refused);
   }
   // With -o, what is written out must be exactly what was verified, even
   // if the file changes meanwhile: the data is copied once, verified and
   // written from the copy.
   std::optional<TempCopy> copy;
   if (o.output) copy.emplace(o.file);
-  std::ifstream data = open_data(copy ? copy->path() : stdfs::path(o.file), k_bad_input);
+  std::ifstream data = copy ? copy->open() : open_data(o.file, k_bad_input);
   auto result = crypto::verify(key, *sig, data, sig_path, o.require_prehashed);
   if (!result) throw Failure(result.error().message, k_bad_input);
-  bool valid = result->verdict == crypto::Verdict::valid;
-  if (o.json) {
-    ctx.out << "{\"file\": " << json::quote(o.file) << ", \"signature\": " << json::quote(sig_path)
-            << ", \"key_id\": " << json::quote(crypto::key_id_hex(sig->key_id))
-            << ", \"algorithm\": " << json::quote(std::string(algorithm_name(sig->alg)))
-            << ", \"trusted_comment\": " << json::quote(sig->trusted_comment)
-            << ", \"valid\": " << (valid ? "true" : "false");
-    if (!valid) ctx.out << ", \"error\": " << json::quote(result->message);
-    ctx.out << "}\n";
-    return check_status(!valid);
-  }
-  if (!valid) {
-    if (!o.quiet) ctx.err << "keel: error: " << result->message << '\n';
-    return status(Exit::failed);
-  }
+  if (int st = report(o, ctx, *sig, sig_path, *result); st != status(Exit::ok) || o.json) return st;
   std::ostream& info = o.output ? ctx.err : ctx.out;
   if (o.comment_only) info << sig->trusted_comment << '\n';
   else if (!o.quiet) info << "Signature and comment signature verified\nTrusted comment: " << sig->trusted_comment << '\n';
   if (o.output) {
-    std::ifstream again = open_data(copy->path(), k_bad_input);
+    std::ifstream again = copy->open();
     std::vector<char> buf(64 * 1024);
     while (again && ctx.out) {
       again.read(buf.data(), static_cast<std::streamsize>(buf.size()));

@@ -64,12 +64,12 @@ bool decode(std::string_view base64, std::array<unsigned char, N>& out) {
   std::array<unsigned char, N + 3> buf{};
   std::size_t len = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(buf.data(), buf.size(), base64.data(), base64.size(), nullptr, &len, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0)
-    return false;
-  if (end != base64.data() + base64.size() || len != N) return false;
-  std::memcpy(out.data(), buf.data(), N);
-  return true;
+  bool ok = sodium_base642bin(buf.data(), buf.size(), base64.data(), base64.size(), nullptr, &len, &end,
+                              sodium_base64_VARIANT_ORIGINAL) == 0 &&
+            end == base64.data() + base64.size() && len == N;
+  if (ok) std::memcpy(out.data(), buf.data(), N);
+  sodium_memzero(buf.data(), buf.size());  // it may hold a secret key
+  return ok;
 }
 
 std::string encode(const unsigned char* data, std::size_t size) {
@@ -91,11 +91,24 @@ void store_le64(unsigned char* p, std::uint64_t v) {
 }
 
 // Tabs and printable UTF-8 only: a trusted comment shown on a terminal must
-// not carry escape sequences.
+// not carry control sequences, neither C0 nor C1 (U+0080-U+009F, which some
+// terminals obey as ESC sequences) nor the bidirectional overrides that
+// reorder what is shown.
 bool printable(std::string_view s) {
   if (utf8::find_invalid(s)) return false;
-  for (unsigned char c : s)
-    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    std::size_t len = utf8::sequence_length(s.substr(i));
+    std::uint32_t cp = c & (0xff >> (len + 1));
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    if (cp <= 0x9f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return false;
+    i += len;
+  }
   return true;
 }
 
@@ -193,6 +206,8 @@ PublicKey SecretKey::public_key() const {
   return p;
 }
 
+SealedKey::~SealedKey() { sodium_memzero(keynum.data(), keynum.size()); }
+
 // --- public keys ---------------------------------------------------------------
 
 Result<PublicKey> parse_public_key_base64(std::string_view base64) {
@@ -271,8 +286,12 @@ std::string secret_key_file(const SealedKey& k) {
   store_le64(raw.data() + 38, k.opslimit);
   store_le64(raw.data() + 46, k.memlimit);
   std::memcpy(raw.data() + 54, k.keynum.data(), 104);
-  std::string out = std::string(k_comment_prefix) + k.comment + "\n" + encode(raw.data(), raw.size()) + "\n";
+  std::string line = encode(raw.data(), raw.size());
   sodium_memzero(raw.data(), raw.size());
+  std::string out;
+  out.reserve(k_comment_prefix.size() + k.comment.size() + line.size() + 2);  // one buffer, no stray copies
+  out.append(k_comment_prefix).append(k.comment).append("\n").append(line).append("\n");
+  sodium_memzero(line.data(), line.size());
   return out;
 }
 
@@ -288,6 +307,11 @@ SecretKey generate_key() {
 Result<SealedKey> seal(const SecretKey& key, std::optional<std::string_view> password, std::string comment,
                        std::uint64_t opslimit, std::uint64_t memlimit) {
   need_sodium();
+  if (comment.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+      comment.size() + k_comment_prefix.size() + 1 >= k_comment_max)
+    return Error{"the key's comment must be one line of at most " +
+                     std::to_string(k_comment_max - k_comment_prefix.size() - 2) + " bytes",
+                 {}, Exit::usage};
   SealedKey s;
   s.comment = std::move(comment);
   std::memcpy(s.keynum.data(), key.key_id.data(), 8);
@@ -300,8 +324,14 @@ Result<SealedKey> seal(const SecretKey& key, std::optional<std::string_view> pas
   s.opslimit = opslimit;
   s.memlimit = memlimit;
   std::array<unsigned char, 104> stream{};
-  if (!kdf_stream(*password, s, stream))
-    return Error{"Unable to complete key derivation - More memory would be needed", {}, Exit::failed};
+  // As minisign does: less memory than the default rather than no key.
+  while (!kdf_stream(*password, s, stream)) {
+    s.opslimit /= 2;
+    s.memlimit /= 2;
+    if (s.opslimit < crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN ||
+        s.memlimit < crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN)
+      return Error{"Unable to complete key derivation - More memory would be needed", {}, Exit::failed};
+  }
   for (std::size_t i = 0; i < stream.size(); ++i) s.keynum[i] ^= stream[i];
   sodium_memzero(stream.data(), stream.size());
   return s;
@@ -346,7 +376,8 @@ Result<Signature> parse_signature_file(std::string_view text, const std::string&
   auto lines = lines_of(text, 4);
   Signature s;
   if (lines.empty()) return format_error("Error while reading the signature file", path);
-  if (!lines[0].complete || !lines[0].clean || lines[0].stored + 1 >= k_comment_max)
+  if (!lines[0].complete || !lines[0].clean || lines[0].stored + 1 >= k_comment_max ||
+      lines[0].text.find('\0') != std::string_view::npos)
     return format_error("Untrusted signature comment too long", path);
   if (!lines[0].text.starts_with(k_comment_prefix))
     return format_error("Untrusted signature comment should start with \"untrusted comment: \"", path);
@@ -398,6 +429,10 @@ Result<Signature> sign(const SecretKey& key, std::istream& data, SigAlg alg, std
       return Error{"a comment must be one line: " + quote(*c), {}, Exit::usage};
   if (trusted_comment.size() + k_trusted_prefix.size() + 1 >= k_trusted_max)
     return Error{"Trusted comment too long", {}, Exit::usage};
+  if (untrusted_comment.size() + k_comment_prefix.size() + 1 >= k_comment_max)
+    return Error{"Untrusted comment too long: minisign reads at most " +
+                     std::to_string(k_comment_max - k_comment_prefix.size() - 2) + " bytes of it",
+                 {}, Exit::usage};
   if (!printable(trusted_comment))
     return Error{"the trusted comment has control characters or is not UTF-8", {}, Exit::usage};
   auto message = signed_message(data, alg);

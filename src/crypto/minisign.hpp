@@ -56,8 +56,14 @@ class SecretKey {
   PublicKey public_key() const;
 };
 
-// A secret key file as stored: possibly encrypted.
+// A secret key file as stored: possibly encrypted (and when not, its
+// keynum is the key itself, so it is wiped when it goes).
 struct SealedKey {
+  SealedKey() = default;
+  SealedKey(const SealedKey&) = default;
+  SealedKey& operator=(const SealedKey&) = default;
+  ~SealedKey();
+
   std::string comment;  // the untrusted comment, without its prefix
   bool encrypted = false;
   std::array<unsigned char, 32> salt{};

@@ -41,8 +41,9 @@ def minisign_key(work, name="m"):
 
 
 def key_id_of(pub):
-    """The id minisign writes into its public key's comment line."""
-    return pub.read_text().splitlines()[0].rsplit(" ", 1)[1]
+    """The id minisign writes into its public key's comment line, as keel prints ids: 16 hex digits (minisign
+    0.11 drops leading zeros, later releases pad as keel does)."""
+    return "%016X" % int(pub.read_text().splitlines()[0].rsplit(" ", 1)[1], 16)
 
 
 # --- both directions ------------------------------------------------------------
@@ -253,8 +254,8 @@ def test_another_key_fails_as_in_minisign(sandbox, work):
     other, _ = keel_key(sandbox, work, "other")
     k, m = both_verify(sandbox, work, other)
     assert (k.code, m.returncode) == (1, 1)
-    sig_id = subprocess.run([MINISIGN, "-V", "-p", other, "-m", "data.txt"], cwd=work, capture_output=True,
-                            text=True).stderr.split()[6]
+    sig_id = "%016X" % int(subprocess.run([MINISIGN, "-V", "-p", other, "-m", "data.txt"], cwd=work,
+                                          capture_output=True, text=True).stderr.split()[6], 16)
     assert k.err == (f"keel: error: Signature key id in data.txt.minisig is {sig_id} but the key id in the "
                      f"public key is {key_id_of(other)}\n")
 
@@ -348,6 +349,34 @@ def test_crlf_line_endings_verify_as_in_minisign(sandbox, work):
     pub.write_bytes(pub.read_bytes().replace(b"\n", b"\r\n"))
     k, m = both_verify(sandbox, work, pub, "-q")
     assert (k.code, m.returncode) == (0, 0), (k, m.stderr)
+
+
+@pytest.mark.parametrize("comment", ["ok\u009b2Jspoofed", "abc\u202edcba", "a\x7fb"], ids=["C1 CSI", "bidi", "DEL"])
+def test_c1_controls_and_bidi_overrides_are_refused_too(sandbox, work, comment):
+    pub, key = keel_key(sandbox, work)
+    r = sandbox.keel("sign", "-s", key, "-t", comment, "data.txt", cwd=work)
+    assert (r.code, r.err) == (2, "keel: error: the trusted comment has control characters or is not UTF-8\n")
+
+
+def test_an_untrusted_comment_minisign_could_not_read_is_refused(sandbox, work):
+    pub, key = keel_key(sandbox, work)
+    r = sandbox.keel("sign", "-s", key, "-c", "x" * 1004, "data.txt", cwd=work)
+    assert (r.code, r.err) == (2, "keel: error: Untrusted comment too long: minisign reads at most 1003 bytes "
+                                  "of it\n")
+    assert sandbox.keel("sign", "-s", key, "-c", "x" * 1003, "data.txt", cwd=work).code == 0
+    assert minisign("-V", "-p", pub, "-m", "data.txt", cwd=work).returncode == 0
+
+
+def test_json_shows_no_unverified_comment(sandbox, work):
+    pub, sig = signed(sandbox, work)
+    lines = sig.read_text().splitlines()
+    lines[2] = "trusted comment: forged"
+    sig.write_text("\n".join(lines) + "\n")
+    r = sandbox.keel("verify", "data.txt", "-p", pub, "--json", cwd=work)
+    assert r.code == 1
+    doc = json.loads(r.out)
+    assert doc["trusted_comment"] is None and doc["valid"] is False
+    assert doc["error"] == "Comment signature verification failed"
 
 
 def test_control_characters_in_a_trusted_comment_are_refused(sandbox, work):
