@@ -107,6 +107,12 @@ Result<std::vector<Span>> package_json_checked(const std::string& path, std::str
     if (std::size_t at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
     return Error{path + ":" + line_col(content, e.byte == 0 ? 0 : e.byte - 1) + ": malformed JSON: " + what,
                  "nothing was written; fix the file", Exit::config};
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but still no document: a number out of range, say.
+    std::string what = e.what();
+    if (std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
+    return Error{quote(path) + " is not JSON keel can read: " + what, "nothing was written; fix the file",
+                 Exit::config};
   }
   std::vector<Span> spans = package_json(content);
   const nlohmann::json* version = nullptr;

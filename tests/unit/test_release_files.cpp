@@ -50,6 +50,10 @@ TEST_CASE("release files: package.json must be JSON that nlohmann/json reads the
         "'\"1.0.0\"} tra'; expected end of input");
   CHECK(failure(at("package.json"), "{\"version\": \"1.0.\\u0030\"}") ==
         "cannot place the version of 'package.json' exactly: its \"version\" value has escapes");
+  // nlohmann/json throws out_of_range, not parse_error, for such a number
+  // (found by tests/fuzz/fuzz_release_files.cpp).
+  CHECK(failure(at("package.json"), "{\"version\": \"1.0.0\", \"n\": 1e1115111}") ==
+        "'package.json' is not JSON keel can read: number overflow parsing '1e1115111'");
   CHECK(failure(at("package.json"), "{\"version\": 1}") ==
         "version not found exactly as expected in 'package.json': found 0 places, expected 1");
 }
@@ -85,6 +89,23 @@ TEST_CASE("release files: TOML is read by toml++, which says where the version i
   // The old line scanner took a version key in a multi-line string for one.
   CHECK(bump(at("Cargo.toml"), "[package]\ndescription = \"\"\"\nversion = \"9\"\n\"\"\"\nversion = \"1.0.0\"\n") ==
         "[package]\ndescription = \"\"\"\nversion = \"9\"\n\"\"\"\nversion = \"2.0.0\"\n");
+}
+
+TEST_CASE("release files: TOML that once stopped toml++ 3.3 is refused or read, never a crash") {
+  // Found by tests/fuzz/fuzz_release_files.cpp: toml++ asks whether a code
+  // point such as U+FEBF is whitespace and its answer ran into
+  // TOML_UNREACHABLE (parse_toml.cpp).
+  const char* inputs[] = {
+      "paskjjjjjjjjjjjjjjjjjjjjn =992:$\"=88\xef\xba\xbf.",
+      "\"\"\".0\"\n.0\"\nT\\\xef\xbb\xbe\\\\\\\\!\\",
+      "\"\"\"ka\xef\xbb\xbf" "e\\\n\xef\xbb\xbfn\xef\xbb\xbf" "ae]\nnng\xef\xbb\xbf" "e\\\n\xef\xba\xbf" "am",
+      "jnn=9b99{\"a9b99n-n99b999un9\xef\xbb\xbe{\"aAA\"n0+A\"n0{\"aA\"9Gn0Bn",
+      "[package]\nversion = \"1.0.0\"\nname = x\xc3\xa9\n",
+  };
+  for (const char* text : inputs) {
+    INFO(text);
+    CHECK_FALSE(find_versions(at("Cargo.toml"), text).ok());
+  }
 }
 
 TEST_CASE("release files: pyproject.toml PEP 621 and Poetry") {
