@@ -79,20 +79,6 @@ std::vector<Span> package_json(std::string_view s) {
   return out;
 }
 
-// "line:col" of a byte offset, both from 1.
-std::string line_col(std::string_view s, std::size_t offset) {
-  offset = std::min(offset, s.size());
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (s[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(col);
-}
 
 // package_json's spans, trusted only when nlohmann/json reads the same
 // document: the file must be JSON, and each span must hold exactly the
@@ -105,7 +91,8 @@ Result<std::vector<Span>> package_json_checked(const std::string& path, std::str
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     if (std::size_t at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
-    return Error{path + ":" + line_col(content, e.byte == 0 ? 0 : e.byte - 1) + ": malformed JSON: " + what,
+    auto at = utf8::position_of(content, e.byte == 0 ? 0 : e.byte - 1);
+    return Error{path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": malformed JSON: " + what,
                  "nothing was written; fix the file", Exit::config};
   } catch (const nlohmann::json::exception& e) {
     // Not a syntax error but still no document: a number out of range, say.

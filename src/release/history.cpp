@@ -1,9 +1,6 @@
 #include "release/history.hpp"
 
 #include <algorithm>
-#include <limits>
-#include <queue>
-#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
