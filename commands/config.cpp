@@ -189,13 +189,12 @@ int run_set(const SetOptions& o, Context& ctx) {
   if (!checked) throw usage_error("invalid value for " + quote(o.key) + ": " + checked.error().message);
 
   std::string shown = fs::display_path(file, ctx.cwd);
-  std::string text;
-  if (std::filesystem::exists(file)) text = fs::read_file(file).value_or_throw();
+  std::string text = fs::read_for_update(file, "update", shown).value_or_throw().value_or("");
   auto format = config::format_for_path(file.string());
   std::string updated = config::set_in_document(text, format, path, *checked, shown).value_or_throw();
   // Never write a file keel itself could not read back.
   config::parse_document(updated, shown, kind).value_or_throw();
-  fs::write_atomic(file, updated).value_or_throw();
+  fs::write_file(file, updated, {.shown = shown}).value_or_throw();
   return status(Exit::ok);
 }
 

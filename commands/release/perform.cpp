@@ -31,6 +31,7 @@ struct Edit {
   std::string shown;                    // as the user names it
   std::optional<std::string> original;  // nullopt: keel creates the file
   std::string updated;
+  std::string staged;  // what git adds: the file itself when `shown` is a symlink
 };
 
 process::Outcome git_cmd(const git::Repository& repo, std::vector<std::string> args, std::string input = {}) {
@@ -86,7 +87,7 @@ class Undo {
     // someone else when that is why the release failed.
     auto index_now = fs::read_file(m_index_path, std::size_t(1) << 31);
     if (m_index && !(index_now && *index_now == *m_index)) {
-      if (!fs::write_atomic(m_index_path, *m_index))
+      if (!fs::write_file(m_index_path, *m_index, {.links = fs::Links::replace}))
         m_err << "keel: warning: could not restore the index; run: git reset -q\n";
     }
     if (m_edits) {
@@ -94,7 +95,7 @@ class Undo {
         auto now = fs::read_file(e.path);
         if (e.original && now && *now == *e.original) continue;
         if (e.original) {
-          if (!fs::write_atomic(e.path, *e.original))
+          if (!fs::write_file(e.path, *e.original, {.shown = e.shown}))
             m_err << "keel: warning: could not restore " << quote(e.shown) << '\n';
         } else {
           std::error_code ec;
@@ -152,9 +153,10 @@ void run_hooks(const std::vector<std::string>& commands, const std::string& key,
 }
 
 std::string read_or_throw(const stdfs::path& path, const std::string& shown) {
-  auto r = fs::read_file(path);
-  if (!r) throw Failure(Error{"cannot read version file " + quote(shown) + ": " + r.error().message, {}, Exit::io});
-  return std::move(r).value();
+  auto r = fs::read_for_update(path, "update version file", shown);
+  if (!r) throw Failure(r.error());
+  if (!*r) throw Failure(Error{"cannot read version file " + quote(shown) + ": No such file or directory", {}, Exit::io});
+  return std::move(**r);
 }
 
 }  // namespace
@@ -259,12 +261,9 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
       Edit e;
       e.path = root / p.unit->changelog_path;
       e.shown = p.unit->changelog_path;
-      std::error_code ec;
-      if (stdfs::exists(e.path, ec)) {
-        auto existing = fs::read_file(e.path);
-        if (!existing) throw usage_error("cannot read changelog " + quote(e.shown) + ": " + existing.error().message);
-        e.original = std::move(existing).value();
-      }
+      auto existing = fs::read_for_update(e.path, "prepend to", e.shown);
+      if (!existing) throw Failure(existing.error());
+      e.original = std::move(existing).value();
       if (e.original && has_version_heading(*e.original, p.version)) {
         log::warn("changelog " + quote(e.shown) + " already has " + p.version + "; left as it is");
         continue;
@@ -291,6 +290,18 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
                                                                               std::string(to_string(p.plan.next.bump)))
              << ")\n";
   }
+  // Every target is checked before the first write: a read-only version
+  // file or a changelog that is a directory stops the release (and a dry run) here.
+  for (auto& e : edits) {
+    auto t = fs::resolve_target(e.path, {.shown = e.shown});
+    if (!t) throw Failure(t.error());
+    auto rel = t->path.lexically_normal().lexically_relative(root.lexically_normal());
+    if (rel.empty() || *rel.begin() == "..")
+      throw Failure("cannot update " + quote(e.shown) + ": it links to " + quote(t->path.string()) +
+                        ", outside the repository",
+                    Exit::io);
+    e.staged = rel.string();
+  }
   if (o.dry_run) {
     if (!settings.before.empty()) out << "  run release.before: " << join(settings.before, "; ") << '\n';
     for (const auto& e : edits) out << "  " << (e.original ? "update " : "create ") << e.shown << '\n';
@@ -312,13 +323,16 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
   try {
     run_hooks(settings.before, "release.before", o, env, root, err);
     for (const auto& e : edits) {
-      auto st = fs::write_atomic(e.path, e.updated);
-      if (!st) throw Failure(Error{"cannot write " + quote(e.shown) + ": " + st.error().message, {}, Exit::failed});
+      auto st = fs::write_file(e.path, e.updated, {.shown = e.shown});
+      if (!st) throw Failure(st.error());
     }
     if (make_commit) {
       if (!edits.empty()) {
         std::vector<std::string> add{"add", "--"};
-        for (const auto& e : edits) add.push_back(e.shown);
+        for (const auto& e : edits) {
+          add.push_back(e.shown);
+          if (e.staged != e.shown) add.push_back(e.staged);
+        }
         auto added = git_cmd(repo, add);
         if (!added.ok()) throw git_failed("git add failed", added);
       }

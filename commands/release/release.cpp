@@ -199,12 +199,12 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     for (const auto& sec : sections) ctx.out << sec.text;
     return status(Exit::ok);
   }
-  std::filesystem::path full = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
+  std::filesystem::path full =
+      path == "-" || std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
   std::string text;
   if (o.prepend) {
-    std::error_code ec;
-    std::string existing;
-    if (std::filesystem::exists(full, ec)) existing = fs::read_file(full).value_or_throw();
+    if (path == "-") throw usage_error("--prepend needs a file, not the standard output");
+    std::string existing = fs::read_for_update(full, "prepend to", path).value_or_throw().value_or("");
     std::string fresh, unreleased;
     for (const auto& sec : sections) {
       if (!sec.version.empty() && release::has_version_heading(existing, sec.version)) {
@@ -226,7 +226,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     text = release::default_header();
     for (const auto& sec : sections) text += sec.text;
   }
-  fs::write_atomic(full, text).value_or_throw();
+  fs::write_file(full, text, {.dash = &ctx.out, .shown = path}).value_or_throw();
   return status(Exit::ok);
 }
 

@@ -48,7 +48,7 @@ void write_secret(const stdfs::path& path, const std::string& text) {
     if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0600) != 0)
       throw Failure("cannot make " + quote(path.string()) + " private (mode 0600): " + std::strerror(errno), Exit::io);
   }
-  if (auto st2 = fs::write_atomic(path, text, 0600); !st2) throw Failure(st2.error());
+  if (auto st2 = fs::write_file(path, text, {.mode = 0600}); !st2) throw Failure(st2.error());
 }
 
 int run_generate(const GenerateOptions& o, Context& ctx) {
@@ -68,7 +68,7 @@ int run_generate(const GenerateOptions& o, Context& ctx) {
   if (!sealed) throw Failure(sealed.error());
   write_secret(sec, crypto::secret_key_file(*sealed));
   crypto::PublicKey public_key = key.public_key();
-  if (auto st = fs::write_atomic(pub, crypto::public_key_file(public_key)); !st) throw Failure(st.error());
+  if (auto st = fs::write_file(pub, crypto::public_key_file(public_key)); !st) throw Failure(st.error());
   ctx.out << "The secret key was saved as " << fs::display_path(sec, ctx.cwd) << " - Keep it secret!\n"
           << "The public key was saved as " << fs::display_path(pub, ctx.cwd) << " - That one can be public.\n"
           << "key id " << crypto::key_id_hex(public_key.key_id) << "\n"

@@ -36,7 +36,7 @@ int run_sign(const SignOptions& o, Context& ctx) {
     auto sig = crypto::sign(key, data, alg, trusted, o.untrusted_comment);
     if (!sig) throw Failure(sig.error());
     stdfs::path out = file + ".minisig";
-    if (auto st = fs::write_atomic(out, crypto::signature_file(*sig)); !st) throw Failure(st.error());
+    if (auto st = fs::write_file(out, crypto::signature_file(*sig)); !st) throw Failure(st.error());
     log::info("signed " + quote(file) + " into " + quote(out.string()));
   }
   return status(Exit::ok);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ostream>
 
 namespace keel::fs {
 
@@ -80,57 +81,123 @@ Result<std::string> read_file(const stdfs::path& path, std::size_t max_size) {
 
 namespace {
 
+Error refusal(const stdfs::path& shown, std::string_view why) {
+  return Error{"cannot write " + quote(shown.string()) + ": " + std::string(why), {}, Exit::io};
+}
+
 // Writes content into a new temporary file in `dir` and renames it over
-// path. EXDEV from rename (another file system) comes back as such, with
+// target. EXDEV from rename (another file system) comes back as such, with
 // the temporary file removed, so the caller can try elsewhere.
-Status write_via(const stdfs::path& path, std::string_view content, unsigned mode, const stdfs::path& dir,
-                 int& rename_errno) {
+Status write_via(const stdfs::path& target, const stdfs::path& shown, std::string_view content, unsigned mode,
+                 const stdfs::path& dir, int& rename_errno) {
   rename_errno = 0;
-  std::string tmpl = (dir / ("." + path.filename().string() + ".keel-XXXXXX")).string();
+  std::string tmpl = (dir / ("." + target.filename().string() + ".keel-XXXXXX")).string();
   FdCloser fd(::mkostemp(tmpl.data(), O_CLOEXEC));
-  if (fd.get() < 0) return io_error("cannot write", path, errno);
+  if (fd.get() < 0) return io_error("cannot write", shown, errno);
   auto fail = [&](int err) {
     ::unlink(tmpl.c_str());
-    return io_error("cannot write", path, err);
+    return io_error("cannot write", shown, err);
   };
   if (!write_all(fd.get(), content)) return fail(errno);
   if (::fchmod(fd.get(), mode) != 0) return fail(errno);
   if (::fsync(fd.get()) != 0) return fail(errno);
   if (::close(fd.release()) != 0) return fail(errno);
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+  if (::rename(tmpl.c_str(), target.c_str()) != 0) {
     rename_errno = errno;
     return fail(errno);
   }
   // Make the rename itself durable.
-  stdfs::path target_dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
+  stdfs::path target_dir = target.parent_path().empty() ? stdfs::path(".") : target.parent_path();
   FdCloser dfd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());
   return ok_status();
 }
 
-unsigned kept_mode(const stdfs::path& path, unsigned mode) {
+Status replace_atomically(const Target& t, const stdfs::path& shown, std::string_view content,
+                          const WriteOptions& options) {
+  unsigned mode = options.mode;
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
-  return mode;
+  if (t.kind == TargetKind::regular && ::stat(t.path.c_str(), &st) == 0) mode = st.st_mode & 07777;
+  stdfs::path own_dir = t.path.parent_path().empty() ? stdfs::path(".") : t.path.parent_path();
+  int rename_errno = 0;
+  if (options.staging.empty()) return write_via(t.path, shown, content, mode, own_dir, rename_errno);
+  auto written = write_via(t.path, shown, content, mode, options.staging, rename_errno);
+  if (written || rename_errno != EXDEV) return written;
+  return write_via(t.path, shown, content, mode, own_dir, rename_errno);
+}
+
+Status stream_into(const stdfs::path& target, const stdfs::path& shown, std::string_view content) {
+  FdCloser fd(::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return io_error("cannot write", shown, errno);
+  if (!write_all(fd.get(), content)) return io_error("cannot write", shown, errno);
+  if (::close(fd.release()) != 0) return io_error("cannot write", shown, errno);
+  return ok_status();
+}
+
+// A read-only file stays read-only, even for root: replacing it by rename
+// would go around the protection its owner set.
+bool read_only(const stdfs::path& path, const struct stat& st) {
+  if ((st.st_mode & 0222) == 0) return true;
+  return ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0 && errno == EACCES;
 }
 
 }  // namespace
 
-Status write_atomic(const stdfs::path& path, std::string_view content, unsigned mode) {
-  stdfs::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  int rename_errno = 0;
-  return write_via(path, content, kept_mode(path, mode), dir, rename_errno);
+Result<Target> resolve_target(const stdfs::path& given, const WriteOptions& options) {
+  if (given == "-" && options.dash) return Target{given, TargetKind::dash};
+  const stdfs::path& path = options.shown.empty() ? given : options.shown;
+  stdfs::path current = given;
+  for (int hops = 0;; ++hops) {
+    struct stat st {};
+    if (::lstat(current.c_str(), &st) != 0) {
+      if (errno == ENOENT) return Target{current, TargetKind::missing};
+      return io_error("cannot write", path, errno);
+    }
+    if (S_ISLNK(st.st_mode) && options.links == Links::follow) {
+      if (hops >= 40) return io_error("cannot write", path, ELOOP);
+      std::error_code ec;
+      stdfs::path next = stdfs::read_symlink(current, ec);
+      if (ec) return io_error("cannot write", path, ec.value());
+      current = next.is_absolute() ? next : current.parent_path() / next;
+      continue;
+    }
+    if (S_ISLNK(st.st_mode)) return Target{current, TargetKind::regular};
+    if (S_ISDIR(st.st_mode)) return refusal(path, "it is a directory");
+    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) return Target{current, TargetKind::stream};
+    if (!S_ISREG(st.st_mode)) return refusal(path, "not a regular file, FIFO or character device");
+    if (read_only(current, st)) return refusal(path, "the file is read-only");
+    return Target{current, TargetKind::regular};
+  }
 }
 
-Status write_atomic_staged(const stdfs::path& path, std::string_view content, unsigned mode,
-                           const stdfs::path& staging) {
-  int rename_errno = 0;
-  mode = kept_mode(path, mode);
-  auto st = write_via(path, content, mode, staging, rename_errno);
-  if (st || rename_errno != EXDEV) return st;
-  stdfs::path dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
-  return write_via(path, content, mode, dir, rename_errno);
+Status write_file(const stdfs::path& given, std::string_view content, const WriteOptions& options) {
+  auto target = resolve_target(given, options);
+  const stdfs::path& path = options.shown.empty() ? given : options.shown;
+  if (!target) return target.error();
+  switch (target->kind) {
+    case TargetKind::dash:
+      options.dash->write(content.data(), static_cast<std::streamsize>(content.size()));
+      options.dash->flush();
+      if (!*options.dash) return Error{"cannot write to the standard output", {}, Exit::io};
+      return ok_status();
+    case TargetKind::stream: return stream_into(target->path, path, content);
+    case TargetKind::missing:
+    case TargetKind::regular: return replace_atomically(*target, path, content, options);
+  }
+  return ok_status();
+}
+
+Result<std::optional<std::string>> read_for_update(const stdfs::path& given, std::string_view what,
+                                                   const stdfs::path& shown) {
+  const stdfs::path& path = shown.empty() ? given : shown;
+  auto target = resolve_target(given, {.shown = path});
+  if (!target) return target.error();
+  if (target->kind == TargetKind::missing) return std::optional<std::string>{};
+  if (target->kind != TargetKind::regular)
+    return Error{"cannot " + std::string(what) + " " + quote(path.string()) + ": not a regular file", {}, Exit::io};
+  auto bytes = read_file(target->path);
+  if (!bytes) return bytes.error();
+  return std::optional<std::string>{std::move(bytes).value()};
 }
 
 std::string display_path(const stdfs::path& path, const stdfs::path& base) {

@@ -4,7 +4,10 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <iosfwd>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/error.hpp"
 
@@ -19,17 +22,46 @@ inline constexpr std::size_t k_max_read_size = 10u * 1024 * 1024;
 // missing, unreadable, a directory, or larger than max_size.
 Result<std::string> read_file(const stdfs::path& path, std::size_t max_size = k_max_read_size);
 
-// Replaces path's content atomically: a temporary file in the same directory
-// is written, fsync'ed and renamed over path, then the directory is fsync'ed.
-// An existing file's permission bits are kept; a new file gets `mode`.
-Status write_atomic(const stdfs::path& path, std::string_view content, unsigned mode = 0644);
+// How write_file treats a path that is a symbolic link.
+enum class Links {
+  follow,   // write the file the link points to and keep the link (user files)
+  replace,  // replace the link itself (files keel restores or owns)
+};
 
-// The same, with the temporary file made in `staging` instead (keel's own
-// directory under .git), so that a kill -9 between write and rename leaves
-// nothing in the user's work tree. Falls back to path's own directory when
-// `staging` is on another file system.
-Status write_atomic_staged(const stdfs::path& path, std::string_view content, unsigned mode,
-                           const stdfs::path& staging);
+struct WriteOptions {
+  unsigned mode = 0644;          // a new file's permission bits; an existing file keeps its own
+  Links links = Links::follow;
+  stdfs::path staging{};         // where the temporary file is made; empty: beside the file
+  std::ostream* dash = nullptr;  // when set, the path "-" means this stream
+  stdfs::path shown{};           // the name errors give the file; empty: the path itself
+};
+
+// What a path is to write_file, once symbolic links are followed.
+enum class TargetKind { missing, regular, stream, dash };
+
+struct Target {
+  stdfs::path path;  // the file that is written: the end of any chain of links
+  TargetKind kind;
+};
+
+// Resolves path for writing and refuses what keel never writes: a
+// directory, a block device or socket, a read-only file, a link loop.
+Result<Target> resolve_target(const stdfs::path& path, const WriteOptions& options = {});
+
+// The one way keel writes a file; nothing in src/ or commands/ writes
+// otherwise. A regular or missing file is replaced atomically: a temporary
+// file is written and fsync'ed in the file's own directory (or `staging`),
+// renamed over it, and the directory fsync'ed, so a crash or a full disk
+// leaves the old content or the new, never a mix. A FIFO, a character
+// device or "-" is streamed into, never replaced. Every refusal happens
+// before anything changes.
+Status write_file(const stdfs::path& path, std::string_view content, const WriteOptions& options = {});
+
+// For commands that read a file, change it and write it back: the content
+// of path when it is a regular file, nullopt when it does not exist, and an
+// error naming `what` (say "prepend to") for anything else, before any write.
+Result<std::optional<std::string>> read_for_update(const stdfs::path& path, std::string_view what,
+                                                   const stdfs::path& shown = {});
 
 // A path as shown to the user: relative to base when under it.
 std::string display_path(const stdfs::path& path, const stdfs::path& base = {});

@@ -56,7 +56,7 @@ Status put(const stdfs::path& file, bool present, const std::string& bytes, unsi
     if (ec) return io_error("cannot remove", file, ec);
     return ok_status();
   }
-  auto st = fs::write_atomic_staged(file, bytes, mode, staging);
+  auto st = fs::write_file(file, bytes, {.mode = mode, .links = fs::Links::replace, .staging = staging});
   if (!st) return st;
   if (::chmod(file.c_str(), mode) != 0) return io_error("cannot set the mode of", file, std::error_code(errno, std::generic_category()));
   return ok_status();
@@ -250,11 +250,11 @@ Result<std::optional<Backup>> Backup::hide(const git::Repository& repo, const st
   if (ec) return io_error("cannot create", dir, ec);
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string n = std::to_string(i);
-    if (auto st = fs::write_atomic(dir / (n + ".work"), files[i].work_tree, 0600); !st) return st.error();
-    if (auto st = fs::write_atomic(dir / (n + ".staged"), files[i].staged, 0600); !st) return st.error();
+    if (auto st = fs::write_file(dir / (n + ".work"), files[i].work_tree, {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
+    if (auto st = fs::write_file(dir / (n + ".staged"), files[i].staged, {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
   }
   // Last: a backup without its manifest was never used and is ignored.
-  if (auto st = fs::write_atomic(dir / k_manifest, manifest_text(files), 0600); !st) return st.error();
+  if (auto st = fs::write_file(dir / k_manifest, manifest_text(files), {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
 
   Backup backup(root, dir, std::move(files));
   for (const auto& f : backup.m_files) {
@@ -294,7 +294,7 @@ Result<RestoreReport> Backup::restore() {
       report.conflicted.push_back(f.path);
       if (current->present) {
         stdfs::path rewrite = m_dir / (std::to_string(i) + ".rewrite");
-        auto st = fs::write_atomic(rewrite, current->bytes, 0600);
+        auto st = fs::write_file(rewrite, current->bytes, {.mode = 0600, .links = fs::Links::replace});
         if (!st) return st.error();
         report.saved[f.path] = rewrite;
       }
@@ -311,7 +311,7 @@ Status Backup::record_command(pid_t target) {
   stdfs::path boot = m_dir / "boot";
   std::error_code ec;
   if (!stdfs::exists(boot, ec))
-    if (auto st = fs::write_atomic(boot, boot_id(), 0600); !st) return st;
+    if (auto st = fs::write_file(boot, boot_id(), {.mode = 0600, .links = fs::Links::replace}); !st) return st;
   stdfs::path file = m_dir / k_groups;
   int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("cannot write", file, std::error_code(errno, std::generic_category()));

@@ -41,9 +41,9 @@ Status write_shim(const stdfs::path& file, const std::string& text) {
   std::error_code ec;
   stdfs::create_directories(file.parent_path(), ec);
   if (ec) return io_error("cannot create directory", file.parent_path(), ec);
-  auto st = fs::write_atomic(file, text, 0755);
+  auto st = fs::write_file(file, text, {.mode = 0755, .links = fs::Links::replace});
   if (!st) return st;
-  // write_atomic keeps the old file's mode; a shim must be executable.
+  // write_file keeps the old file's mode; a shim must be executable.
   ::chmod(file.c_str(), 0755);
   return ok_status();
 }

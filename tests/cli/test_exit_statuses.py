@@ -110,14 +110,14 @@ def test_an_unwritable_changelog_is_an_io_error(sandbox):
     repo = repository(sandbox)
     r = sandbox.keel("release", "changelog", "-o", "a-directory", cwd=repo)
     assert r.code == 74, r
-    assert r.err.startswith(f"keel: error: cannot write '{repo}/a-directory")
+    assert r.err == "keel: error: cannot write 'a-directory': it is a directory\n"
 
 
 def test_an_unreadable_file_that_config_set_would_change_is_an_io_error(sandbox):
     repo = repository(sandbox)
     (repo / "keel.local.toml").mkdir()
     r = sandbox.keel("config", "set", "--local", "log.level", "info", cwd=repo)
-    assert (r.code, r.err) == (74, f"keel: error: cannot read '{repo}/keel.local.toml': Is a directory\n")
+    assert (r.code, r.err) == (74, "keel: error: cannot write 'keel.local.toml': it is a directory\n")
 
 
 def test_a_broken_config_file_is_a_configuration_error(sandbox):
