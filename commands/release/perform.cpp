@@ -161,6 +161,17 @@ std::string read_or_throw(const stdfs::path& path, const std::string& shown) {
 
 }  // namespace
 
+void report_plan(const Plan& plan, const Unit& unit) {
+  for (const auto& line : plan.ignored) log::info("not a conventional commit, ignored: " + line);
+  for (const auto& line : plan.cancelled) log::info("revert cancelled: " + line);
+  if (plan.unmatched_tags.empty()) return;
+  std::string names;
+  for (const auto& t : plan.unmatched_tags) names += (names.empty() ? "" : ", ") + quote(t);
+  std::string key = unit.name.empty() ? "release.tag_template" : "release.packages." + unit.name + ".tag_template";
+  log::warn("no tag matches " + key + " " + quote(unit.tag.text()) + "; tags that do not: " + names +
+            "; to use them, set: keel config set " + key + " " + quote(plan.suggested_template));
+}
+
 Template load_template(const Settings& settings, const stdfs::path& root) {
   std::string text(default_template());
   if (!settings.changelog_template.empty()) {
@@ -216,7 +227,7 @@ int perform(const git::Repository& repo, const Settings& settings, const Perform
     NextOptions next = o.next;
     next.initial = u->initial;
     Plan plan = make_plan(repo, *head.commit, *u, tags, settings.rules, next, settings.commit_message).value_or_throw();
-    for (const auto& line : plan.ignored) log::info("not a conventional commit, ignored: " + line);
+    report_plan(plan, *u);
     if (!plan.next.version) {
       reasons.push_back((u->name.empty() ? "" : u->name + ": ") + plan.next.reason);
       continue;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "git/git.hpp"
+#include "release/history.hpp"
 #include "release/settings.hpp"
 
 namespace keel::release {
@@ -41,6 +42,11 @@ struct PerformOptions {
 // Errors come back as Failure exceptions (usage 2, failed 1).
 int perform(const git::Repository& repo, const Settings& settings, const PerformOptions& options, std::ostream& out,
             std::ostream& err);
+
+// What a plan found that the user should hear of: commits ignored and
+// reverts cancelled (with --verbose), and tags that the template does not
+// match when none does (always, as a warning with the template to set).
+void report_plan(const Plan& plan, const Unit& unit);
 
 // The template the settings name, or the built-in one.
 Template load_template(const Settings& settings, const std::filesystem::path& root);

@@ -1,4 +1,5 @@
 // keel release: the next version, the changelog, and releasing.
+#include <algorithm>
 #include <ctime>
 #include <memory>
 
@@ -108,7 +109,13 @@ std::vector<const release::Unit*> units(const release::Settings& s, const std::v
   return out;
 }
 
-std::string json_entry(const release::Unit& u, const release::Plan& p) {
+release::Bump highest_bump(const release::Plan& p, const release::Rules& rules) {
+  release::Bump top = release::Bump::none;
+  for (std::size_t i : p.decision.deciding) top = std::max(top, release::bump_of(p.changes[i].message, rules));
+  return top;
+}
+
+std::string json_entry(const release::Unit& u, const release::Plan& p, const release::Rules& rules) {
   auto version_or_null = [](const std::optional<semver::Version>& v) {
     return v ? json::quote(semver::to_string(*v)) : std::string("null");
   };
@@ -120,7 +127,18 @@ std::string json_entry(const release::Unit& u, const release::Plan& p) {
   s += ", \"tag\": " + (p.tag.empty() ? std::string("null") : json::quote(p.tag));
   s += ", \"commits\": " + std::to_string(p.changes.size());
   s += std::string(", \"breaking\": ") + (p.decision.breaking ? "true" : "false");
-  return s + "}";
+  // The commits whose own bump is the highest: those that decided it.
+  s += ", \"decided_by\": [";
+  bool first = true;
+  for (std::size_t i : p.decision.deciding) {
+    const auto& c = p.changes[i];
+    release::Bump b = release::bump_of(c.message, rules);
+    if (b == release::Bump::none || b != highest_bump(p, rules)) continue;
+    s += std::string(first ? "" : ", ") + "{\"id\": " + json::quote(c.id) +
+         ", \"header\": " + json::quote(c.message.header) + ", \"bump\": " + json::quote(release::to_string(b)) + "}";
+    first = false;
+  }
+  return s + "]}";
 }
 
 int run_next(const NextOptions& o, Context& ctx) {
@@ -138,8 +156,8 @@ int run_next(const NextOptions& o, Context& ctx) {
   for (const release::Unit* u : list) {
     next.initial = u->initial;
     release::Plan p = release::make_plan(repo, head, *u, tags, s.rules, next, s.commit_message).value_or_throw();
-    for (const auto& line : p.ignored) log::info("not a conventional commit, ignored: " + line);
-    json_items.push_back(json_entry(*u, p));
+    release::report_plan(p, *u);
+    json_items.push_back(json_entry(*u, p, s.rules));
     if (!p.next.version) {
       reasons.push_back((named ? u->name + ": " : "") + p.next.reason);
       continue;
@@ -262,12 +280,18 @@ const char* k_group_description =
     "Semantic-version releases from Conventional Commits. The last release is the highest stable version among "
     "the tags that match release.tag_template (default v{version}) and are reachable from HEAD; tags that are not "
     "versions, tags on unmerged branches and pre-release tags do not count. The commits since it (merges walked "
-    "through all their parents, merge messages ignored) decide the bump: a breaking change ('!' or a BREAKING "
-    "CHANGE footer) is major, feat minor, fix, perf and revert patch, other types nothing (release.types changes "
-    "the map). While the major version is 0, a breaking change is minor unless release.zero_major_breaking is "
-    "major. A 'Release-As: X.Y.Z' footer sets the version; a revert of a commit in the same range cancels both. "
-    "Messages that are not Conventional Commits do not count (-v lists them). Without any release tag the next "
-    "version is release.initial_version (0.1.0).\n\n"
+    "through all their parents, and merge messages read like any other) decide the bump as semantic-release's "
+    "commit analyzer does: a breaking change is major: a note, that is a line anywhere after the header that "
+    "starts with 'BREAKING CHANGE:' or 'BREAKING-CHANGE:' in any case (it runs on over the following paragraphs), "
+    "or '!' before the colon (keel's addition); then feat is minor, fix and perf patch, other types nothing "
+    "(release.types changes the map; types match in their case or all upper case), and a revert that says "
+    "'This reverts commit <id>' is a patch (the revert entry). While the major version is 0, a breaking change "
+    "is minor unless release.zero_major_breaking is major. A 'Release-As: X.Y.Z' footer sets the version. A "
+    "revert and the commit it reverts cancel each other when both are in the range and the header and full id "
+    "that the revert names are exactly that commit's (-v names the pairs). Messages that bump nothing and are "
+    "not Conventional Commits are listed with -v. Tags that do not match the tag template are named in a "
+    "warning when no tag does. Without any release tag the next version is release.initial_version "
+    "(0.1.0).\n\n"
     "--pre rc makes X.Y.Z-rc.N: X.Y.Z is the next stable version and N is one more than the highest rc tag of "
     "X.Y.Z (1 for the first); when new commits raise X.Y.Z, N starts again at 1. A release without --pre after "
     "pre-releases promotes to X.Y.Z.\n\n"
@@ -294,7 +318,8 @@ const char* k_next_description =
     "Prints the next version and exits 0. With nothing to release it prints nothing on standard output, says why "
     "on standard error and exits 3. --json prints {\"current\": \"1.2.3\" or null, \"next\": \"1.3.0\" or null, "
     "\"bump\": \"major|minor|patch|none\", \"tag\": \"v1.3.0\" or null, \"commits\": N, \"breaking\": "
-    "true|false}, where commits counts the commits since the last release (merges excluded). In a monorepo each "
+    "true|false, \"decided_by\": [{\"id\", \"header\", \"bump\"}]}, where commits counts the commits since the "
+    "last release (merges included) and decided_by lists those whose own bump is the release's. In a monorepo each "
     "line is 'NAME VERSION', and --json prints an array whose objects also have \"package\".";
 
 const char* k_changelog_description =
@@ -306,7 +331,7 @@ const char* k_changelog_description =
     "GitLab, Gitea/Codeberg or Bitbucket, hashes link to the commits, #N references and Closes/Fixes/Refs "
     "footers to the issues, and headings to the comparison with the previous release.\n\n"
     "--unreleased prints only the Unreleased section; --range A..B one section for those commits (titled by B "
-    "when B is a version tag). -o FILE writes a whole changelog to FILE. --prepend adds the sections to the "
+    "when B is a version tag). -o FILE writes a whole changelog to FILE (through a symlink, keeping it; into a FIFO or device as a stream; - is standard output). --prepend adds the sections to the "
     "top of FILE (default release.changelog.path), below its '# ' title, keeping every byte of it and skipping "
     "versions that already have a heading there; an Unreleased section at the top ('## Unreleased', "
     "'## [Unreleased]') is replaced by the new sections.\n\n"

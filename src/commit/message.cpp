@@ -164,17 +164,132 @@ void parse_rest(const std::vector<Line>& lines, std::size_t header, Message& m) 
   }
 }
 
-void find_breaking(Message& m) {
-  for (const auto& f : m.footers) {
-    if (is_breaking_token(f.token) && f.separator == ": ") {
-      m.breaking = true;
-      m.breaking_description = f.value;
-      return;
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (lower(s[i]) != lower(prefix[i])) return false;
+  return true;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// `^(?:\*\s+)?(BREAKING CHANGE|BREAKING-CHANGE):\s*(.*)`, case-insensitive:
+// the note's first text, or nullopt when the line opens no note.
+std::optional<std::string_view> note_opening(std::string_view line) {
+  if (line.starts_with('*')) {
+    std::size_t i = 1;
+    while (i < line.size() && is_space(line[i])) ++i;
+    if (i > 1) line.remove_prefix(i);
+  }
+  for (std::string_view keyword : {"BREAKING CHANGE:", "BREAKING-CHANGE:"}) {
+    if (!starts_with_nocase(line, keyword)) continue;
+    std::string_view rest = line.substr(keyword.size());
+    while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+    return rest;
+  }
+  return std::nullopt;
+}
+
+// The parser's footer token line, `^(?:BREAKING CHANGE|[\w-]+)(?::\s+|\s+#).+`
+// (case-insensitive): it ends a note.
+bool is_footer_token_line(std::string_view line) {
+  auto separator_then_text = [&](std::size_t j) {
+    if (j < line.size() && line[j] == ':') return j + 2 < line.size() && is_space(line[j + 1]);
+    std::size_t k = j;
+    while (k < line.size() && is_space(line[k])) ++k;
+    return k > j && k + 1 < line.size() && line[k] == '#';
+  };
+  constexpr std::string_view breaking = "BREAKING CHANGE";
+  if (starts_with_nocase(line, breaking) && separator_then_text(breaking.size())) return true;
+  // No character of [\w-] can start a separator, so the token is the whole run.
+  std::size_t i = 0;
+  while (i < line.size() && (is_word(line[i]) || line[i] == '-')) ++i;
+  return i > 0 && separator_then_text(i);
+}
+
+// The parser's field line, `^-(?=.*\w)(.*?)-$`: everything after one is a
+// field's value, never a note.
+bool is_field_line(std::string_view line) {
+  if (line.size() < 2 || line.front() != '-' || line.back() != '-') return false;
+  for (char c : line.substr(1))
+    if (is_word(c)) return true;
+  return false;
+}
+
+std::string trim_newlines(std::string s) {
+  std::size_t first = s.find_first_not_of("\r\n");
+  if (first == std::string::npos) return {};
+  std::size_t last = s.find_last_not_of("\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+void find_notes(const std::vector<Line>& lines, std::size_t header, Message& m) {
+  bool open = false;
+  for (std::size_t i = header + 1; i < lines.size(); ++i) {
+    std::string_view line = lines[i].text;
+    if (is_field_line(line)) break;
+    if (auto text = note_opening(line)) {
+      m.notes.emplace_back(*text);
+      open = true;
+    } else if (open && is_footer_token_line(line)) {
+      open = false;
+    } else if (open) {
+      m.notes.back() += '\n';
+      m.notes.back() += line;
     }
+  }
+  for (auto& n : m.notes) n = trim_newlines(std::move(n));
+}
+
+void find_breaking(Message& m) {
+  if (!m.notes.empty()) {
+    m.breaking = true;
+    m.breaking_description = m.notes.front();
+    return;
   }
   if (m.bang) {
     m.breaking = true;
     m.breaking_description = m.description;
+  }
+}
+
+// `^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit (\w{7,40})\b`,
+// case-insensitive, over the whole message: semantic-release's angular
+// preset's revert pattern.
+void find_revert(std::string_view text, Message& m) {
+  std::size_t start;
+  if (starts_with_nocase(text, "revert:")) start = 7;
+  else if (starts_with_nocase(text, "revert")) start = 6;
+  else return;
+  if (start >= text.size() || !is_space(text[start])) return;
+  ++start;
+  constexpr std::string_view marker = "this reverts commit ";
+  auto hash_at = [&](std::size_t q) -> std::optional<std::string_view> {
+    if (q < text.size() && text[q] == '"') ++q;
+    while (q < text.size() && is_space(text[q])) ++q;
+    if (!starts_with_nocase(text.substr(q), marker)) return std::nullopt;
+    std::size_t h = q + marker.size(), e = h;
+    while (e < text.size() && is_word(text[e])) ++e;
+    if (e - h < 7 || e - h > 40) return std::nullopt;
+    return text.substr(h, e - h);
+  };
+  for (std::size_t open_quote : {std::size_t(1), std::size_t(0)}) {
+    std::size_t first = start;
+    if (open_quote) {
+      if (first >= text.size() || text[first] != '"') continue;
+      ++first;
+    }
+    // The lazy capture: the shortest header (one character at least) after
+    // which the rest matches.
+    for (std::size_t q = first + 1; q <= text.size(); ++q) {
+      if (auto hash = hash_at(q)) {
+        m.revert_header = std::string(text.substr(first, q - first));
+        m.revert_hash = std::string(*hash);
+        return;
+      }
+    }
   }
 }
 
@@ -258,7 +373,9 @@ Message parse(std::string_view text) {
   std::string_view trimmed = trim(m.header);
   m.conventional = parse_header(trimmed, m);
   parse_rest(lines, header, m);
+  find_notes(lines, header, m);
   find_breaking(m);
+  find_revert(text, m);
   set_kinds(trimmed, m);
   return m;
 }

@@ -18,8 +18,14 @@
 //   made of letters, digits and '-', or exactly `BREAKING CHANGE`. The footer
 //   block is the trailing run of paragraphs that each start with a token
 //   line; a value continues over the following lines until the next token
-//   line or the end of its paragraph. Only upper-case `BREAKING CHANGE` and
-//   `BREAKING-CHANGE` with ': ' make a commit breaking.
+//   line or the end of its paragraph.
+// - what makes a commit breaking follows conventional-commits-parser, not
+//   the specification's text, where the two differ: a breaking-change note
+//   may stand anywhere after the header (in the body too), its keyword is
+//   matched in any case, it runs on over blank lines and later paragraphs,
+//   and it counts on a header that is not conventional. Both keywords,
+//   `BREAKING CHANGE` and `BREAKING-CHANGE`, are notes (semantic-release's
+//   default angular preset knows only the first).
 
 #include <string>
 #include <string_view>
@@ -45,10 +51,22 @@ struct Message {
   std::string scope;  // empty without parentheses
   std::string description;
   bool bang = false;  // `!` before the ':'
-  bool breaking = false;  // `!` or a BREAKING CHANGE / BREAKING-CHANGE footer
-  // The first breaking footer's value; without one, the description when
-  // the header has `!` (the specification says it then describes the break).
+  bool breaking = false;  // `!` or a breaking-change note
+  // The first note's text; without one, the description when the header
+  // has `!` (the specification says it then describes the break).
   std::string breaking_description;
+  // Breaking-change notes, read as conventional-commits-parser reads them
+  // (and so semantic-release and commitlint): any line after the header
+  // that starts with `BREAKING CHANGE:` or `BREAKING-CHANGE:`, in any case
+  // and optionally after "* ", opens a note; the note runs on over the
+  // following lines and paragraphs until a footer token line (`Token: x`,
+  // `Token #x`) or the next note. The header need not be conventional.
+  std::vector<std::string> notes;
+  // A revert as semantic-release's parser sees it: the message starts with
+  // `Revert ` or `revert: ` and says "This reverts commit <7-40 word
+  // characters>". revert_header is the reverted header it quotes.
+  std::string revert_header;
+  std::string revert_hash;  // empty: not such a revert
 
   std::string body;  // paragraphs between header and footers, '\n'-joined
   std::vector<Footer> footers;

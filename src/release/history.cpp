@@ -108,7 +108,10 @@ Status collect_changes(const git::Repository& repo, const git::Oid& tip, const s
     if (failed = git::read_brief(repo, id, brief); !failed) return false;
     if (reached && !*reached)
       for (const auto& p : brief.parents) *reached = *reached || hidden.count(p) != 0;
-    if (brief.parents.size() > 1) return true;  // merges carry no change of their own
+    // A merge's message counts as semantic-release reads it (a note in a
+    // pull request's merge message is a breaking change); in a package
+    // directory, where a merge touches nothing of its own, it does not.
+    if (brief.parents.size() > 1 && !path.empty()) return true;
     if (!path.empty()) {
       auto touches = git::touches_path(repo, id, path);
       if (!touches) {
@@ -133,6 +136,31 @@ namespace {
 Result<bool> tag_names_commit(const git::Repository& repo, const TaggedCommit& t) {
   if (t.checked) return true;
   return git::names_commit(repo, t.commit);
+}
+
+// The template a tag would match: its text with the first version in it
+// (a digit run that starts a valid version to the end of the tag) as
+// {version}, after any package name.
+std::string template_for(std::string_view tag, const Unit& unit) {
+  for (std::size_t i = 0; i < tag.size(); ++i) {
+    if (tag[i] < '0' || tag[i] > '9' || (i > 0 && tag[i - 1] >= '0' && tag[i - 1] <= '9')) continue;
+    if (!semver::parse(tag.substr(i))) continue;
+    std::string prefix(tag.substr(0, i));
+    if (!unit.name.empty())
+      if (std::size_t p = prefix.find(unit.name); p != std::string::npos) prefix.replace(p, unit.name.size(), "{package}");
+    return prefix + "{version}";
+  }
+  return {};
+}
+
+void note_unmatched_tags(const std::vector<git::Tag>& tags, const Unit& unit, Plan& plan) {
+  for (const auto& t : tags) {
+    if (!unit.name.empty() && t.name.find(unit.name) == std::string::npos) continue;  // another package's
+    std::string suggestion = template_for(t.name, unit);
+    if (suggestion.empty()) continue;
+    if (plan.suggested_template.empty()) plan.suggested_template = suggestion;
+    if (plan.unmatched_tags.size() < 5) plan.unmatched_tags.push_back(t.name);
+  }
 }
 
 }  // namespace
@@ -200,6 +228,11 @@ Result<Plan> make_plan(const git::Repository& repo, const git::Oid& head, const 
   plan.decision = decide(plan.changes, rules, current ? &*current : nullptr);
   for (std::size_t i : plan.decision.ignored)
     plan.ignored.push_back(plan.changes[i].id.substr(0, 7) + " " + header_of(plan.changes[i]));
+  for (auto [revert, reverted] : plan.decision.cancelled)
+    plan.cancelled.push_back(plan.changes[revert].id.substr(0, 7) + " " + header_of(plan.changes[revert]) +
+                             " cancels " + plan.changes[reverted].id.substr(0, 7) + " " +
+                             header_of(plan.changes[reverted]));
+  if (plan.tags.empty()) note_unmatched_tags(tags, unit, plan);
 
   if (plan.last && plan.last->commit == head && !options.forced) {
     plan.next.current = current;

@@ -43,6 +43,11 @@ struct Plan {
   Next next;
   std::string tag;                        // the next version's tag; empty with nothing to release
   std::vector<std::string> ignored;       // "<short id> <header>" of non-conventional commits
+  std::vector<std::string> cancelled;     // "<short id> <header> cancels <short id> <header>"
+  // Tags that do not match the tag template, when no tag does (at most 5),
+  // and a template that the first of them would match.
+  std::vector<std::string> unmatched_tags;
+  std::string suggested_template;
 };
 
 // What releasing the unit at head would do. Nothing to release comes back

@@ -11,12 +11,6 @@ namespace {
 constexpr std::string_view k_version = "{version}";
 constexpr std::string_view k_package = "{package}";
 
-bool is_hex(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  });
-}
-
 }  // namespace
 
 std::string_view to_string(Bump b) {
@@ -81,54 +75,101 @@ const VersionTag* last_stable(const std::vector<VersionTag>& tags) {
   return best;
 }
 
-Bump bump_of(const commit::Message& m, const Rules& rules) {
-  if (m.breaking) return Bump::major;
-  // git revert's own `Revert "..."` header is not conventional; treat it as
-  // the type revert.
-  std::string_view type = m.conventional ? std::string_view(m.type) : std::string_view("revert");
-  auto it = rules.types.find(commit::lower_ascii(type));
-  return it == rules.types.end() ? Bump::none : it->second;
+namespace {
+
+bool is_word(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-std::vector<std::size_t> cancelled_reverts(const std::vector<Change>& changes) {
-  std::vector<std::size_t> out;
-  std::vector<bool> taken(changes.size(), false);
-  // Newest first, as history walks give them: a revert comes before what it
-  // reverts. A revert of a revert cancels only the nearer pair.
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    const auto& m = changes[i].message;
-    if (taken[i] || !m.is_revert || m.reverted.size() < 4 || !is_hex(m.reverted)) continue;
-    std::string want = commit::lower_ascii(m.reverted);
-    for (std::size_t j = i + 1; j < changes.size(); ++j) {
-      if (taken[j]) continue;
-      if (changes[j].id.compare(0, want.size(), want) == 0) {
-        taken[i] = taken[j] = true;
-        break;
-      }
-    }
+bool all_upper(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+         std::none_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+std::string_view trim_space(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string release_type(const commit::Message& m) {
+  if (m.conventional) return m.type;
+  // The angular preset's header pattern, `^(\w*)(?:\((.*)\))?: (.*)$`, is
+  // looser than Conventional Commits: `feat(): x` and `fix(a)(b): y` have
+  // a type there.
+  std::string_view h = m.header;
+  std::size_t i = 0;
+  while (i < h.size() && is_word(h[i])) ++i;
+  std::string_view type = h.substr(0, i);
+  std::string_view rest = h.substr(i);
+  if (rest.starts_with('(')) {
+    std::size_t close = rest.rfind("): ");
+    if (close == std::string_view::npos) return {};
+    return std::string(type);
   }
-  for (std::size_t i = 0; i < changes.size(); ++i)
-    if (taken[i]) out.push_back(i);
-  return out;
+  return rest.starts_with(": ") ? std::string(type) : std::string();
+}
+
+Bump bump_of(const commit::Message& m, const Rules& rules) {
+  if (m.breaking) return Bump::major;
+  Bump b = Bump::none;
+  std::string type = release_type(m);
+  // Types match in their case, as semantic-release's rules do; an
+  // all-upper-case type (FEAT, FIX) matches too, as its JSHint rules do.
+  auto it = rules.types.find(type);
+  if (it == rules.types.end() && all_upper(type)) it = rules.types.find(commit::lower_ascii(type));
+  if (it != rules.types.end() && type != "revert") b = it->second;
+  // The revert rule applies to what says which commit it reverts.
+  if (!m.revert_hash.empty()) {
+    auto r = rules.types.find("revert");
+    if (r != rules.types.end()) b = std::max(b, r->second);
+  }
+  return b;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> cancelled_reverts(const std::vector<Change>& changes) {
+  // conventional-commits-filter's walk: newest first, each revert waits for
+  // the commit whose header and full id are exactly those it names, and a
+  // commit that some waiting revert names drops out with it (so a revert of
+  // a revert cancels that pair, and the first revert's target stays).
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  std::vector<std::size_t> waiting;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& c = changes[i];
+    auto named = std::find_if(waiting.begin(), waiting.end(), [&](std::size_t r) {
+      const auto& rm = changes[r].message;
+      return rm.revert_hash == c.id && trim_space(rm.revert_header) == trim_space(c.message.header);
+    });
+    if (named != waiting.end()) {
+      pairs.emplace_back(*named, i);
+      waiting.erase(named);
+      continue;
+    }
+    if (!c.message.revert_hash.empty()) waiting.push_back(i);
+  }
+  return pairs;
 }
 
 Decision decide(const std::vector<Change>& changes, const Rules& rules, const semver::Version* current) {
   Decision d;
   d.cancelled = cancelled_reverts(changes);
   std::vector<bool> cancelled(changes.size(), false);
-  for (std::size_t i : d.cancelled) cancelled[i] = true;
+  for (auto [revert, reverted] : d.cancelled) cancelled[revert] = cancelled[reverted] = true;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const auto& m = changes[i].message;
-    if (m.is_merge) continue;
-    if (!m.conventional && !m.is_revert) {
-      d.ignored.push_back(i);
+    if (cancelled[i]) continue;
+    Bump b = bump_of(m, rules);
+    if (b == Bump::none && !m.conventional) {
+      if (!m.is_merge) d.ignored.push_back(i);
       continue;
     }
-    if (cancelled[i]) continue;
     d.considered++;
-    Bump b = bump_of(m, rules);
     if (m.breaking) d.breaking = true;
     d.bump = std::max(d.bump, b);
+    d.deciding.push_back(i);
     for (const auto& f : m.footers) {
       if (commit::lower_ascii(f.token) != "release-as") continue;
       auto v = semver::parse(f.value);

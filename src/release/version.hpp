@@ -6,11 +6,14 @@
 //     `{package}` one: "v{version}", "{package}@{version}".
 //   - The last release is the highest *stable* version among the matching
 //     tags the caller found reachable from HEAD.
-//   - Each commit since then bumps: breaking -> major (minor while the major
-//     version is 0, unless zero_major_breaking is major), otherwise its type
-//     looked up in the type map (feat -> minor, fix/perf/revert -> patch by
-//     default), anything else nothing. A `Release-As: X.Y.Z` footer sets the
-//     version; a revert of a commit in the same range cancels both.
+//   - Each commit since then bumps as semantic-release's commit analyzer
+//     decides: breaking (a note, or keel's `!`) -> major (minor while the
+//     major version is 0, unless zero_major_breaking is major), otherwise
+//     its type looked up in the type map (feat -> minor, fix/perf -> patch
+//     by default), and a revert that names the commit it reverts -> the
+//     revert type's bump (patch). A `Release-As: X.Y.Z` footer sets the
+//     version; a revert and the commit it names exactly, both in the
+//     range, cancel each other.
 //   - Pre-releases `X.Y.Z-ID.N` count N from 1, continuing from the highest
 //     existing ID tag for the same X.Y.Z.
 
@@ -18,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commit/message.hpp"
@@ -71,16 +75,25 @@ struct Decision {
   bool breaking = false;
   std::optional<semver::Version> release_as;  // the highest Release-As footer
   std::size_t considered = 0;          // conventional commits, not cancelled
-  std::vector<std::size_t> ignored;    // indexes of non-conventional commits (merges excluded)
-  std::vector<std::size_t> cancelled;  // indexes of reverted commits and of the reverts cancelling them
+  std::vector<std::size_t> ignored;   // indexes of commits that bump nothing and are not conventional (merges excluded)
+  std::vector<std::size_t> deciding;  // indexes of the commits that count (cancelled and ignored ones excluded)
+  // (revert, reverted) index pairs that cancel each other.
+  std::vector<std::pair<std::size_t, std::size_t>> cancelled;
 };
 
-// What a commit's own bump is, before the 0.x rule.
+// The type the bump rules see: the Conventional Commits type, or the one
+// semantic-release's angular header pattern finds in a looser header.
+std::string release_type(const commit::Message& m);
+
+// What a commit's own bump is, before the 0.x rule: major when breaking,
+// else its type's (matched in its case, or all upper case), raised to the
+// revert type's when it says which commit it reverts.
 Bump bump_of(const commit::Message& m, const Rules& rules);
 
-// Indexes (into changes) of reverts of commits in the same list and of the
-// commits they revert. An id in a revert matches a commit by prefix (4+ hex).
-std::vector<std::size_t> cancelled_reverts(const std::vector<Change>& changes);
+// Pairs (revert, reverted) of indexes into changes, newest first: a revert
+// cancels a commit of the same list only when the header and full id it
+// names are exactly that commit's, as semantic-release's filter decides.
+std::vector<std::pair<std::size_t, std::size_t>> cancelled_reverts(const std::vector<Change>& changes);
 
 Decision decide(const std::vector<Change>& changes, const Rules& rules, const semver::Version* current);
 

@@ -11,12 +11,13 @@ def next_of(sandbox, repo, *args):
 
 def test_first_release_is_the_initial_version(sandbox):
     repo = new_repo(sandbox)
-    commit(sandbox, repo, "feat: first feature")
+    feat = commit(sandbox, repo, "feat: first feature")
     r = next_of(sandbox, repo)
     assert (r.code, r.out, r.err) == (0, "0.1.0\n", "")
     r = next_of(sandbox, repo, "--json")
     assert json.loads(r.out) == {"current": None, "next": "0.1.0", "bump": "minor", "tag": "v0.1.0",
-                                 "commits": 2, "breaking": False}
+                                 "commits": 2, "breaking": False,
+                                 "decided_by": [{"id": feat, "header": "feat: first feature", "bump": "minor"}]}
     r = sandbox.keel("-c", "release.initial_version=1.0.0", "release", "next", cwd=repo)
     assert r.out == "1.0.0\n"
 
@@ -28,11 +29,12 @@ def test_bump_kinds_and_json(sandbox):
     assert next_of(sandbox, repo).out == "1.2.4\n"
     commit(sandbox, repo, "feat(ui): b")
     assert next_of(sandbox, repo).out == "1.3.0\n"
-    commit(sandbox, repo, "refactor!: c")
+    breaking = commit(sandbox, repo, "refactor!: c")
     r = next_of(sandbox, repo, "--json")
     assert r.code == 0
     assert json.loads(r.out) == {"current": "1.2.3", "next": "2.0.0", "bump": "major", "tag": "v2.0.0",
-                                 "commits": 3, "breaking": True}
+                                 "commits": 3, "breaking": True,
+                                 "decided_by": [{"id": breaking, "header": "refactor!: c", "bump": "major"}]}
 
 
 def test_nothing_to_release_exits_3(sandbox):
@@ -49,7 +51,7 @@ def test_nothing_to_release_exits_3(sandbox):
     r = next_of(sandbox, repo, "--json")
     assert r.code == 3
     assert json.loads(r.out) == {"current": "1.0.0", "next": None, "bump": "none", "tag": None,
-                                 "commits": 2, "breaking": False}
+                                 "commits": 2, "breaking": False, "decided_by": []}
 
 
 def test_zero_major_rules(sandbox):
@@ -111,17 +113,70 @@ def test_revert_of_released_commit_is_a_patch(sandbox):
     assert next_of(sandbox, repo).out == "1.0.1\n"
 
 
-def test_merges_count_both_parents_and_ignore_merge_messages(sandbox):
+def test_merges_count_both_parents_and_their_messages_as_semantic_release_reads_them(sandbox):
     repo = new_repo(sandbox)
     sandbox.git("tag", "v1.0.0", cwd=repo)
     sandbox.git("checkout", "-q", "-b", "topic", cwd=repo)
     commit(sandbox, repo, "feat: on the branch")
     sandbox.git("checkout", "-q", "main", cwd=repo)
     commit(sandbox, repo, "fix: on main")
-    sandbox.git("merge", "-q", "--no-ff", "-m", "feat!: a merge message that is not counted", "topic", cwd=repo)
+    sandbox.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from a/topic\n\nfeat!: the title", "topic",
+                cwd=repo)
     r = next_of(sandbox, repo, "--json")
-    assert json.loads(r.out) == {"current": "1.0.0", "next": "1.1.0", "bump": "minor", "tag": "v1.1.0",
-                                 "commits": 2, "breaking": False}
+    decision = json.loads(r.out)
+    assert [c["header"] for c in decision.pop("decided_by")] == ["feat: on the branch"]
+    assert decision == {"current": "1.0.0", "next": "1.1.0", "bump": "minor", "tag": "v1.1.0",
+                        "commits": 3, "breaking": False}
+    # A note in a merge message is a breaking change, as in semantic-release.
+    sandbox.git("checkout", "-q", "-b", "second", "HEAD~1", cwd=repo)
+    commit(sandbox, repo, "fix: more")
+    sandbox.git("checkout", "-q", "main", cwd=repo)
+    sandbox.git("merge", "-q", "--no-ff", "-m", "Merge pull request #8 from a/second\n\n"
+                "BREAKING CHANGE: the old flag is gone", "second", cwd=repo)
+    assert next_of(sandbox, repo).out == "2.0.0\n"
+
+
+def test_a_note_followed_by_prose_is_breaking(sandbox):
+    repo = new_repo(sandbox)
+    sandbox.git("tag", "v1.0.0", cwd=repo)
+    commit(sandbox, repo, "feat: x\n\nBREAKING CHANGE: the flag is gone.\n\nExplain the migration.")
+    r = next_of(sandbox, repo, "--json")
+    assert (r.code, json.loads(r.out)["next"]) == (0, "2.0.0")
+
+
+def test_a_revert_whose_quoted_header_matches_nothing_is_a_patch(sandbox):
+    repo = new_repo(sandbox)
+    sandbox.git("tag", "v1.0.0", cwd=repo)
+    dep = commit(sandbox, repo, "chore(deps): update x")
+    commit(sandbox, repo, f'Revert "chore(deps): update x" (#2682)\n\nThis reverts commit {dep}.')
+    r = sandbox.keel("-v", "release", "next", cwd=repo)
+    assert (r.code, r.out) == (0, "1.0.1\n"), r
+    assert "revert cancelled" not in r.err
+
+
+def test_verbose_names_the_cancelled_pairs(sandbox):
+    repo = new_repo(sandbox)
+    sandbox.git("tag", "v1.0.0", cwd=repo)
+    feat = commit(sandbox, repo, "feat: big")
+    sandbox.git("revert", "--no-edit", feat, cwd=repo)
+    revert = head(sandbox, repo)
+    r = sandbox.keel("-v", "release", "next", cwd=repo)
+    assert (r.code, r.out) == (3, ""), r
+    assert f'revert cancelled: {short(revert)} Revert "feat: big" cancels {short(feat)} feat: big\n' in r.err
+
+
+def test_tags_that_miss_the_template_are_named_once(sandbox):
+    repo = new_repo(sandbox)
+    sandbox.git("tag", "1.0.0", cwd=repo)
+    commit(sandbox, repo, "fix: x")
+    sandbox.git("tag", "1.0.1", cwd=repo)
+    commit(sandbox, repo, "fix: y")
+    r = next_of(sandbox, repo)
+    assert (r.code, r.out) == (0, "0.1.0\n"), r
+    assert r.err == ("keel: warning: no tag matches release.tag_template 'v{version}'; tags that do not: "
+                     "'1.0.0', '1.0.1'; to use them, set: keel config set release.tag_template '{version}'\n")
+    r = sandbox.keel("-c", "release.tag_template={version}", "release", "next", cwd=repo)
+    assert (r.code, r.out, r.err) == (0, "1.0.2\n", "")
 
 
 def test_several_tags_on_one_commit(sandbox):
@@ -293,5 +348,7 @@ def test_reachability_with_dates_in_any_order(sandbox):
     at(1)
     commit(sandbox, repo, "feat: later")
     r = next_of(sandbox, repo, "--json")
-    assert json.loads(r.out) == {"current": "1.0.1", "next": "1.1.0", "bump": "minor", "tag": "v1.1.0",
-                                 "commits": 1, "breaking": False}
+    decision = json.loads(r.out)
+    assert [c["header"] for c in decision.pop("decided_by")] == ["feat: later"]
+    assert decision == {"current": "1.0.1", "next": "1.1.0", "bump": "minor", "tag": "v1.1.0",
+                        "commits": 1, "breaking": False}

@@ -219,23 +219,54 @@ TEST_CASE("commit: leading blank lines are skipped") {
   CHECK(m.body_line == 5);
 }
 
-TEST_CASE("commit: BREAKING CHANGE needs upper case") {
+TEST_CASE("commit: a breaking-change note is read in any case, as conventional-commits-parser does") {
   Message lower = parse("feat: x\n\nbreaking change: y\n");
-  CHECK_FALSE(lower.breaking);
-  CHECK(lower.body == "breaking change: y");  // a token has no space
+  CHECK(lower.breaking);
+  CHECK(lower.breaking_description == "y");
+  CHECK(lower.body == "breaking change: y");  // a footer token has no space: still the body
   CHECK(lower.footers.empty());
 
   Message mixed = parse("feat: x\n\nBreaking-Change: y\n");
-  CHECK_FALSE(mixed.breaking);
+  CHECK(mixed.breaking);
   CHECK(footers(mixed) == std::vector<std::string>{"Breaking-Change|: |y"});
 
   Message dash = parse("feat: x\n\nBREAKING-CHANGE: y\n");
   CHECK(dash.breaking);
   CHECK(dash.breaking_description == "y");
 
+  // The parser's note needs the colon.
   Message hash = parse("feat: x\n\nBREAKING CHANGE #12\n");
   CHECK_FALSE(hash.breaking);
   CHECK(hash.footers.empty());
+  CHECK_FALSE(parse("feat: x\n\nBREAKING CHANGES: plural is no keyword\n").breaking);
+}
+
+TEST_CASE("commit: a note runs on over paragraphs until a footer token line") {
+  Message m = parse("feat: x\n\nBREAKING CHANGE: the flag is gone.\n\nExplain the migration.\n");
+  CHECK(m.breaking);
+  CHECK(m.notes == std::vector<std::string>{"the flag is gone.\n\nExplain the migration."});
+  Message ended = parse("fix: y\n\nbody\n* BREAKING CHANGE: a\nmore\nReviewed-by: Z\nafter\n");
+  CHECK(ended.notes == std::vector<std::string>{"a\nmore"});
+  Message two = parse("fix: y\n\nBREAKING CHANGE: a\nBREAKING-CHANGE: b\n");
+  CHECK(two.notes == std::vector<std::string>{"a", "b"});
+  // After a field line (`-hash-`), the parser reads no more notes.
+  CHECK_FALSE(parse("fix: y\n\n-hash-\nBREAKING CHANGE: a\n").breaking);
+}
+
+TEST_CASE("commit: a revert as semantic-release's parser sees it") {
+  Message git = parse("Revert \"feat: x\"\n\nThis reverts commit 1234567890abcdef1234567890abcdef12345678.\n");
+  CHECK(git.revert_header == "feat: x");
+  CHECK(git.revert_hash == "1234567890abcdef1234567890abcdef12345678");
+  Message forge = parse("Revert \"chore(deps): update x\" (#2682)\n\nThis reverts commit abcdef1.\n");
+  CHECK(forge.revert_header == "chore(deps): update x\" (#2682)");
+  CHECK(forge.revert_hash == "abcdef1");
+  Message typed = parse("revert: fix: y\n\nthis reverts commit abcdef1234\n");
+  CHECK(typed.revert_header == "fix: y");
+  CHECK(typed.revert_hash == "abcdef1234");
+  CHECK(parse("Revert \"feat: x\"\n\nThis reverts commit abc.\n").revert_hash.empty());  // under 7
+  CHECK(parse("Revert \"feat: x\"\n").revert_hash.empty());
+  CHECK(parse("revert: drop x\n\nRefs: 1234567\n").revert_hash.empty());
+  CHECK(parse("fix: Revert \"x\"\n\nThis reverts commit 1234567.\n").revert_hash.empty());
 }
 
 TEST_CASE("commit: a breaking footer on a header that is not conventional still counts") {

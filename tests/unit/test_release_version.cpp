@@ -90,7 +90,21 @@ TEST_CASE("release last stable: highest stable version, pre-releases ignored") {
 TEST_CASE("release bump: types") {
   CHECK(next_after("1.2.3", {"fix: a"}) == "1.2.4");
   CHECK(next_after("1.2.3", {"perf: a"}) == "1.2.4");
-  CHECK(next_after("1.2.3", {"revert: a"}) == "1.2.4");
+  // The revert rule needs the commit it reverts named, as semantic-release's does.
+  CHECK(next_after("1.2.3", {"revert: a\n\nThis reverts commit 1234567."}) == "1.2.4");
+  CHECK(next_after("1.2.3", {"revert: a"}) == "(none)");
+  // Types match in their case, or all upper case (semantic-release's JSHint rules).
+  CHECK(next_after("1.2.3", {"Feat: a"}) == "(none)");
+  CHECK(next_after("1.2.3", {"FEAT: a"}) == "1.3.0");
+  // The angular header pattern's looser forms have a type.
+  CHECK(next_after("1.2.3", {"feat(): a"}) == "1.3.0");
+  CHECK(next_after("1.2.3", {"fix(a)(b): c"}) == "1.2.4");
+  // A note after a further paragraph, in the body, in any case, on any header.
+  CHECK(next_after("1.0.0", {"feat: x\n\nBREAKING CHANGE: the flag is gone.\n\nExplain the migration."}) ==
+        "2.0.0");
+  CHECK(next_after("1.0.0", {"fix: x\n\nSome text.\nBreaking change: y\n\nMore text."}) == "2.0.0");
+  CHECK(next_after("1.0.0", {"Update readme\n\nBREAKING CHANGE: y"}) == "2.0.0");
+  CHECK(next_after("1.0.0", {"Merge pull request #3 from a/b\n\n* BREAKING CHANGE: y"}) == "2.0.0");
   CHECK(next_after("1.2.3", {"feat: a", "fix: b"}) == "1.3.0");
   CHECK(next_after("1.2.3", {"fix: a", "feat(x)!: b"}) == "2.0.0");
   CHECK(next_after("1.2.3", {"chore: a\n\nBREAKING CHANGE: gone"}) == "2.0.0");
@@ -98,7 +112,6 @@ TEST_CASE("release bump: types") {
   CHECK(next_after("1.2.3", {"chore: a", "docs: b", "ci: c"}) == "(none)");
   CHECK(next_after("1.2.3", {"not conventional", "fix: real"}) == "1.2.4");
   CHECK(next_after("1.2.3", {"not conventional"}) == "(none)");
-  CHECK(next_after("1.2.3", {"Feat: capital type"}) == "1.3.0");
 }
 
 TEST_CASE("release bump: 0.x rules") {
@@ -156,16 +169,43 @@ TEST_CASE("release bump: a revert in the same range cancels its commit") {
   auto cur = v("1.0.0");
   Decision d = decide(changes, {}, &cur);
   CHECK(d.bump == Bump::patch);
-  CHECK(d.cancelled == std::vector<std::size_t>{0, 2});
+  CHECK(d.cancelled == std::vector<std::pair<std::size_t, std::size_t>>{{0, 2}});
   CHECK(d.considered == 1);
 
   // Only the revert and its commit: nothing left.
   std::vector<Change> pair{changes[0], changes[2]};
   CHECK(decide(pair, {}, &cur).bump == Bump::none);
 
-  // revert: type with a Refs footer, abbreviated id.
+  // A Refs footer names no commit for semantic-release: the feat counts.
   std::vector<Change> typed{change(std::string(40, 'd'), "revert: drop x\n\nRefs: 1234567"), changes[2]};
-  CHECK(decide(typed, {}, &cur).bump == Bump::none);
+  CHECK(decide(typed, {}, &cur).bump == Bump::minor);
+
+  // An abbreviated id is not the commit's id: both count.
+  std::vector<Change> short_id{change(std::string(40, 'e'), "Revert \"feat: x\"\n\nThis reverts commit 1234567."),
+                               changes[2]};
+  Decision s = decide(short_id, {}, &cur);
+  CHECK(s.cancelled.empty());
+  CHECK(s.bump == Bump::minor);
+
+  // The header must be the one the revert quotes: a forge's "(#2682)"
+  // suffix matches nothing, and the revert is a patch on its own.
+  std::string dep = "abcdefabcdefabcdefabcdefabcdefabcdefabcd";
+  std::vector<Change> suffixed{
+      change(std::string(40, 'f'), "Revert \"chore(deps): update x\" (#2682)\n\nThis reverts commit " + dep + "."),
+      change(dep, "chore(deps): update x")};
+  Decision sf = decide(suffixed, {}, &cur);
+  CHECK(sf.cancelled.empty());
+  CHECK(sf.bump == Bump::patch);
+
+  // A revert of a revert cancels that pair; the first commit stays.
+  std::string first_revert = std::string(40, '1');
+  std::vector<Change> twice{
+      change(std::string(40, '2'),
+             "Revert \"Revert \"feat: x\"\"\n\nThis reverts commit " + first_revert + "."),
+      change(first_revert, changes[0].message.header + "\n\nThis reverts commit " + feat + "."), changes[2]};
+  Decision tw = decide(twice, {}, &cur);
+  CHECK(tw.cancelled == std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}});
+  CHECK(tw.bump == Bump::minor);
 
   // A revert of a commit outside the range is a patch.
   std::vector<Change> outside{changes[0]};
