@@ -31,6 +31,11 @@ struct NextOptions {
 
 struct ChangelogOptions {
   bool unreleased = false;
+  bool latest = false;
+  bool current = false;
+  std::string tag;  // render the unreleased commits as this version
+  std::string from, to;
+  std::string strip;  // header, footer or all
   std::string range;
   std::string output;
   bool prepend = false;
@@ -181,16 +186,43 @@ int run_next(const NextOptions& o, Context& ctx) {
   return status(Exit::ok);
 }
 
+// The options that choose sections, checked against each other.
+release::ChangelogRequest changelog_request(const ChangelogOptions& o, const Context& ctx) {
+  std::vector<std::string> chosen;
+  if (o.unreleased) chosen.push_back("--unreleased");
+  if (o.latest) chosen.push_back("--latest");
+  if (o.current) chosen.push_back("--current");
+  if (!o.range.empty()) chosen.push_back("--range");
+  if (!o.from.empty() || !o.to.empty()) chosen.push_back(o.from.empty() ? "--to" : "--from");
+  if (chosen.size() > 1) throw usage_error(chosen[0] + " and " + chosen[1] + " do not go together");
+  if (!o.tag.empty() && (o.latest || o.current || !o.range.empty() || !o.from.empty() || !o.to.empty()))
+    throw usage_error("--tag names the unreleased commits' version: use it alone or with --unreleased");
+  release::ChangelogRequest request;
+  request.unreleased_only = o.unreleased;
+  request.latest = o.latest;
+  request.current = o.current;
+  request.range = o.range;
+  if (!o.from.empty() || !o.to.empty()) request.range = o.from + ".." + o.to;
+  if (!o.tag.empty()) {
+    auto v = semver::parse(o.tag);
+    if (!v) throw usage_error("invalid --tag " + quote(o.tag) + ": " + v.error().message);
+    request.unreleased_as = std::move(v).value();
+    request.unreleased_date = release::today(now(ctx));
+  }
+  if (!o.strip.empty() && o.strip != "header" && o.strip != "footer" && o.strip != "all")
+    throw usage_error("invalid --strip " + quote(o.strip) + ": expected header, footer or all");
+  return request;
+}
+
 int run_changelog(const ChangelogOptions& o, Context& ctx) {
   const git::Repository& repo = repo_of(ctx);
   release::Settings s = settings(ctx);
   git::Oid head = head_commit(repo);
-  if (!o.range.empty() && o.unreleased) throw usage_error("--range and --unreleased do not go together");
+  release::ChangelogRequest request = changelog_request(o, ctx);
   auto tags = git::list_tags(repo, git::KindCheck::when_used).value_or_throw();
   release::Template tmpl = release::load_template(s, repo.workdir());
   release::ChangelogSettings cs = s.changelog;
   cs.forge = release::forge_of(repo, s.remote);
-  release::ChangelogRequest request{o.unreleased, o.range};
 
   auto list = units(s, o.packages);
   if (list.size() > 1 && (o.prepend || !o.output.empty()))
@@ -241,7 +273,8 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     fresh.insert(0, unreleased);
     text = existing.empty() ? std::string(release::default_header()) + fresh : release::prepend(existing, fresh);
   } else {
-    text = release::default_header();
+    // keel's changelog has a header and no footer: --strip header or all drops it.
+    if (o.strip != "header" && o.strip != "all") text = release::default_header();
     for (const auto& sec : sections) text += sec.text;
   }
   fs::write_file(full, text, {.dash = &ctx.out, .shown = path}).value_or_throw();
@@ -330,7 +363,10 @@ const char* k_changelog_description =
     "are hidden), each with its scope and short hash. When the origin remote (release.remote) is on GitHub, "
     "GitLab, Gitea/Codeberg or Bitbucket, hashes link to the commits, #N references and Closes/Fixes/Refs "
     "footers to the issues, and headings to the comparison with the previous release.\n\n"
-    "--unreleased prints only the Unreleased section; --range A..B one section for those commits (titled by B "
+    "--unreleased prints only the Unreleased section; --latest only the newest release; --current only the "
+    "release HEAD is tagged as (exit 3 when HEAD has no version tag); --tag VERSION shows the unreleased commits "
+    "as VERSION, dated today, as git-cliff's --tag does; --from REV and --to REV are the range REV..TO; "
+    "--strip header (or all) leaves out the header of a written changelog (keel writes no footer); --range A..B one section for those commits (titled by B "
     "when B is a version tag). -o FILE writes a whole changelog to FILE (through a symlink, keeping it; into a FIFO or device as a stream; - is standard output). --prepend adds the sections to the "
     "top of FILE (default release.changelog.path), below its '# ' title, keeping every byte of it and skipping "
     "versions that already have a heading there; an Unreleased section at the top ('## Unreleased', "
@@ -372,6 +408,13 @@ void setup_release(CLI::App& app, Runner& chosen) {
   set_long_description(c, k_changelog_description);
   c->add_flag("--unreleased", log->unreleased, "Only the commits since the last release");
   c->add_option("--range", log->range, "Only the commits of A..B")->type_name("A..B");
+  c->add_flag("--latest", log->latest, "Only the newest release's section");
+  c->add_flag("--current", log->current, "Only the section of the release HEAD is tagged as");
+  c->add_option("--tag", log->tag, "Show the unreleased commits as this version, dated today")->type_name("VERSION");
+  c->add_option("--from", log->from, "Only the commits after REV (with --to: REV..TO)")->type_name("REV");
+  c->add_option("--to", log->to, "Only the commits up to REV (default HEAD)")->type_name("REV");
+  c->add_option("--strip", log->strip, "Leave out the header, the footer or all of them when writing a file")
+      ->type_name("header|footer|all");
   c->add_option("-o,--output", log->output, "Write to FILE instead of standard output")->type_name("FILE");
   c->add_flag("--prepend", log->prepend, "Add new sections to the top of FILE, keeping the rest");
   c->add_option("--package", log->packages, "Only this monorepo package")->type_name("NAME")->allow_extra_args(false);

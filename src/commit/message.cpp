@@ -317,7 +317,9 @@ void set_kinds(std::string_view header, Message& m) {
   m.is_fixup = header.starts_with("fixup! ");
   m.is_squash = header.starts_with("squash! ");
   m.is_amend = header.starts_with("amend! ");
-  m.is_revert = header.starts_with("Revert ") || header.starts_with("Reapply ") ||
+  // commitlint's default ignores take either case of the first letter.
+  m.is_revert = header.starts_with("Revert ") || header.starts_with("revert ") || header.starts_with("Reapply ") ||
+                header.starts_with("reapply ") ||
                 (m.conventional && lower_ascii(m.type) == "revert");
   m.is_version = is_version_header(header);
   m.reverted = reverted_id(m);

@@ -359,14 +359,21 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
   std::vector<Change> changes;
   // Unreleased: HEAD minus every shown release.
   if (auto st = collect_changes(repo, head, older, unit.path, changes); !st) return st.error();
-  if (!changes.empty() || shown.empty()) {
+  if ((!changes.empty() || shown.empty() || request.unreleased_as) && !request.latest && !request.current) {
     Section s;
     s.version = "Unreleased";
+    if (request.unreleased_as) {
+      s.version = semver::to_string(*request.unreleased_as);
+      s.tag = unit.tag.format(*request.unreleased_as, unit.name);
+      s.date = request.unreleased_date;
+    }
     if (!shown.empty()) s.previous_tag = shown.front()->tag.name;
     for (const auto& c : changes) s.changes.push_back(&c);
     emit(s);
   }
   if (request.unreleased_only) return out;
+  if (request.current && (shown.empty() || shown.front()->commit != head))
+    return Error{"no version tag on HEAD: --current shows the release HEAD is tagged as", {}, Exit::nothing_to_do};
 
   git::CommitBrief brief;
   for (std::size_t i = 0; i < shown.size(); ++i) {
@@ -383,6 +390,7 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
     s.date = format_date(brief.time, brief.offset_minutes);
     for (const auto& c : changes) s.changes.push_back(&c);
     emit(s);
+    if (request.latest || request.current) break;
   }
   return out;
 }

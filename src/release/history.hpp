@@ -62,6 +62,11 @@ Forge forge_of(const git::Repository& repo, const std::string& remote);
 struct ChangelogRequest {
   bool unreleased_only = false;
   std::string range;  // "A..B"; empty for the whole history
+  bool latest = false;   // only the newest release's section
+  bool current = false;  // only the section of the release tagged on head
+  // The unreleased commits under this version (git-cliff's --tag), dated so.
+  std::optional<semver::Version> unreleased_as;
+  std::string unreleased_date;
 };
 
 struct RenderedSection {

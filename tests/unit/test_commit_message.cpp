@@ -393,6 +393,10 @@ TEST_CASE("commit: git revert messages") {
   CHECK(refs.reverted.empty());
 
   CHECK_FALSE(parse("feat: revert button\n\nRefs: 676104e\n").is_revert);
+  // As commitlint's default ignores: either case of the first letter.
+  CHECK(parse("revert the last change\n").is_revert);
+  CHECK(parse("reapply the last change\n").is_revert);
+  CHECK_FALSE(parse("Reverted x\n").is_revert);
   CHECK(parse("feat: revert button\n\nRefs: 676104e\n").reverted.empty());
 }
 
