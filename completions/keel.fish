@@ -8,7 +8,7 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --strip -o --output --package --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --from-context --strip -o --output --package --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
@@ -157,6 +157,8 @@ complete -c keel -n '__keel_at release changelog' -l current -d 'Only the sectio
 complete -c keel -n '__keel_at release changelog' -l tag -r -F -d 'Show the unreleased commits as this version, dated today'
 complete -c keel -n '__keel_at release changelog' -l from -r -F -d 'Only the commits after REV (with --to: REV..TO)'
 complete -c keel -n '__keel_at release changelog' -l to -r -F -d 'Only the commits up to REV (default HEAD)'
+complete -c keel -n '__keel_at release changelog' -l context -d 'Print the data the template receives, as JSON, instead of Markdown'
+complete -c keel -n '__keel_at release changelog' -l from-context -r -F -d 'Render the sections of JSON that --context printed'
 complete -c keel -n '__keel_at release changelog' -l strip -r -F -d 'Leave out the header, the footer or all of them when writing a file'
 complete -c keel -n '__keel_at release changelog' -s o -l output -r -F -d 'Write to FILE instead of standard output'
 complete -c keel -n '__keel_at release changelog' -l prepend -d 'Add new sections to the top of FILE, keeping the rest'

@@ -1,10 +1,12 @@
 // keel release: the next version, the changelog, and releasing.
 #include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <memory>
 
 #include "commands/groups.hpp"
 #include "core/json.hpp"
+#include "release/context.hpp"
 #include "fs/fs.hpp"
 #include "git/refs.hpp"
 #include "git/tags.hpp"
@@ -36,6 +38,8 @@ struct ChangelogOptions {
   std::string tag;  // render the unreleased commits as this version
   std::string from, to;
   std::string strip;  // header, footer or all
+  bool context = false;      // print the template's data as JSON
+  std::string from_context;  // render from such JSON ("-": standard input)
   std::string range;
   std::string output;
   bool prepend = false;
@@ -214,27 +218,72 @@ release::ChangelogRequest changelog_request(const ChangelogOptions& o, const Con
   return request;
 }
 
-int run_changelog(const ChangelogOptions& o, Context& ctx) {
+// The sections of the history, rendered (and with their data for --context).
+std::vector<release::RenderedSection> history_sections(const ChangelogOptions& o, const release::Settings& s,
+                                                       const release::Template& tmpl, Context& ctx) {
   const git::Repository& repo = repo_of(ctx);
-  release::Settings s = settings(ctx);
   git::Oid head = head_commit(repo);
   release::ChangelogRequest request = changelog_request(o, ctx);
+  request.keep_data = o.context;
   auto tags = git::list_tags(repo, git::KindCheck::when_used).value_or_throw();
-  release::Template tmpl = release::load_template(s, repo.workdir());
   release::ChangelogSettings cs = s.changelog;
   cs.forge = release::forge_of(repo, s.remote);
 
   auto list = units(s, o.packages);
-  if (list.size() > 1 && (o.prepend || !o.output.empty()))
+  if (list.size() > 1 && (o.prepend || !o.output.empty() || o.context))
     throw usage_error("several packages: name one with --package to write its changelog");
   std::vector<release::RenderedSection> sections;
   for (const release::Unit* u : list) {
     auto more = release::render_history(repo, head, *u, tags, cs, tmpl, request).value_or_throw();
-    if (list.size() > 1 && !more.empty()) {
-      release::RenderedSection title{"", "# " + u->name + "\n\n"};
-      sections.push_back(std::move(title));
-    }
+    if (list.size() > 1 && !more.empty()) sections.push_back({"", "# " + u->name + "\n\n", std::nullopt});
     for (auto& m : more) sections.push_back(std::move(m));
+  }
+  return sections;
+}
+
+// --from-context FILE: sections rendered from JSON that --context wrote.
+std::vector<release::RenderedSection> context_sections(const ChangelogOptions& o, const release::Template& tmpl,
+                                                       Context& ctx) {
+  std::string text;
+  if (o.from_context == "-") {
+    text.assign(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>());
+  } else {
+    std::filesystem::path p = o.from_context;
+    text = fs::read_file(p.is_absolute() ? p : ctx.cwd / p).value_or_throw();
+  }
+  auto data = release::context_from_json(text, o.from_context).value_or_throw();
+  std::vector<release::RenderedSection> sections;
+  for (const auto& d : data) {
+    release::RenderedSection r{d.field("version")->as_text(), tmpl.render(d), std::nullopt};
+    sections.push_back(std::move(r));
+  }
+  return sections;
+}
+
+int run_changelog(const ChangelogOptions& o, Context& ctx) {
+  release::Settings s = settings(ctx);
+  std::filesystem::path root = ctx.repo ? ctx.repo->workdir() : ctx.cwd;
+  release::Template tmpl = release::load_template(s, root);
+  if (!o.from_context.empty() && (o.context || o.unreleased || o.latest || o.current || !o.range.empty() ||
+                                  !o.from.empty() || !o.to.empty() || !o.tag.empty() || !o.packages.empty()))
+    throw usage_error("--from-context renders the sections it is given: it takes no option that chooses them");
+  std::vector<release::RenderedSection> sections =
+      o.from_context.empty() ? history_sections(o, s, tmpl, ctx) : context_sections(o, tmpl, ctx);
+
+  if (o.context) {
+    if (o.prepend) throw usage_error("--context prints JSON: it does not go with --prepend");
+    std::vector<release::Data> data;
+    for (auto& sec : sections) data.push_back(std::move(*sec.data));
+    std::string json = release::context_json(data);
+    if (o.output.empty()) {
+      ctx.out << json;
+    } else {
+      std::filesystem::path full = o.output == "-" || std::filesystem::path(o.output).is_absolute()
+                                       ? std::filesystem::path(o.output)
+                                       : ctx.cwd / o.output;
+      fs::write_file(full, json, {.dash = &ctx.out, .shown = o.output}).value_or_throw();
+    }
+    return status(Exit::ok);
   }
 
   // -o is relative to the current directory; the configured changelog to
@@ -242,8 +291,10 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
   std::string path = o.output;
   std::filesystem::path base = ctx.cwd;
   if (path.empty() && o.prepend) {
+    if (!o.from_context.empty()) throw usage_error("--from-context with --prepend needs -o FILE");
+    auto list = units(s, o.packages);
     path = list.front()->changelog_path;
-    base = repo.workdir();
+    base = root;
   }
   if (path.empty()) {
     for (const auto& sec : sections) ctx.out << sec.text;
@@ -413,6 +464,9 @@ void setup_release(CLI::App& app, Runner& chosen) {
   c->add_option("--tag", log->tag, "Show the unreleased commits as this version, dated today")->type_name("VERSION");
   c->add_option("--from", log->from, "Only the commits after REV (with --to: REV..TO)")->type_name("REV");
   c->add_option("--to", log->to, "Only the commits up to REV (default HEAD)")->type_name("REV");
+  c->add_flag("--context", log->context, "Print the data the template receives, as JSON, instead of Markdown");
+  c->add_option("--from-context", log->from_context, "Render the sections of JSON that --context printed")
+      ->type_name("FILE|-");
   c->add_option("--strip", log->strip, "Leave out the header, the footer or all of them when writing a file")
       ->type_name("header|footer|all");
   c->add_option("-o,--output", log->output, "Write to FILE instead of standard output")->type_name("FILE");

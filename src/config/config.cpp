@@ -31,13 +31,19 @@ class Loader {
   // Reads one file and its `extends`, bases first.
   std::optional<Value> load_file(const stdfs::path& path, Origin::Kind kind,
                                  std::vector<stdfs::path>& stack) {
-    std::string shown = display(path);
     auto text = fs::read_file(path);
     if (!text) {
       error(text.error().message, text.error().exit);
       return std::nullopt;
     }
-    auto parsed = parse_document(*text, shown, kind);
+    return load_text(*text, display(path), path, kind, stack);
+  }
+
+  // A document's text; `path` is where its `extends` are relative to (for
+  // standard input, a file in the current directory).
+  std::optional<Value> load_text(std::string_view text, const std::string& shown, const stdfs::path& path,
+                                 Origin::Kind kind, std::vector<stdfs::path>& stack) {
+    auto parsed = parse_document(text, shown, kind);
     if (!parsed) {
       error(parsed.error().message);
       return std::nullopt;
@@ -322,6 +328,15 @@ Config load(const LoadOptions& options) {
 
   // Config priority 7: --config files, then -c overrides.
   for (const auto& file : options.config_files) {
+    if (file == "-") {
+      // Standard input, read once by the caller; TOML, as it has no name.
+      config.m_files.push_back({"flag", "-", options.stdin_config.has_value()});
+      std::vector<stdfs::path> stack;
+      if (!options.stdin_config) loader.error("--config -: no standard input was given to read", Exit::usage);
+      else if (auto v = loader.load_text(*options.stdin_config, "-", options.cwd / "-", Origin::Kind::flag, stack))
+        loader.add_layer(root, std::move(*v), false);
+      continue;
+    }
     stdfs::path p = stdfs::path(file).is_absolute() ? stdfs::path(file) : options.cwd / file;
     std::error_code ec;
     // A directory or a device is read, and refused by the read with its reason.

@@ -37,7 +37,8 @@ struct ConsideredFile {
 struct LoadOptions {
   std::filesystem::path cwd;                        // where keel runs (after -C)
   std::optional<std::filesystem::path> project_root; // the repository's work tree
-  std::vector<std::string> config_files;            // --config, in order
+  std::vector<std::string> config_files;            // --config, in order; "-" is standard input
+  std::optional<std::string> stdin_config;          // standard input's text, for "--config -"
   std::vector<std::string> overrides;               // -c key=value, in order
   std::map<std::string, std::string> env;           // the process environment
 };

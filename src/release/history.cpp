@@ -280,8 +280,10 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
   if (auto st = check_history_complete(repo); !st) return st.error();
   std::vector<RenderedSection> out;
   auto emit = [&](const Section& s) {
-    RenderedSection r{s.version, {}};
-    tmpl.render(section_data(s, settings), r.text);
+    RenderedSection r{s.version, {}, {}};
+    Data data = section_data(s, settings);
+    tmpl.render(data, r.text);
+    if (request.keep_data) r.data = std::move(data);
     out.push_back(std::move(r));
   };
 

@@ -67,11 +67,13 @@ struct ChangelogRequest {
   // The unreleased commits under this version (git-cliff's --tag), dated so.
   std::optional<semver::Version> unreleased_as;
   std::string unreleased_date;
+  bool keep_data = false;  // --context: each section's template data too
 };
 
 struct RenderedSection {
   std::string version;  // "1.2.0" or "Unreleased"
   std::string text;
+  std::optional<Data> data;  // what the template received, when the request keeps it
 };
 
 // The changelog of head's history, newest release first: an "Unreleased"

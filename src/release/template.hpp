@@ -52,6 +52,7 @@ class Data {
   const std::string& as_text() const { return m_text; }
   bool as_flag() const { return m_flag; }
   const std::vector<Data>& items() const { return m_items; }
+  const std::vector<std::pair<std::string, Data>>& fields() const { return m_fields; }
 
   Data& push(Data item) {
     m_items.push_back(std::move(item));
