@@ -60,7 +60,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const Comm
   app->add_option("-c", g.overrides, "Set a config value for this run (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  app->add_option("--config", g.config_files, "Read this config file after the others (repeatable)")
+  app->add_option("--config", g.config_files, "Read this config file after the others (repeatable; - reads TOML from standard input)")
       ->type_name("FILE")
       ->allow_extra_args(false);
   app->add_flag("-v,--verbose", g.verbose, "More output: -v info, -vv debug");

@@ -8,7 +8,7 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --from-context --strip -o --output --package --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
@@ -37,7 +37,7 @@ complete -c keel -s h -l help -d 'Print this help message and exit'
 complete -c keel -l help-all -d 'Show help for every command'
 complete -c keel -s C -r -F -d 'Run as if keel was started in DIR'
 complete -c keel -s c -r -F -d 'Set a config value for this run (repeatable)'
-complete -c keel -l config -r -F -d 'Read this config file after the others (repeatable)'
+complete -c keel -l config -r -F -d 'Read this config file after the others (repeatable; - reads TOML from standard input)'
 complete -c keel -s v -l verbose -d 'More output: -v info, -vv debug'
 complete -c keel -s q -l quiet -d 'Only errors'
 complete -c keel -l color -r -a 'auto always never' -d 'Colour output'
@@ -157,6 +157,8 @@ complete -c keel -n '__keel_at release changelog' -l current -d 'Only the sectio
 complete -c keel -n '__keel_at release changelog' -l tag -r -F -d 'Show the unreleased commits as this version, dated today'
 complete -c keel -n '__keel_at release changelog' -l from -r -F -d 'Only the commits after REV (with --to: REV..TO)'
 complete -c keel -n '__keel_at release changelog' -l to -r -F -d 'Only the commits up to REV (default HEAD)'
+complete -c keel -n '__keel_at release changelog' -l include-path -r -F -d 'Only commits that change a file matching GLOB (repeatable)'
+complete -c keel -n '__keel_at release changelog' -l exclude-path -r -F -d 'Leave out commits that change only files matching GLOB'
 complete -c keel -n '__keel_at release changelog' -l context -d 'Print the data the template receives, as JSON, instead of Markdown'
 complete -c keel -n '__keel_at release changelog' -l from-context -r -F -d 'Render the sections of JSON that --context printed'
 complete -c keel -n '__keel_at release changelog' -l strip -r -F -d 'Leave out the header, the footer or all of them when writing a file'

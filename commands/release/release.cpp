@@ -38,6 +38,7 @@ struct ChangelogOptions {
   std::string tag;  // render the unreleased commits as this version
   std::string from, to;
   std::string strip;  // header, footer or all
+  std::vector<std::string> include_paths, exclude_paths;
   bool context = false;      // print the template's data as JSON
   std::string from_context;  // render from such JSON ("-": standard input)
   std::string range;
@@ -206,6 +207,8 @@ release::ChangelogRequest changelog_request(const ChangelogOptions& o, const Con
   request.latest = o.latest;
   request.current = o.current;
   request.range = o.range;
+  request.include_paths = o.include_paths;
+  request.exclude_paths = o.exclude_paths;
   if (!o.from.empty() || !o.to.empty()) request.range = o.from + ".." + o.to;
   if (!o.tag.empty()) {
     auto v = semver::parse(o.tag);
@@ -417,7 +420,11 @@ const char* k_changelog_description =
     "--unreleased prints only the Unreleased section; --latest only the newest release; --current only the "
     "release HEAD is tagged as (exit 3 when HEAD has no version tag); --tag VERSION shows the unreleased commits "
     "as VERSION, dated today, as git-cliff's --tag does; --from REV and --to REV are the range REV..TO; "
-    "--strip header (or all) leaves out the header of a written changelog (keel writes no footer); --range A..B one section for those commits (titled by B "
+    "--strip header (or all) leaves out the header of a written changelog (keel writes no footer); "
+    "--include-path GLOB keeps only commits that change a matching file and --exclude-path GLOB leaves out "
+    "commits whose changed files all match (globs as in hooks: '*' stops at '/', '**' crosses it), and a "
+    "release left with no commit is left out, as git-cliff does; --context prints the data the template "
+    "receives as JSON (docs/changelog-context.schema.json) and --from-context FILE (or -) renders such JSON; --range A..B one section for those commits (titled by B "
     "when B is a version tag). -o FILE writes a whole changelog to FILE (through a symlink, keeping it; into a FIFO or device as a stream; - is standard output). --prepend adds the sections to the "
     "top of FILE (default release.changelog.path), below its '# ' title, keeping every byte of it and skipping "
     "versions that already have a heading there; an Unreleased section at the top ('## Unreleased', "
@@ -464,6 +471,10 @@ void setup_release(CLI::App& app, Runner& chosen) {
   c->add_option("--tag", log->tag, "Show the unreleased commits as this version, dated today")->type_name("VERSION");
   c->add_option("--from", log->from, "Only the commits after REV (with --to: REV..TO)")->type_name("REV");
   c->add_option("--to", log->to, "Only the commits up to REV (default HEAD)")->type_name("REV");
+  c->add_option("--include-path", log->include_paths, "Only commits that change a file matching GLOB (repeatable)")
+      ->type_name("GLOB");
+  c->add_option("--exclude-path", log->exclude_paths, "Leave out commits that change only files matching GLOB")
+      ->type_name("GLOB");
   c->add_flag("--context", log->context, "Print the data the template receives, as JSON, instead of Markdown");
   c->add_option("--from-context", log->from_context, "Render the sections of JSON that --context printed")
       ->type_name("FILE|-");

@@ -9,6 +9,8 @@
 #include "git/config.hpp"
 #include "git/refs.hpp"
 #include "git/revwalk.hpp"
+#include "git/files.hpp"
+#include "hooks/glob.hpp"
 
 namespace keel::release {
 
@@ -274,6 +276,30 @@ Forge forge_of(const git::Repository& repo, const std::string& remote) {
   return forge_from_remote(*url.value());
 }
 
+namespace {
+
+// Drops the changes that --include-path and --exclude-path leave out. A
+// merge changes no file of its own here, so it goes when a filter is set.
+Status filter_by_paths(const git::Repository& repo, const ChangelogRequest& request, std::vector<Change>& changes) {
+  if (request.include_paths.empty() && request.exclude_paths.empty()) return ok_status();
+  std::vector<Change> kept;
+  for (auto& c : changes) {
+    auto id = git::Oid::from_hex(c.id);
+    if (!id) return Error{"not a commit id: " + quote(c.id), {}, Exit::failed};
+    auto files = git::changed_by_commit(repo, *id);
+    if (!files) return files.error();
+    bool keep = std::any_of(files->begin(), files->end(), [&](const std::string& f) {
+      return (request.include_paths.empty() || hooks::any_glob_matches(request.include_paths, f)) &&
+             !hooks::any_glob_matches(request.exclude_paths, f);
+    });
+    if (keep) kept.push_back(std::move(c));
+  }
+  changes = std::move(kept);
+  return ok_status();
+}
+
+}  // namespace
+
 Result<std::vector<RenderedSection>> render_history(const git::Repository& repo, const git::Oid& head, const Unit& unit,
                                    const std::vector<git::Tag>& tags, const ChangelogSettings& settings,
                                    const Template& tmpl, const ChangelogRequest& request) {
@@ -303,6 +329,7 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
     }
     std::vector<Change> changes;
     if (auto st = collect_changes(repo, *to_id, hide, unit.path, changes); !st) return st.error();
+    if (auto st = filter_by_paths(repo, request, changes); !st) return st.error();
     Section s;
     // B names a version: the section is that release.
     auto v = unit.tag.match(to, unit.name);
@@ -361,6 +388,7 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
   std::vector<Change> changes;
   // Unreleased: HEAD minus every shown release.
   if (auto st = collect_changes(repo, head, older, unit.path, changes); !st) return st.error();
+  if (auto st = filter_by_paths(repo, request, changes); !st) return st.error();
   if ((!changes.empty() || shown.empty() || request.unreleased_as) && !request.latest && !request.current) {
     Section s;
     s.version = "Unreleased";
@@ -384,6 +412,10 @@ Result<std::vector<RenderedSection>> render_history(const git::Repository& repo,
     changes.clear();
     if (i == 0 || shown[i - 1]->commit != t->commit)
       if (auto st = collect_changes(repo, t->commit, hide, unit.path, changes); !st) return st.error();
+    if (auto st = filter_by_paths(repo, request, changes); !st) return st.error();
+    // A release with no commit under the paths is another part's release.
+    bool filtered = !request.include_paths.empty() || !request.exclude_paths.empty();
+    if (filtered && changes.empty()) continue;
     Section s;
     s.version = semver::to_string(t->tag.version);
     s.tag = t->tag.name;

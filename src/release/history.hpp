@@ -68,6 +68,11 @@ struct ChangelogRequest {
   std::optional<semver::Version> unreleased_as;
   std::string unreleased_date;
   bool keep_data = false;  // --context: each section's template data too
+  // --include-path / --exclude-path globs (src/hooks/glob.hpp): a commit
+  // stays when one of the files it changes matches an include glob (any
+  // file, without one) and no exclude glob, as git-cliff decides.
+  std::vector<std::string> include_paths;
+  std::vector<std::string> exclude_paths;
 };
 
 struct RenderedSection {

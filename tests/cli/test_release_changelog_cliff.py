@@ -134,3 +134,36 @@ def test_strip_header_leaves_out_the_header(sandbox):
     assert r.out.startswith("# Changelog\n")
     r = sandbox.keel("release", "changelog", "--strip", "body", cwd=repo)
     assert (r.code, r.err) == (2, "keel: error: invalid --strip 'body': expected header, footer or all\n")
+
+
+def monorepo(sandbox):
+    repo = new_repo(sandbox)
+    (repo / "cliff.toml").write_text(CLIFF_TOML)
+    commit(sandbox, repo, "feat: base")
+    sandbox.git("tag", "v1.0.0", cwd=repo)
+    commit(sandbox, repo, "feat: in src", path="src/a.c")
+    commit(sandbox, repo, "fix: in docs", path="docs/guide.md")
+    (repo / "src" / "b.c").write_text("b\n")
+    (repo / "docs" / "b.md").write_text("b\n")
+    sandbox.git("add", "-A", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "perf: in both", cwd=repo)
+    commit(sandbox, repo, "fix: nested docs", path="src/docs/readme.md")
+    return repo
+
+
+def test_include_path_matches_git_cliff(sandbox):
+    repo = monorepo(sandbox)
+    ours = keel(sandbox, repo, "--include-path", "docs/**")
+    assert ours == cliff(sandbox, repo, "--include-path", "docs/**")
+    assert ours == [("Unreleased", ["in both", "in docs"])]
+    both = keel(sandbox, repo, "--include-path", "docs/**", "--include-path", "src/*.c")
+    assert both == cliff(sandbox, repo, "--include-path", "docs/**", "--include-path", "src/*.c")
+
+
+def test_exclude_path_matches_git_cliff(sandbox):
+    repo = monorepo(sandbox)
+    ours = keel(sandbox, repo, "--exclude-path", "docs/**", "--unreleased")
+    assert ours == cliff(sandbox, repo, "--exclude-path", "docs/**", "--unreleased")
+    assert ours == [("Unreleased", ["in both", "in src", "nested docs"])]
+    ours = keel(sandbox, repo, "--include-path", "src/**", "--exclude-path", "src/docs/**")
+    assert ours == cliff(sandbox, repo, "--include-path", "src/**", "--exclude-path", "src/docs/**")
