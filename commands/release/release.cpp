@@ -140,10 +140,11 @@ std::string json_entry(const release::Unit& u, const release::Plan& p, const rel
   // The commits whose own bump is the highest: those that decided it.
   s += ", \"decided_by\": [";
   bool first = true;
+  const release::Bump top = highest_bump(p, rules);
   for (std::size_t i : p.decision.deciding) {
     const auto& c = p.changes[i];
     release::Bump b = release::bump_of(c.message, rules);
-    if (b == release::Bump::none || b != highest_bump(p, rules)) continue;
+    if (b == release::Bump::none || b != top) continue;
     s += std::string(first ? "" : ", ") + "{\"id\": " + json::quote(c.id) +
          ", \"header\": " + json::quote(c.message.header) + ", \"bump\": " + json::quote(release::to_string(b)) + "}";
     first = false;
@@ -167,7 +168,7 @@ int run_next(const NextOptions& o, Context& ctx) {
     next.initial = u->initial;
     release::Plan p = release::make_plan(repo, head, *u, tags, s.rules, next, s.commit_message).value_or_throw();
     release::report_plan(p, *u);
-    json_items.push_back(json_entry(*u, p, s.rules));
+    if (o.json) json_items.push_back(json_entry(*u, p, s.rules));
     if (!p.next.version) {
       reasons.push_back((named ? u->name + ": " : "") + p.next.reason);
       continue;
