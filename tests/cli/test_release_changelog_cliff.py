@@ -126,12 +126,26 @@ def test_from_and_to_match_a_git_cliff_range(sandbox):
     assert (r.code, r.err) == (2, "keel: error: --latest and --from do not go together\n")
 
 
-def test_strip_header_leaves_out_the_header(sandbox):
+def cliff_raw(sandbox, repo, *args):
+    r = subprocess.run([str(tool_path("git-cliff")), "--config", "cliff.toml", *args], cwd=repo,
+                       capture_output=True, text=True, env=sandbox.env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_strip_header_and_output_dash_as_git_cliff(sandbox):
     repo = history(sandbox)
-    r = sandbox.keel("release", "changelog", "--strip", "header", "-o", "-", cwd=repo)
-    assert r.code == 0 and r.out.startswith("## Unreleased"), r
-    r = sandbox.keel("release", "changelog", "-o", "-", cwd=repo)
-    assert r.out.startswith("# Changelog\n")
+    (repo / "cliff.toml").write_text(CLIFF_TOML.replace('header = ""', 'header = "# Changelog\\n"'))
+    # Both write the header to "-o -", and neither with --strip header.
+    ours = sandbox.keel("release", "changelog", "-o", "-", cwd=repo)
+    theirs = cliff_raw(sandbox, repo, "-o", "-")
+    assert ours.out.startswith("# Changelog\n") and theirs.startswith("# Changelog\n")
+    assert sections(ours.out) == sections(theirs)
+    ours = sandbox.keel("release", "changelog", "--strip", "header", "-o", "-", cwd=repo)
+    theirs = cliff_raw(sandbox, repo, "--strip", "header", "-o", "-")
+    assert ours.code == 0 and ours.out.startswith("## Unreleased"), ours
+    assert "# Changelog" not in theirs
+    assert sections(ours.out) == sections(theirs)
     r = sandbox.keel("release", "changelog", "--strip", "body", cwd=repo)
     assert (r.code, r.err) == (2, "keel: error: invalid --strip 'body': expected header, footer or all\n")
 
