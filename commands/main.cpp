@@ -137,18 +137,6 @@ void open_repository(Context& ctx, bool required) {
   log::debug("repository " + quote(ctx.repo->git_dir().string()));
 }
 
-// "--config -": standard input, bounded as any config file is.
-std::string read_config_from(std::istream& in) {
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > fs::k_max_read_size)
-      throw Failure("file too large: standard input (--config -) is over 10 MiB", Exit::usage);
-  }
-  return text;
-}
-
 void load_config(Context& ctx, const CommandSpec& spec) {
   if (spec.needs & (k_needs_repo | k_wants_repo)) open_repository(ctx, spec.needs & k_needs_repo);
   ctx.project_root = ctx.repo ? std::optional(ctx.repo->workdir()) : git::find_work_tree_root(ctx.cwd, ctx.env);
@@ -161,7 +149,7 @@ void load_config(Context& ctx, const CommandSpec& spec) {
   if (std::count(options.config_files.begin(), options.config_files.end(), "-") > 1)
     throw usage_error("--config - given twice: standard input can be read once");
   if (std::find(options.config_files.begin(), options.config_files.end(), "-") != options.config_files.end())
-    options.stdin_config = read_config_from(ctx.in);
+    options.stdin_config = fs::read_stream(ctx.in, "standard input (--config -)").value_or_throw();
   options.overrides = ctx.globals.overrides;
   options.env = ctx.env;
   ctx.config = config::load(options);

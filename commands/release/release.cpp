@@ -1,7 +1,6 @@
 // keel release: the next version, the changelog, and releasing.
 #include <algorithm>
 #include <ctime>
-#include <iterator>
 #include <memory>
 
 #include "commands/groups.hpp"
@@ -250,7 +249,7 @@ std::vector<release::RenderedSection> context_sections(const ChangelogOptions& o
                                                        Context& ctx) {
   std::string text;
   if (o.from_context == "-") {
-    text.assign(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>());
+    text = fs::read_stream(ctx.in, "standard input (--from-context -)").value_or_throw();
   } else {
     std::filesystem::path p = o.from_context;
     text = fs::read_file(p.is_absolute() ? p : ctx.cwd / p).value_or_throw();

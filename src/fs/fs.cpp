@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <istream>
 #include <ostream>
 
 namespace keel::fs {
@@ -77,6 +78,16 @@ Result<std::string> read_file(const stdfs::path& path, std::size_t max_size) {
     content.append(buf, static_cast<std::size_t>(n));
   }
   return content;
+}
+
+Result<std::string> read_stream(std::istream& in, const std::string& shown, std::size_t max_size) {
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_size) return too_large(shown, max_size);
+  }
+  return text;
 }
 
 namespace {
@@ -165,7 +176,7 @@ Result<Target> resolve_target(const stdfs::path& given, const WriteOptions& opti
     if (S_ISDIR(st.st_mode)) return refusal(path, "it is a directory");
     if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) return Target{current, TargetKind::stream};
     if (!S_ISREG(st.st_mode)) return refusal(path, "not a regular file, FIFO or character device");
-    if (read_only(current, st)) return refusal(path, "the file is read-only");
+    if (options.links == Links::follow && read_only(current, st)) return refusal(path, "the file is read-only");
     return Target{current, TargetKind::regular};
   }
 }

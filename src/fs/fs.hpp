@@ -22,10 +22,14 @@ inline constexpr std::size_t k_max_read_size = 10u * 1024 * 1024;
 // missing, unreadable, a directory, or larger than max_size.
 Result<std::string> read_file(const stdfs::path& path, std::size_t max_size = k_max_read_size);
 
+// Reads a stream to its end (standard input), refused above max_size with
+// "file too large: <shown> is over 10 MiB".
+Result<std::string> read_stream(std::istream& in, const std::string& shown, std::size_t max_size = k_max_read_size);
+
 // How write_file treats a path that is a symbolic link.
 enum class Links {
   follow,   // write the file the link points to and keep the link (user files)
-  replace,  // replace the link itself (files keel restores or owns)
+  replace,  // replace the path itself, a link or a read-only file too (files keel restores or owns)
 };
 
 struct WriteOptions {
@@ -45,7 +49,8 @@ struct Target {
 };
 
 // Resolves path for writing and refuses what keel never writes: a
-// directory, a block device or socket, a read-only file, a link loop.
+// directory, a block device or socket, a link loop, and (following links)
+// a read-only file.
 Result<Target> resolve_target(const stdfs::path& path, const WriteOptions& options = {});
 
 // The one way keel writes a file; nothing in src/ or commands/ writes

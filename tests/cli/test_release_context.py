@@ -100,3 +100,13 @@ def test_config_from_standard_input(sandbox):
     assert r.code == 78 and r.err.startswith("keel: error: -:2:1: wrong type for 'release.tag_template': expected a string"), r
     r = sandbox.keel("--config", "-", "--config", "-", "release", "next", cwd=repo, input="")
     assert (r.code, r.err) == (2, "keel: error: --config - given twice: standard input can be read once\n")
+
+
+def test_standard_input_is_bounded(sandbox):
+    repo = history(sandbox)
+    big = "#" * (11 * 1024 * 1024)
+    r = sandbox.keel("--config", "-", "release", "next", cwd=repo, input=big)
+    assert (r.code, r.err) == (2, "keel: error: file too large: 'standard input (--config -)' is over 10 MiB\n")
+    r = sandbox.keel("release", "changelog", "--from-context", "-", cwd=repo, input=big)
+    assert (r.code, r.err) == (2, "keel: error: file too large: 'standard input (--from-context -)' is over "
+                                  "10 MiB\n")

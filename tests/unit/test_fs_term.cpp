@@ -168,6 +168,9 @@ TEST_CASE("write_file refuses a directory and a read-only file before changing a
   CHECK(r.error().exit == Exit::io);
   CHECK(keel::test::read_text(ro) == "keep");
   CHECK(entries(dir.path()) == 2);
+  // A file keel restores is put back whatever its mode.
+  REQUIRE(fs::write_file(ro, "restored", {.links = fs::Links::replace}).ok());
+  CHECK(keel::test::read_text(ro) == "restored");
 }
 
 TEST_CASE("read_for_update reads regular files and refuses streams") {
