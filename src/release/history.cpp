@@ -279,7 +279,8 @@ Forge forge_of(const git::Repository& repo, const std::string& remote) {
 namespace {
 
 // Drops the changes that --include-path and --exclude-path leave out. A
-// merge changes no file of its own here, so it goes when a filter is set.
+// commit's files are those it adds, modifies or renames against its first
+// parent (a merge: what the merged branch brought).
 Status filter_by_paths(const git::Repository& repo, const ChangelogRequest& request, std::vector<Change>& changes) {
   if (request.include_paths.empty() && request.exclude_paths.empty()) return ok_status();
   std::vector<Change> kept;
