@@ -263,6 +263,12 @@ std::vector<release::RenderedSection> context_sections(const ChangelogOptions& o
   return sections;
 }
 
+// Where -o writes: "-" (the output stream) and absolute paths as given,
+// others relative to base.
+std::filesystem::path output_path(const std::string& path, const std::filesystem::path& base) {
+  return path == "-" || std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
+}
+
 int run_changelog(const ChangelogOptions& o, Context& ctx) {
   release::Settings s = settings(ctx);
   std::filesystem::path root = ctx.repo ? ctx.repo->workdir() : ctx.cwd;
@@ -278,14 +284,8 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     std::vector<release::Data> data;
     for (auto& sec : sections) data.push_back(std::move(*sec.data));
     std::string json = release::context_json(data);
-    if (o.output.empty()) {
-      ctx.out << json;
-    } else {
-      std::filesystem::path full = o.output == "-" || std::filesystem::path(o.output).is_absolute()
-                                       ? std::filesystem::path(o.output)
-                                       : ctx.cwd / o.output;
-      fs::write_file(full, json, {.dash = &ctx.out, .shown = o.output}).value_or_throw();
-    }
+    if (o.output.empty()) ctx.out << json;
+    else fs::write_file(output_path(o.output, ctx.cwd), json, {.dash = &ctx.out, .shown = o.output}).value_or_throw();
     return status(Exit::ok);
   }
 
@@ -303,8 +303,7 @@ int run_changelog(const ChangelogOptions& o, Context& ctx) {
     for (const auto& sec : sections) ctx.out << sec.text;
     return status(Exit::ok);
   }
-  std::filesystem::path full =
-      path == "-" || std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
+  std::filesystem::path full = output_path(path, base);
   std::string text;
   if (o.prepend) {
     if (path == "-") throw usage_error("--prepend needs a file, not the standard output");

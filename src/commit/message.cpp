@@ -30,10 +30,6 @@ std::vector<Line> lines_of(std::string_view text) {
   return lines;
 }
 
-bool is_word(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 bool is_token_char(char c) { return c == '-' || (c != '_' && is_word(c)); }
 
 // `type(scope)!: description`, filled into m; false with m.problem set when
@@ -172,8 +168,6 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
     if (lower(s[i]) != lower(prefix[i])) return false;
   return true;
 }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // `^(?:\*\s+)?(BREAKING CHANGE|BREAKING-CHANGE):\s*(.*)`, case-insensitive:
 // the note's first text, or nullopt when the line opens no note.

@@ -1,10 +1,6 @@
 #include "release/context.hpp"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
-
-#include "core/utf8.hpp"
+#include "core/json_document.hpp"
 
 namespace keel::release {
 
@@ -62,22 +58,9 @@ std::string context_json(const std::vector<Data>& sections) {
 }
 
 Result<std::vector<Data>> context_from_json(std::string_view text, const std::string& shown) {
-  Json doc;
-  try {
-    doc = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    if (std::size_t at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
-    std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    auto invalid = utf8::find_invalid(text.substr(0, std::min(offset, text.size())));
-    auto at = invalid ? *invalid : utf8::position_of(text, std::min(offset, text.size()));
-    return Error{shown + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": malformed JSON: " + what,
-                 {}, Exit::usage};
-  } catch (const Json::exception& e) {
-    std::string what = e.what();
-    if (std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
-    return bad(shown, "not JSON keel can read: " + what);
-  }
+  auto parsed = json::parse_document(text, shown, Exit::usage);
+  if (!parsed) return parsed.error();
+  const Json& doc = *parsed;
   if (!doc.is_array()) return bad(shown, "expected an array of sections");
   std::vector<Data> out;
   for (std::size_t i = 0; i < doc.size(); ++i) {

@@ -6,9 +6,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <regex>
 
-#include <nlohmann/json.hpp>
-
 #include "config/parse.hpp"
+#include "core/json_document.hpp"
 #include "core/utf8.hpp"
 
 namespace keel::release {
@@ -85,26 +84,12 @@ std::vector<Span> package_json(std::string_view s) {
 // top-level "version" string the library decodes. The scan only says where
 // the value's bytes are, which the library does not.
 Result<std::vector<Span>> package_json_checked(const std::string& path, std::string_view content) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(content);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (std::size_t at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
-    auto at = utf8::position_of(content, e.byte == 0 ? 0 : e.byte - 1);
-    return Error{path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": malformed JSON: " + what,
-                 "nothing was written; fix the file", Exit::config};
-  } catch (const nlohmann::json::exception& e) {
-    // Not a syntax error but still no document: a number out of range, say.
-    std::string what = e.what();
-    if (std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
-    return Error{quote(path) + " is not JSON keel can read: " + what, "nothing was written; fix the file",
-                 Exit::config};
-  }
+  auto doc = json::parse_document(content, path, Exit::config);
+  if (!doc) return Error{doc.error().message, "nothing was written; fix the file", Exit::config};
   std::vector<Span> spans = package_json(content);
-  const nlohmann::json* version = nullptr;
-  if (doc.is_object())
-    if (auto it = doc.find("version"); it != doc.end() && it->is_string()) version = &*it;
+  const nlohmann::ordered_json* version = nullptr;
+  if (doc->is_object())
+    if (auto it = doc->find("version"); it != doc->end() && it->is_string()) version = &*it;
   // Several places are find_versions' to report, with their count.
   if (spans.size() == 1 && (!version || content.substr(spans[0].begin, spans[0].end - spans[0].begin) !=
                                             version->get_ref<const std::string&>()))

@@ -77,20 +77,9 @@ const VersionTag* last_stable(const std::vector<VersionTag>& tags) {
 
 namespace {
 
-bool is_word(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 bool all_upper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
          std::none_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-}
-
-std::string_view trim_space(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -102,7 +91,7 @@ std::string release_type(const commit::Message& m) {
   // a type there.
   std::string_view h = m.header;
   std::size_t i = 0;
-  while (i < h.size() && is_word(h[i])) ++i;
+  while (i < h.size() && commit::is_word(h[i])) ++i;
   std::string_view type = h.substr(0, i);
   std::string_view rest = h.substr(i);
   if (rest.starts_with('(')) {
@@ -141,7 +130,7 @@ std::vector<std::pair<std::size_t, std::size_t>> cancelled_reverts(const std::ve
     const auto& c = changes[i];
     auto named = std::find_if(waiting.begin(), waiting.end(), [&](std::size_t r) {
       const auto& rm = changes[r].message;
-      return rm.revert_hash == c.id && trim_space(rm.revert_header) == trim_space(c.message.header);
+      return rm.revert_hash == c.id && commit::trim(rm.revert_header) == commit::trim(c.message.header);
     });
     if (named != waiting.end()) {
       pairs.emplace_back(*named, i);
