@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 
 #include <git2/sys/repository.h>
 
@@ -25,9 +26,36 @@ Status use_index_file(Repository& repo, const std::filesystem::path& path) {
   return ok_status();
 }
 
+namespace {
+
+// True when the path's `filter` attribute names a driver git config defines
+// (filter.NAME.clean, .smudge or .process: git-lfs, git-crypt, a secret
+// scrubber). libgit2 runs only its built-in filters, so for such a path git
+// itself must convert, or keel would see the unfiltered bytes.
+bool has_filter_driver(const Repository& repo, const std::string& path) {
+  const char* value = nullptr;
+  if (git_attr_get(&value, repo.get(), GIT_ATTR_CHECK_FILE_THEN_INDEX, path.c_str(), "filter") != 0) return false;
+  if (git_attr_value(value) != GIT_ATTR_VALUE_STRING) return false;
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo.get()) != 0) return false;
+  detail::ConfigPtr config(raw);
+  for (const char* part : {"clean", "smudge", "process"}) {
+    git_config_entry* entry = nullptr;
+    std::string name = std::string("filter.") + value + "." + part;
+    if (git_config_get_entry(&entry, raw, name.c_str()) == 0) {
+      git_config_entry_free(entry);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<std::string> checkout_content(const Repository& repo, const Oid& blob, const std::string& path) {
-  // libgit2 reads .gitattributes from the index too, and cannot read this one.
-  if (repo.index_through_git())
+  // libgit2 reads .gitattributes from the index too, and cannot read this
+  // one; nor can it run a filter driver.
+  if (repo.index_through_git() || has_filter_driver(repo, path))
     return cli::run(repo, {"cat-file", "--filters", "--path=" + path, blob.hex()},
                     "cannot read the staged content of " + quote(path));
   git_blob* raw = nullptr;
@@ -99,6 +127,7 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
     return index.error();
   }
   std::vector<std::string> out;
+  std::vector<std::string> for_git;  // paths only git can hash (filter drivers)
   std::filesystem::path root = repo.workdir();
   struct timespec written = index_mtime(index->get());
   for (const auto& path : paths) {
@@ -106,6 +135,10 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
     if (!e || e->mode == GIT_FILEMODE_COMMIT) continue;
     std::filesystem::path file = root / path;
     if (stat_unchanged(*e, file, written)) continue;
+    if (has_filter_driver(repo, path)) {
+      for_git.push_back(path);
+      continue;
+    }
     std::error_code ec;
     auto st = std::filesystem::symlink_status(file, ec);
     bool is_link = std::filesystem::is_symlink(st);
@@ -124,6 +157,15 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
       return last_error("cannot read " + quote(path), Exit::failed);
     }
     if (!git_oid_equal(&id, &e->id)) out.push_back(path);
+  }
+  if (!for_git.empty()) {
+    auto by_git = cli::differing_from_index(repo, for_git);
+    if (!by_git) return by_git.error();
+    std::set<std::string> differing(out.begin(), out.end());
+    differing.insert(by_git->begin(), by_git->end());
+    out.clear();
+    for (const auto& path : paths)  // in the caller's order
+      if (differing.count(path)) out.push_back(path);
   }
   return out;
 }

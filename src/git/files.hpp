@@ -32,7 +32,8 @@ struct MergedText {
 Result<MergedText> merge_text(const std::string& base, const std::string& ours, const std::string& theirs);
 
 // Of these index paths, those whose work tree file is missing or differs
-// from the index (hashed with the clean filters, as git status does). Only
+// from the index (hashed with the clean filters, as git status does: a
+// filter driver such as git-lfs is run by git itself). Only
 // the given files are looked at, so a hook pays for its staged files and not
 // for the whole work tree.
 Result<std::vector<std::string>> differing_from_index(const Repository& repo, const std::vector<std::string>& paths);
