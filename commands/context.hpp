@@ -42,6 +42,21 @@ struct Context {
   std::optional<std::filesystem::path> project_root;  // the work tree root, if any
   std::shared_ptr<git::Library> git_library;
   std::optional<git::Repository> repo;  // set when the command needs one
+  std::vector<std::string> after_separator;  // keel run: the words after --
 };
+
+// `run = "keel commit lint {1}"` works even where keel is not on PATH (a GUI
+// client, a shim that found keel by its full path): keel's directory goes
+// last on the commands' PATH, where it shadows nothing.
+inline std::map<std::string, std::string> command_environment(const Context& ctx) {
+  std::map<std::string, std::string> env;
+  std::string dir = std::filesystem::path(ctx.self_path).parent_path().string();
+  auto it = ctx.env.find("PATH");
+  std::string path = it == ctx.env.end() ? std::string() : it->second;
+  if (dir.empty() || (":" + path + ":").find(":" + dir + ":") != std::string::npos) return env;
+  env["PATH"] = path.empty() ? dir : path + ":" + dir;
+  return env;
+}
+
 
 }  // namespace keel::cmd

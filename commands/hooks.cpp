@@ -176,19 +176,6 @@ std::vector<std::string> root_relative(const std::vector<std::string>& files, co
   return out;
 }
 
-// `run = "keel commit lint {1}"` works even where keel is not on PATH (a GUI
-// client, a shim that found keel by its full path): keel's directory goes
-// last on the commands' PATH, where it shadows nothing.
-std::map<std::string, std::string> command_environment(const Context& ctx) {
-  std::map<std::string, std::string> env;
-  std::string dir = std::filesystem::path(ctx.self_path).parent_path().string();
-  auto it = ctx.env.find("PATH");
-  std::string path = it == ctx.env.end() ? std::string() : it->second;
-  if (dir.empty() || (":" + path + ":").find(":" + dir + ":") != std::string::npos) return env;
-  env["PATH"] = path.empty() ? dir : path + ":" + dir;
-  return env;
-}
-
 int run(const RunOptions& o, Context& ctx) {
   if (auto it = ctx.env.find("KEEL_HOOKS"); it != ctx.env.end() && it->second == "0") {
     log::info("hooks are off: KEEL_HOOKS=0");

@@ -35,6 +35,8 @@ std::map<std::string, std::string> read_environment() {
 // CLI11's messages start upper-case and some end with a period.
 std::string keel_style(std::string message) {
   if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  // CLI11's checks read "--jobs: Value 0 not in range 1 to 256".
+  if (auto at = message.find(": Value "); at != std::string::npos) message[at + 2] = 'v';
   while (!message.empty() && (message.back() == '.' || message.back() == '\n')) message.pop_back();
   return message;
 }
@@ -193,6 +195,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ctx.env = read_environment();
   ctx.cwd = std::filesystem::current_path();
   ctx.self_path = self_executable(argv[0]);
+  // `keel run TASK -- ARGS`: the words after -- are the tasks' own, never
+  // keel's options, so CLI11 does not see them.
+  if (command_word(argc, argv) == "run")
+    for (int i = 1; i < argc; ++i)
+      if (std::string_view(argv[i]) == "--") {
+        ctx.after_separator.assign(argv + i + 1, argv + argc);
+        argc = i;
+        break;
+      }
   try {
     if (auto plugin = find_plugin_invocation(argc, argv)) {
       return run_plugin(*plugin, ctx);

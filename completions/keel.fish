@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
-        if contains -- $w commit completions config hooks key man release semver sign verify lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
+        if contains -- $w commit completions config hooks key man release run semver sign verify lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -30,6 +30,7 @@ complete -c keel -n '__keel_at' -a 'hooks' -d 'Install git hooks and run their c
 complete -c keel -n '__keel_at' -a 'key' -d 'Make and show minisign key pairs'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
 complete -c keel -n '__keel_at' -a 'release' -d 'Compute the next version, write the changelog, bump, commit and tag'
+complete -c keel -n '__keel_at' -a 'run' -d 'Run the repository\'s tasks in dependency order, in parallel'
 complete -c keel -n '__keel_at' -a 'semver' -d 'Check, compare, sort and bump semantic versions'
 complete -c keel -n '__keel_at' -a 'sign' -d 'Sign files with a minisign key'
 complete -c keel -n '__keel_at' -a 'verify' -d 'Check a file\'s minisign signature'
@@ -165,6 +166,18 @@ complete -c keel -n '__keel_at release changelog' -l strip -r -F -d 'Leave out t
 complete -c keel -n '__keel_at release changelog' -s o -l output -r -F -d 'Write to FILE instead of standard output'
 complete -c keel -n '__keel_at release changelog' -l prepend -d 'Add new sections to the top of FILE, keeping the rest'
 complete -c keel -n '__keel_at release changelog' -l package -r -F -d 'Only this monorepo package'
+complete -c keel -n '__keel_at run' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at run' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at run' -s j -l jobs -r -F -d 'Jobs run at once (default: one per CPU)'
+complete -c keel -n '__keel_at run' -s k -l keep-going -d 'After a failure, go on with the tasks that do not depend on it'
+complete -c keel -n '__keel_at run' -s n -l dry-run -d 'Print the jobs in order with their commands; run nothing'
+complete -c keel -n '__keel_at run' -l only -d 'Run the named tasks without their deps'
+complete -c keel -n '__keel_at run' -s l -l list -d 'List the tasks with their descriptions'
+complete -c keel -n '__keel_at run' -l json -d 'With --list: JSON'
+complete -c keel -n '__keel_at run' -l graph -d 'Print the task graph'
+complete -c keel -n '__keel_at run' -l format -r -a 'dot json' -d 'With --graph: dot or json'
+complete -c keel -n '__keel_at run' -l output -r -a 'auto prefixed grouped' -d 'Task output: auto, prefixed or grouped'
+complete -c keel -n '__keel_at run' -l report -r -F -d 'Write a JUnit XML report to FILE'
 complete -c keel -n '__keel_at semver' -a 'validate' -d 'Check versions; exit 1 at the first invalid one'
 complete -c keel -n '__keel_at semver' -a 'compare' -d 'Print -1, 0 or 1 as the first version is lower than, equal to or higher than the second'
 complete -c keel -n '__keel_at semver' -a 'sort' -d 'Print versions lowest first; reads lines from stdin without arguments'

@@ -18,6 +18,7 @@ std::span<const KeyTable> all_key_tables() {
       keys::commit_table,
       keys::hooks_table,
       keys::release_table,
+      keys::run_table,
   };
   return tables;
 }

@@ -24,18 +24,26 @@ bool is_plain(char c) {
 
 // A template at run[i] ('{'): what it names and its length.
 struct Token {
-  enum class Kind { none, files, all_args, arg } kind = Kind::none;
+  enum class Kind { none, files, all_args, arg, named } kind = Kind::none;
   FileSet set = FileSet::files;
   std::size_t arg = 0;
   std::size_t length = 0;
+  std::string name;  // Kind::named
 };
 
-Token token_at(std::string_view run, std::size_t i) {
+// `values` null: the hook templates only, as when no values are known yet.
+Token token_at(std::string_view run, std::size_t i, const Expansion* values) {
   Token t;
   std::size_t close = run.find('}', i);
   if (close == std::string_view::npos) return t;
   std::string_view name = run.substr(i + 1, close - i - 1);
   t.length = close - i + 1;
+  if (values && values->named.count(std::string(name))) {
+    t.kind = Token::Kind::named;
+    t.name = name;
+    return t;
+  }
+  if (values && !values->hook_templates) return Token{};
   for (std::size_t k = 0; k < std::size(k_names); ++k) {
     if (name == k_names[k]) {
       t.kind = Token::Kind::files;
@@ -64,8 +72,13 @@ class Scanner {
   using TokenFn = std::function<void(const Token&, Quote, bool joined)>;
   using UnknownFn = std::function<void(std::string_view name)>;
 
-  Scanner(std::string_view run, TextFn on_text, TokenFn on_token, UnknownFn on_unknown = {})
-      : m_run(run), m_text(std::move(on_text)), m_token(std::move(on_token)), m_unknown(std::move(on_unknown)) {}
+  Scanner(std::string_view run, TextFn on_text, TokenFn on_token, UnknownFn on_unknown = {},
+          const Expansion* values = nullptr)
+      : m_run(run),
+        m_text(std::move(on_text)),
+        m_token(std::move(on_token)),
+        m_unknown(std::move(on_unknown)),
+        m_values(values) {}
 
   void scan() {
     std::size_t kept = 0;  // m_run[kept, i) is text not yet passed on
@@ -76,7 +89,7 @@ class Scanner {
       Context& top = m_stack.back();
       // After '$' a brace is the shell's own ${…} (only reached inside '…').
       if (c == '{' && (i == 0 || m_run[i - 1] != '$')) {
-        Token t = token_at(m_run, i);
+        Token t = token_at(m_run, i, m_values);
         if (t.kind != Token::Kind::none) {
           m_text(m_run.substr(kept, i - kept));
           m_token(t, quote_of(top.kind), in_assignment(i));
@@ -155,12 +168,17 @@ class Scanner {
     return Quote::none;
   }
 
-  // "name" for "{name}" at i when name looks like an identifier.
+  // "name" for "{name}" at i when name looks like an identifier (dotted,
+  // as vars.NAME, where named templates are in use).
   std::string_view identifier_in_braces(std::size_t i) const {
     std::size_t close = m_run.find('}', i);
     if (close == std::string_view::npos || close == i + 1) return {};
     std::string_view name = m_run.substr(i + 1, close - i - 1);
-    auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
+    bool dotted = m_values && !m_values->hook_templates;
+    auto word = [&](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+             (dotted && (c == '.' || c == '-'));
+    };
     if (!std::all_of(name.begin(), name.end(), word) || (name[0] >= '0' && name[0] <= '9')) return {};
     return name;
   }
@@ -219,6 +237,7 @@ class Scanner {
   TextFn m_text;
   TokenFn m_token;
   UnknownFn m_unknown;
+  const Expansion* m_values;
   std::vector<Context> m_stack{{Kind::top}};
 };
 
@@ -240,6 +259,8 @@ class CallBuilder {
     std::size_t first = 0, count = 0;
     if (t.kind == Token::Kind::files) {
       std::tie(first, count) = files(t.set);
+    } else if (t.kind == Token::Kind::named) {
+      std::tie(first, count) = named(t.name);
     } else {
       std::tie(first, count) = hook_args();
       if (t.kind == Token::Kind::arg) {
@@ -288,6 +309,15 @@ class CallBuilder {
     return m_files[set] = {first, m_call.args.size() - first};
   }
 
+  std::pair<std::size_t, std::size_t> named(const std::string& name) {
+    auto known = m_named.find(name);
+    if (known != m_named.end()) return known->second;
+    std::size_t first = m_call.args.size();
+    const auto& list = m_values.named.at(name);
+    m_call.args.insert(m_call.args.end(), list.begin(), list.end());
+    return m_named[name] = {first, list.size()};
+  }
+
   std::pair<std::size_t, std::size_t> hook_args() {
     if (!m_args) {
       m_args = {m_call.args.size(), m_values.args.size()};
@@ -309,6 +339,7 @@ class CallBuilder {
   bool m_compact_ok = true;
   std::optional<std::pair<std::size_t, std::size_t>> m_list;  // the one list used so far
   std::map<FileSet, std::pair<std::size_t, std::size_t>> m_files;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> m_named;
   std::optional<std::pair<std::size_t, std::size_t>> m_args;
 };
 
@@ -357,12 +388,25 @@ std::vector<std::string> unknown_templates(std::string_view run) {
   return out;
 }
 
+std::vector<std::string> unknown_templates(std::string_view run, const Expansion& values) {
+  std::vector<std::string> out;
+  Scanner scanner(
+      run, [](std::string_view) {}, [](const Token&, Quote, bool) {},
+      [&](std::string_view name) {
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+      },
+      &values);
+  scanner.scan();
+  return out;
+}
+
 std::vector<std::string> template_names() { return {std::begin(k_names), std::end(k_names)}; }
 
 ShellCall expand(std::string_view run, const Expansion& values) {
   CallBuilder builder(values);
-  Scanner scanner(run, [&](std::string_view t) { builder.text(t); },
-                  [&](const Token& t, Quote q, bool joined) { builder.token(t, q, joined); });
+  Scanner scanner(
+      run, [&](std::string_view t) { builder.text(t); },
+      [&](const Token& t, Quote q, bool joined) { builder.token(t, q, joined); }, {}, &values);
   scanner.scan();
   return builder.take();
 }

@@ -64,7 +64,17 @@ std::vector<std::string> template_names();
 struct Expansion {
   std::map<FileSet, std::vector<std::string>> files;  // the list each file template receives
   std::vector<std::string> args;                      // the hook's arguments
+  // Other templates by name, each a list like a file template's: `keel
+  // run`'s {args}, {vars.NAME}, {matrix.KEY}. Their values are data as well.
+  std::map<std::string, std::vector<std::string>> named;
+  // false: {files}, {0}, {1}… are plain text (keel run has no such values).
+  bool hook_templates = true;
 };
+
+// The same for a script with these values: words in braces that name
+// neither a template of `values` nor (with hook_templates) a hook template.
+// Dotted names (vars.NAME) count when hook_templates is false.
+std::vector<std::string> unknown_templates(std::string_view run, const Expansion& values);
 
 // A script and the values of its positional parameters: started as
 // shell + {script, "sh", args...}, so that args[0] is "${1}".

@@ -59,4 +59,17 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return std::chrono::milliseconds(total);
 }
 
+std::string format_duration(std::chrono::milliseconds d) {
+  static constexpr std::pair<const char*, long long> k_units[] = {
+      {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}, {"ms", 1}};
+  long long left = d.count();
+  std::string out;
+  for (const auto& [unit, ms] : k_units)
+    if (left >= ms) {
+      out += std::to_string(left / ms) + unit;
+      left %= ms;
+    }
+  return out.empty() ? "0s" : out;
+}
+
 }  // namespace keel::pipeline

@@ -146,12 +146,16 @@ Result<TaskSpec> task(const std::string& name, const Value& t) {
     return bad(t.value_at(i), "unknown key " + quote(key) + " in " + full,
                near.empty() ? std::string() : "did you mean " + quote(near) + "?");
   }
+  // A task with deps and no run groups other tasks ("test" running every suite).
   const Value* run = t.find("run");
-  if (!run) return bad(t, full + " has no 'run'", "add run = \"the shell command\" or a list of them");
-  auto commands = strings(*run, "'run' of " + full);
-  if (!commands) return commands.error();
-  s.run = std::move(commands).value();
-  if (s.run.empty()) return bad(*run, "'run' of " + full + " is an empty list");
+  if (!run && !t.find("deps"))
+    return bad(t, full + " has no 'run'", "add run = \"the shell command\" or a list of them, or deps");
+  if (run) {
+    auto commands = strings(*run, "'run' of " + full);
+    if (!commands) return commands.error();
+    s.run = std::move(commands).value();
+    if (s.run.empty()) return bad(*run, "'run' of " + full + " is an empty list");
+  }
 
   for (auto st : {read_key(t, "desc", full, s.desc, text), read_key(t, "dir", full, s.dir, text),
                   read_key(t, "env_file", full, s.env_file, text), read_key(t, "deps", full, s.deps, strings),

@@ -20,7 +20,7 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;  // in the confi
 
 struct TaskSpec {
   std::string name;
-  std::vector<std::string> run;  // shell commands, in order; a string is a list of one
+  std::vector<std::string> run;  // shell commands, in order; a string is a list of one; none with deps
   std::string desc;
   std::vector<std::string> deps;
   std::string dir;  // relative to the repository root; empty: the root

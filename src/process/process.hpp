@@ -205,6 +205,10 @@ class DeferTermination {
 // True once a forwarded signal arrived; the top level then exits 130.
 bool interrupted();
 
+// True once a second signal arrived: runners then kill their groups at
+// once instead of waiting out the grace period (a second Ctrl-C).
+bool hurried();
+
 // Forgets an interruption. For tests.
 void clear_interrupted();
 

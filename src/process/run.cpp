@@ -177,15 +177,28 @@ class Supervisor {
     // The orphan policy: once the leader is gone, what is left of its group
     // is stopped too.
     if (m_leader_exited) stop_group(now, true);
+    if (m_term_at && now >= *m_term_at) terminate_group();
     if (m_kill_at && now >= *m_kill_at && !m_killed) kill_group();
+    if (m_noticed_interrupt && !m_killed && hurried()) kill_group();
   }
 
-  // Starts the grace period, once.
+  // Starts the grace period, once. After a forwarded signal (send_term
+  // false) SIGTERM follows halfway through it, for what ignored the signal
+  // (a shell's background job ignores SIGINT); SIGKILL ends it.
   void stop_group(Clock::time_point now, bool send_term) {
+    if (send_term) terminate_group();
     if (m_kill_at) return;
-    if (send_term) signal_group(SIGTERM);
-    signal_group(SIGCONT);  // a stopped process acts on SIGTERM only once continued
+    signal_group(SIGCONT);  // a stopped process acts on a signal only once continued
     m_kill_at = now + m_command.grace_period;
+    if (!send_term) m_term_at = now + m_command.grace_period / 2;
+  }
+
+  void terminate_group() {
+    if (m_sent_term || m_killed) return;
+    m_sent_term = true;
+    m_term_at.reset();
+    signal_group(SIGTERM);
+    signal_group(SIGCONT);
   }
 
   void kill_group() {
@@ -204,6 +217,9 @@ class Supervisor {
     };
     if (!m_leader_exited && !m_outcome.timed_out) consider(m_deadline);
     if (!m_killed) consider(m_kill_at);
+    if (!m_killed) consider(m_term_at);
+    // The wake pipe is not watched after the first signal: look for a second.
+    if (m_noticed_interrupt && !m_killed) consider(now + k_stop_tick);
     if (!m_pidfd.valid() && !m_leader_exited) consider(now + k_reap_tick);
     if (watches_for_terminal_stop()) consider(now + k_stop_tick);
     if (!next) return -1;
@@ -309,6 +325,8 @@ class Supervisor {
   Sink m_err;
   std::optional<Clock::time_point> m_deadline;
   std::optional<Clock::time_point> m_kill_at;  // set once the group is being stopped
+  std::optional<Clock::time_point> m_term_at;  // SIGTERM after a forwarded signal
+  bool m_sent_term = false;
   Clock::time_point m_next_stop_check = Clock::now() + k_stop_tick;
   bool m_leader_exited = false;
   bool m_noticed_interrupt = false;

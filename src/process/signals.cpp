@@ -33,6 +33,7 @@ constexpr std::size_t k_max_groups = 256;
 
 std::array<GroupSlot, k_max_groups> g_slots;
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signals{0};  // since the last clear_interrupted()
 std::atomic<bool> g_installed{false};
 // Above zero while keel holds state that a signal must not abandon.
 std::atomic<int> g_deferring{0};
@@ -80,6 +81,7 @@ void die_by(int sig) {
 void on_termination_signal(int sig) {
   int saved_errno = errno;
   g_interrupted.store(true);
+  g_signals.fetch_add(1);
   // A broken pipe ends the run; the children are asked to stop as by kill.
   bool any = forward_to_groups(sig == SIGPIPE ? SIGTERM : sig);
   if (any || g_deferring.load() > 0) {
@@ -124,8 +126,11 @@ DeferTermination::~DeferTermination() { g_deferring.fetch_sub(1); }
 
 bool interrupted() { return g_interrupted.load(); }
 
+bool hurried() { return g_signals.load() >= 2; }
+
 void clear_interrupted() {
   g_interrupted.store(false);
+  g_signals.store(0);
   int wake = g_wake_read.load();
   if (wake < 0) return;
   char buf[64];

@@ -29,6 +29,7 @@ BAD_ARGUMENT = {
     "release": (["release", "--nope"], "keel: error: unexpected argument '--nope'"),
     "release next": (["release", "next", "--nope"], "keel: error: unexpected argument '--nope'"),
     "release changelog": (["release", "changelog", "--range", "x"], "keel: error: invalid range 'x': expected A..B"),
+    "run": (["run", "--jobs", "0"], "keel: error: --jobs: value 0 not in range 1 to 256"),
     "key generate": (["key", "generate", "--nope"], "keel: error: unexpected argument '--nope'"),
     "key show": (["key", "show", "--nope"], "keel: error: unexpected argument '--nope'"),
     "key change-password": (["key", "change-password", "--nope"], "keel: error: unexpected argument '--nope'"),

@@ -10,5 +10,6 @@ extern const KeyTable commit_table;
 extern const KeyTable core_table;
 extern const KeyTable hooks_table;
 extern const KeyTable release_table;
+extern const KeyTable run_table;
 
 }  // namespace keel::config::keys

@@ -1,0 +1,120 @@
+// keel run's pure parts: jobs from specs (templates, vars, finally),
+// dotenv files, durations back to text, the summary and the JUnit report.
+#include <doctest/doctest.h>
+
+#include "config/parse.hpp"
+#include "pipeline/dotenv.hpp"
+#include "pipeline/duration.hpp"
+#include "pipeline/jobs.hpp"
+#include "pipeline/report.hpp"
+
+using namespace keel;
+using namespace keel::pipeline;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<TaskSpec> specs(std::string_view toml) {
+  auto doc = config::parse_document(toml, "keel.toml", config::Origin::Kind::project);
+  REQUIRE(doc.ok());
+  auto t = tasks_from(*doc->find("tasks"));
+  REQUIRE(t.ok());
+  return *t;
+}
+
+}  // namespace
+
+TEST_CASE("pipeline jobs: templates become positional parameters") {
+  auto s = specs("[tasks.t]\nrun = \"echo '{vars.who}' {args}\"\nvars = { who = \"w\" }\n");
+  REQUIRE(check_tasks(s).ok());
+  Invocation call{{"t"}, {{"who", "$(id)"}}, {"a b", "c"}, false};
+  auto plan = plan_jobs(s, call);
+  REQUIRE(plan.ok());
+  REQUIRE(plan->jobs.size() == 1);
+  const auto& c = plan->jobs[0].commands.at(0);
+  CHECK(c.script == "echo ''\"${1}\"'' \"${2}\" \"${3}\"");
+  CHECK(c.args == std::vector<std::string>{"$(id)", "a b", "c"});
+  CHECK(plan->jobs[0].shown.at(0) == "echo ''$(id)'' 'a b' c");
+}
+
+TEST_CASE("pipeline jobs: matrix values in run, env and dir; deps wait for every job") {
+  auto s = specs(
+      "[tasks.b]\nrun = \"make {matrix.os}\"\ndir = \"out/{matrix.os}\"\nenv = { OS = \"{matrix.os}\" }\n"
+      "matrix = { os = [\"linux\", \"mac\"] }\n[tasks.ship]\ndeps = [\"b\"]\nrun = \"true\"\n");
+  auto plan = plan_jobs(s, {{"ship"}, {}, {}, false});
+  REQUIRE(plan.ok());
+  REQUIRE(plan->jobs.size() == 3);
+  CHECK(plan->jobs[0].name == "b[os=linux]");
+  CHECK(plan->jobs[1].dir == "out/mac");
+  CHECK(plan->jobs[1].env == Pairs{{"OS", "mac"}});
+  CHECK(plan->jobs[0].commands[0].args == std::vector<std::string>{"linux"});
+  CHECK(plan->jobs[2].deps == std::vector<std::size_t>{0, 1});
+}
+
+TEST_CASE("pipeline jobs: errors") {
+  auto s = specs("[tasks.t]\nrun = \"echo {vars.whom} {a,b} {1..3}\"\nvars = { who = \"w\" }\nfinally = [\"rep\"]\n"
+                 "[tasks.report]\nrun = \"true\"\n");
+  auto st = check_tasks(s);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message == "keel.toml:1:8: unknown template '{vars.whom}' in 'run' of task 't'");
+  CHECK(st.error().hint == "did you mean '{vars.who}'?");
+
+  auto f = specs("[tasks.t]\nrun = \"echo {a,b} {1..3} ${HOME}\"\nfinally = [\"rep\"]\n[tasks.report]\nrun = \"true\"\n");
+  st = check_tasks(f);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message == "keel.toml:1:8: task 't' names 'rep' in 'finally', which does not exist");
+
+  auto ok = specs("[tasks.t]\nrun = \"echo {vars.who}\"\nvars = { who = \"w\" }\n");
+  auto p = plan_jobs(ok, {{"t"}, {{"whom", "x"}}, {}, false});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error().exit == Exit::usage);
+  CHECK(p.error().message == "no task that runs declares the variable 'whom'");
+}
+
+TEST_CASE("pipeline jobs: finally tasks run once, after the graph, without repeating its tasks") {
+  auto s = specs("[tasks.a]\nrun = \"true\"\nfinally = [\"report\", \"a\"]\n[tasks.report]\nrun = \"true\"\n");
+  auto p = plan_jobs(s, {{"a"}, {}, {}, false});
+  REQUIRE(p.ok());
+  REQUIRE(p->finally.size() == 1);
+  CHECK(p->finally[0].name == "report");
+}
+
+TEST_CASE("dotenv: values, quotes, comments and errors with their place") {
+  auto r = parse_dotenv("# c\n\nexport A=1\nB = two words  # note\nC='a # b $X'\nD=\"x\\ny\\\"z\\\\\"\nE=url#frag\nF=\n",
+                        "e.env");
+  REQUIRE(r.ok());
+  std::vector<std::pair<std::string, std::string>> want{
+      {"A", "1"}, {"B", "two words"}, {"C", "a # b $X"}, {"D", "x\ny\"z\\"}, {"E", "url#frag"}, {"F", ""}};
+  CHECK(*r == want);
+  CHECK(parse_dotenv("A=1\n1B=2\n", "e.env").error().message == "e.env:2:1: expected NAME=value");
+  CHECK(parse_dotenv("A 1\n", "e.env").error().message == "e.env:1:3: expected '=' after 'A'");
+  CHECK(parse_dotenv("A='x\n", "e.env").error().message == "e.env:1:3: unterminated single-quoted value");
+  CHECK(parse_dotenv("A=\"x\" y\n", "e.env").error().message == "e.env:1:7: unexpected text after the closing quote");
+}
+
+TEST_CASE("durations back to text") {
+  CHECK(format_duration(0ms) == "0s");
+  CHECK(format_duration(250ms) == "250ms");
+  CHECK(format_duration(5400s) == "1h30m");
+  CHECK(format_duration(90061001ms) == "1d1h1m1s1ms");
+}
+
+TEST_CASE("report: summary lines and a JUnit document that escapes what XML cannot hold") {
+  RunResult r;
+  JobResult ok{"build", JobState::passed, 0, "", 1500ms, 1, false, "", ""};
+  JobResult bad{"t<1>", JobState::failed, 3, "exit 3", 20ms, 2, false, "a&b\x01\xff\n", "\r"};
+  JobResult off{"deploy", JobState::skipped, 0, "if: env:DEPLOY", {}, 0, false, "", ""};
+  r.jobs = {ok, bad, off};
+  r.duration = 1600ms;
+  CHECK(summary(r) ==
+        "  passed     build (1.50s)\n"
+        "  failed     t<1> (exit 3, 0.02s, 2 attempts)\n"
+        "  skipped    deploy (if: env:DEPLOY)\n"
+        "keel run: 1 passed, 1 failed, 1 skipped in 1.60s\n");
+  std::string xml = junit_xml(r, "keel run");
+  CHECK(xml.find("<testsuites name=\"keel run\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" time=\"1.60\">") !=
+        std::string::npos);
+  CHECK(xml.find("<testcase name=\"t&lt;1&gt;\"") != std::string::npos);
+  CHECK(xml.find("<system-out>a&amp;b\xEF\xBF\xBD\xEF\xBF\xBD\n</system-out>") != std::string::npos);
+  CHECK(xml.find("<system-err>&#13;</system-err>") != std::string::npos);
+}
