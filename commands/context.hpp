@@ -59,4 +59,18 @@ inline std::map<std::string, std::string> command_environment(const Context& ctx
 }
 
 
+// keel run's cache: cache.dir, else $XDG_CACHE_HOME/keel, else ~/.cache/keel.
+inline std::filesystem::path cache_directory(const Context& ctx) {
+  std::string configured = ctx.config.get_string("cache.dir");
+  if (!configured.empty()) {
+    std::filesystem::path p = configured;
+    return p.is_absolute() ? p : ctx.cwd / p;
+  }
+  auto xdg = ctx.env.find("XDG_CACHE_HOME");
+  if (xdg != ctx.env.end() && !xdg->second.empty() && xdg->second.front() == '/')
+    return std::filesystem::path(xdg->second) / "keel";
+  auto home = ctx.env.find("HOME");
+  return std::filesystem::path(home == ctx.env.end() ? "/" : home->second) / ".cache" / "keel";
+}
+
 }  // namespace keel::cmd

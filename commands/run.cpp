@@ -3,15 +3,20 @@
 #include <thread>
 
 #include "commands/groups.hpp"
+#include "crypto/sha256.hpp"
 #include "fs/fs.hpp"
 #include "git/git.hpp"
 #include "git/refs.hpp"
 #include "git/files.hpp"
 #include "log/log.hpp"
+#include "git/refs.hpp"
+#include "pipeline/affected.hpp"
+#include "pipeline/cache_key.hpp"
 #include "pipeline/describe.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/tasks.hpp"
+#include "process/process.hpp"
 
 namespace keel::cmd {
 
@@ -29,6 +34,10 @@ struct RunOptions {
   std::string format = "dot";
   std::string output = "auto";
   std::string report;
+  bool force = false;
+  bool no_cache = false;
+  bool affected = false;
+  std::string affected_ref;  // empty: the merge base with the default branch
 };
 
 bool is_assignment(const std::string& word) {
@@ -84,11 +93,33 @@ hooks::RepoState repo_state(const Context& ctx) {
   return s;
 }
 
+// The commit --affected compares with: REF's merge base with HEAD, REF
+// being the default branch (origin/HEAD, else main, else master) unless given.
+git::Oid affected_base(const RunOptions& o, const Context& ctx) {
+  if (!ctx.repo) throw usage_error("--affected needs a git repository");
+  std::string ref = o.affected_ref;
+  if (ref.empty()) {
+    for (const char* candidate : {"refs/remotes/origin/HEAD", "main", "master"})
+      if (git::resolve_commit(*ctx.repo, candidate)) {
+        ref = candidate;
+        break;
+      }
+    if (ref.empty())
+      throw usage_error("--affected finds no default branch (origin/HEAD, main or master)",
+                        "name the commit to compare with: --affected=REF");
+  }
+  auto target = git::resolve_commit(*ctx.repo, ref).value_or_throw();
+  auto head = git::resolve_commit(*ctx.repo, "HEAD").value_or_throw();
+  return git::merge_base(*ctx.repo, target, head).value_or_throw();
+}
+
 void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline::JobPlan& plan,
-                   const pipeline::RunOptions& options, std::ostream& out) {
+                   const pipeline::RunOptions& options, const std::map<std::string, std::string>& why,
+                   std::ostream& out) {
   auto print = [&](const pipeline::Job& j, const char* label) {
     const auto& spec = specs[j.task];
     out << j.name << label;
+    if (auto it = why.find(j.name); it != why.end()) out << " (" << it->second << ")";
     if (std::string why = pipeline::unmet_condition(spec.conditions, options); !why.empty()) out << " (skipped, " << why << ")";
     out << '\n';
     if (!j.dir.empty()) out << "  in " << j.dir << '\n';
@@ -98,6 +129,73 @@ void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline:
   for (const auto& j : plan.finally) print(j, " (finally)");
 }
 
+// Everything the cache needs for this run; nullptr without it.
+struct CacheState {
+  std::unique_ptr<pipeline::Store> store;
+  pipeline::TreeFacts facts;
+  pipeline::StatCache stats;
+  pipeline::CacheSetup setup;
+  std::filesystem::path stat_file;
+};
+
+std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, const pipeline::RunOptions& options,
+                                          const std::vector<pipeline::TaskSpec>& specs, const pipeline::JobPlan& plan) {
+  bool any = false;
+  for (const auto* list : {&plan.jobs, &plan.finally})
+    for (const auto& j : *list) any = any || !specs[j.task].inputs.empty();
+  if (!any || o.no_cache) return nullptr;
+  auto state = std::make_unique<CacheState>();
+  state->facts = pipeline::TreeFacts::read(ctx.repo ? &*ctx.repo : nullptr).value_or_throw();
+  std::filesystem::path dir = cache_directory(ctx);
+  state->store = std::make_unique<pipeline::Store>(dir);
+  if (auto st = state->store->prepare(); !st) {
+    log::warn(st.error().message + "; keel run goes on without the cache");
+    state->store.reset();
+  }
+  state->stat_file = dir / "stat" / (crypto::hex(crypto::sha256(options.root.string())).substr(0, 16) + ".cbor");
+  state->stats.load(state->stat_file);
+  auto& s = state->setup;
+  s.store = state->store.get();
+  s.facts = &state->facts;
+  s.stats = &state->stats;
+  s.force = o.force;
+  s.platform = pipeline::platform();
+  for (const auto& name : ctx.config.get_list("cache.key_env")) {
+    auto it = ctx.env.find(name);
+    s.key_env.emplace_back(name, it == ctx.env.end() ? std::nullopt : std::optional<std::string>(it->second));
+  }
+  for (const auto& command : ctx.config.get_list("cache.key_commands")) {
+    auto c = process::Command::shell_command(command, options.shell);
+    c.cwd = options.root;
+    c.out = process::Output::capture();
+    c.err = process::Output::capture();
+    auto outcome = process::run(c);
+    if (!outcome.ok()) throw Failure(process::failure(outcome, "cache.key_commands: " + quote(command)));
+    s.key_outputs.push_back(outcome.out);
+  }
+  return state;
+}
+
+void finish_cache(CacheState& state, const pipeline::RunResult& result, const Context& ctx) {
+  if (auto st = state.stats.save(state.stat_file); !st) log::debug("stat cache not saved: " + st.error().message);
+  if (!state.store) return;
+  std::uint64_t hits = 0, misses = 0;
+  for (const auto* list : {&result.jobs, &result.finally})
+    for (const auto& r : *list) {
+      if (r.state == pipeline::JobState::up_to_date || r.state == pipeline::JobState::restored) ++hits;
+      if (r.cache_miss) ++misses;
+    }
+  state.store->note_run(hits, misses);
+  if (misses == 0) return;
+  auto limit = pipeline::parse_size(ctx.config.get_string("cache.max_size", "5G"));
+  if (!limit) {
+    log::warn("cache.max_size: " + limit.error().message);
+    return;
+  }
+  auto stats = state.store->stats();
+  if (stats && stats->bytes > *limit) (void)state.store->gc({*limit, std::nullopt});
+}
+
 int run(const RunOptions& o, Context& ctx) {
   auto specs = configured(ctx);
   if (o.list) {
@@ -105,7 +203,7 @@ int run(const RunOptions& o, Context& ctx) {
     return status(Exit::ok);
   }
   auto call = invocation(o, ctx, ctx.config.get_list("run.default"));
-  if (call.tasks.empty() && o.graph) {
+  if (call.tasks.empty() && (o.graph || o.affected)) {
     for (const auto& s : specs) call.tasks.push_back(s.name);
   }
   if (call.tasks.empty()) {
@@ -116,6 +214,13 @@ int run(const RunOptions& o, Context& ctx) {
     return status(Exit::ok);
   }
   auto plan = pipeline::plan_jobs(specs, call).value_or_throw();
+  std::map<std::string, std::string> why;
+  if (o.affected) {
+    auto changed = git::changed_since(*ctx.repo, affected_base(o, ctx)).value_or_throw();
+    auto chosen = pipeline::affected_jobs(specs, plan, changed);
+    plan = std::move(chosen.plan);
+    why = std::move(chosen.why);
+  }
   if (o.graph) {
     ctx.out << (o.format == "json" ? pipeline::graph_json(plan.jobs) : pipeline::graph_dot(plan.jobs));
     return status(Exit::ok);
@@ -136,20 +241,18 @@ int run(const RunOptions& o, Context& ctx) {
   options.command_env = command_environment(ctx);
   options.keep_output = !o.report.empty();
   if (o.dry_run) {
-    print_dry_run(specs, plan, options, ctx.out);
+    print_dry_run(specs, plan, options, why, ctx.out);
     return status(Exit::ok);
   }
   if (!o.report.empty())  // a report that cannot be written is known before anything runs
     fs::resolve_target(o.report, {}).value_or_throw();
-  for (const auto& j : plan.jobs)
-    if (!specs[j.task].inputs.empty() || !specs[j.task].outputs.empty()) {
-      log::warn("task " + quote(specs[j.task].name) +
-                " declares inputs or outputs, which this keel does not use yet: it has no up-to-date check or cache");
-      break;
-    }
+  auto cache = prepare_cache(o, ctx, options, specs, plan);
+  if (cache) options.cache = &cache->setup;
   auto result = pipeline::run_plan(specs, plan, options, ctx.out, ctx.err);
+  if (cache) finish_cache(*cache, result, ctx);
   ctx.out.flush();
-  ctx.err << pipeline::summary(result);
+  // -q: the summary only when something went wrong.
+  if (!ctx.globals.quiet || result.failed || result.cancelled) ctx.err << pipeline::summary(result);
   if (!o.report.empty())
     fs::write_file(o.report, pipeline::junit_xml(result, "keel run"), {.mode = 0644}).value_or_throw();
   if (result.cancelled) return status(Exit::interrupted);
@@ -167,9 +270,23 @@ const char* k_description =
     "matrix_exclude (as in GitHub Actions), timeout (\"90s\", \"10m\"), retries and retry_delay (doubled each "
     "time), continue_on_error, if (conditions that must all hold: env:NAME, file:PATH, branch:GLOB, merge, "
     "rebase), finally (tasks run after everything, even after a failure or Ctrl-C, with KEEL_RUN_STATUS set "
-    "to success, failure or cancelled), inputs and outputs.\n\n"
+    "to success, failure or cancelled), inputs and outputs (see below).\n\n"
     "Templates in run, {args}, {vars.NAME} and {matrix.KEY}, reach the shell as its arguments (\"${1}\"...), "
     "never as script text, however they are quoted; in dir and env they are replaced as text.\n\n"
+    "A task with inputs (gitignore-style globs relative to its dir; !glob leaves files out; files git "
+    "ignores only when named exactly) is cached. Its key is a SHA-256 over its expanded commands and shell, "
+    "its dir, its env and env_file values, cache.key_env's variables, cache.key_commands' output, each input's "
+    "path, mode and content, its deps' keys, the platform and the cache format. When the key is known and "
+    "its outputs are in place, the task is up to date; when they are not, they are restored from the cache "
+    "byte for byte with their modes, and its output is printed again. A task that succeeded without "
+    "producing a declared output fails and is not cached. A stat cache (size, mtime, ctime, inode) spares "
+    "reading unchanged files. The cache lives in cache.dir (default $XDG_CACHE_HOME/keel); one that cannot "
+    "be written is left out with a warning. -f/--force runs tasks that are up to date; --no-cache leaves "
+    "the cache alone. See keel-cache(1).\n\n"
+    "--affected[=REF] runs only the tasks whose inputs hold a file that differs between REF's merge base "
+    "with HEAD and the work tree (committed, staged, changed, deleted or untracked), and the tasks that "
+    "depend on them; REF defaults to the default branch (origin/HEAD, main or master). With --dry-run it "
+    "lists them and why.\n\n"
     "Output: when two tasks can run at once, each line comes with a [task] prefix; otherwise it is passed "
     "through. --output grouped prints each task's output whole when it ends. Under GitHub Actions "
     "(GITHUB_ACTIONS=true) each task is a ::group:: and a failure an ::error:: annotation; under GitLab CI "
@@ -205,7 +322,18 @@ void setup_run(CLI::App& app, Runner& chosen) {
       ->type_name("MODE")
       ->check(CLI::IsMember({"auto", "prefixed", "grouped"}));
   app.add_option("--report", o->report, "Write a JUnit XML report to FILE")->type_name("FILE");
-  app.parse_complete_callback([&chosen, o] { chosen = [o](Context& c) { return run(*o, c); }; });
+  // A flag that takes a value only as --affected=REF: `--affected build`
+  // keeps `build` a task.
+  auto* affected = app.add_flag("--affected{}", o->affected_ref,
+                                "Only tasks whose inputs changed since REF (default: the merge base with the default "
+                                "branch), and the tasks that depend on them")
+                       ->type_name("REF");
+  auto* force = app.add_flag("-f,--force", o->force, "Run tasks even when they are up to date (and store the results)");
+  app.add_flag("--no-cache", o->no_cache, "Neither read nor write the cache: every task runs")->excludes(force);
+  app.parse_complete_callback([&chosen, o, affected] {
+    o->affected = affected->count() > 0;
+    chosen = [o](Context& c) { return run(*o, c); };
+  });
 }
 
 }  // namespace keel::cmd

@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
-        if contains -- $w commit completions config hooks key man release run semver sign verify lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
+        if contains -- $w cache commit completions config hooks key man release run semver sign verify stats gc clean lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -23,6 +23,7 @@ function __keel_at
     test "$p" = "$argv"
 end
 complete -c keel -f
+complete -c keel -n '__keel_at' -a 'cache' -d 'Show, trim and remove keel run\'s cache'
 complete -c keel -n '__keel_at' -a 'commit' -d 'Check commit messages against Conventional Commits'
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
@@ -44,6 +45,19 @@ complete -c keel -s q -l quiet -d 'Only errors'
 complete -c keel -l color -r -a 'auto always never' -d 'Colour output'
 complete -c keel -l log-format -r -a 'text json' -d 'Log line format'
 complete -c keel -l version -d 'Print version and build facts (with -v, library versions)'
+complete -c keel -n '__keel_at cache' -a 'stats' -d 'Show the cache\'s entries, size and recent hit rate'
+complete -c keel -n '__keel_at cache' -a 'gc' -d 'Remove least recently used entries above a size or age'
+complete -c keel -n '__keel_at cache' -a 'clean' -d 'Remove the whole cache'
+complete -c keel -n '__keel_at cache' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at cache' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at cache stats' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at cache stats' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at cache gc' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at cache gc' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at cache gc' -l max-size -r -F -d 'Keep at most this much (K, M, G, T)'
+complete -c keel -n '__keel_at cache gc' -l max-age -r -F -d 'Remove entries unused for this long (30d, 12h)'
+complete -c keel -n '__keel_at cache clean' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at cache clean' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at commit' -a 'lint' -d 'Check commit messages against Conventional Commits rules'
 complete -c keel -n '__keel_at commit' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at commit' -l help-all -d 'Show help for every command'
@@ -178,6 +192,9 @@ complete -c keel -n '__keel_at run' -l graph -d 'Print the task graph'
 complete -c keel -n '__keel_at run' -l format -r -a 'dot json' -d 'With --graph: dot or json'
 complete -c keel -n '__keel_at run' -l output -r -a 'auto prefixed grouped' -d 'Task output: auto, prefixed or grouped'
 complete -c keel -n '__keel_at run' -l report -r -F -d 'Write a JUnit XML report to FILE'
+complete -c keel -n '__keel_at run' -l affected -d 'Only tasks whose inputs changed since REF (default: the merge base with the default branch), and the tasks that depend on them'
+complete -c keel -n '__keel_at run' -s f -l force -d 'Run tasks even when they are up to date (and store the results)'
+complete -c keel -n '__keel_at run' -l no-cache -d 'Neither read nor write the cache: every task runs'
 complete -c keel -n '__keel_at semver' -a 'validate' -d 'Check versions; exit 1 at the first invalid one'
 complete -c keel -n '__keel_at semver' -a 'compare' -d 'Print -1, 0 or 1 as the first version is lower than, equal to or higher than the second'
 complete -c keel -n '__keel_at semver' -a 'sort' -d 'Print versions lowest first; reads lines from stdin without arguments'

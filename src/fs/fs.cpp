@@ -25,32 +25,6 @@ Error too_large(const stdfs::path& path, std::size_t max_size) {
   return Error{"file too large: " + quote(path.string()) + " is over " + limit, {}, Exit::usage};
 }
 
-class FdCloser {
- public:
-  explicit FdCloser(int fd) : m_fd(fd) {}
-  ~FdCloser() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  int get() const { return m_fd; }
-  int release() { return std::exchange(m_fd, -1); }
-
- private:
-  int m_fd;
-};
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -217,6 +191,18 @@ std::string display_path(const stdfs::path& path, const stdfs::path& base) {
     if (!rel.empty() && *rel.begin() != "..") return rel.string();
   }
   return path.string();
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace keel::fs

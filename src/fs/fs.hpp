@@ -8,6 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include <unistd.h>
 
 #include "core/error.hpp"
 
@@ -70,5 +73,24 @@ Result<std::optional<std::string>> read_for_update(const stdfs::path& path, std:
 
 // A path as shown to the user: relative to base when under it.
 std::string display_path(const stdfs::path& path, const stdfs::path& base = {});
+
+// An owned file descriptor, closed when it goes.
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : m_fd(fd) {}
+  ~FdCloser() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+  int get() const { return m_fd; }
+  int release() { return std::exchange(m_fd, -1); }
+
+ private:
+  int m_fd;
+};
+
+// Writes all of data, through EINTR and short writes; false with errno set.
+bool write_all(int fd, std::string_view data);
 
 }  // namespace keel::fs

@@ -231,4 +231,34 @@ bool rebase_in_progress(const Repository& repo) {
          std::filesystem::exists(repo.git_dir() / "rebase-apply", ec);
 }
 
+bool is_ignored(const Repository& repo, const std::string& path) {
+  int ignored = 0;
+  return git_ignore_path_is_ignored(&ignored, repo.get(), path.c_str()) == 0 && ignored == 1;
+}
+
+Result<std::vector<std::string>> changed_since(const Repository& repo, const Oid& base) {
+  auto tree = tree_of(repo, base);
+  if (!tree) return tree.error();
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_workdir_with_index(&raw, repo.get(), tree->get(), &opts) != 0)
+    return last_error("cannot compare the work tree with " + quote(base.hex()), Exit::failed);
+  detail::DiffPtr diff(raw);
+  std::set<std::string> paths;
+  for (std::size_t i = 0, n = git_diff_num_deltas(raw); i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->old_file.path) paths.insert(d->old_file.path);
+    if (d->new_file.path) paths.insert(d->new_file.path);
+  }
+  return std::vector<std::string>(paths.begin(), paths.end());
+}
+
+Result<Oid> merge_base(const Repository& repo, const Oid& a, const Oid& b) {
+  git_oid out, ra = a.raw(), rb = b.raw();
+  if (git_merge_base(&out, repo.get(), &ra, &rb) != 0)
+    return last_error("no common ancestor of " + quote(a.hex()) + " and " + quote(b.hex()), Exit::failed);
+  return Oid(out);
+}
+
 }  // namespace keel::git

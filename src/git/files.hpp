@@ -48,4 +48,16 @@ Result<std::vector<std::string>> changed_by_commit(const Repository& repo, const
 bool merge_in_progress(const Repository& repo);
 bool rebase_in_progress(const Repository& repo);
 
+// Files that differ between a commit and the work tree: committed since,
+// staged, changed, deleted, and untracked files git does not ignore; both
+// sides of a rename. Sorted.
+Result<std::vector<std::string>> changed_since(const Repository& repo, const Oid& base);
+
+// The best common ancestor of two commits, as git merge-base gives it.
+Result<Oid> merge_base(const Repository& repo, const Oid& a, const Oid& b);
+
+// Whether git ignores a work tree path (a directory with a trailing '/');
+// false when it cannot tell. Whether the path is tracked is not looked at.
+bool is_ignored(const Repository& repo, const std::string& path);
+
 }  // namespace keel::git

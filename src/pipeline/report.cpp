@@ -95,6 +95,8 @@ std::string_view state_word(JobState s) {
     case JobState::passed: return "passed";
     case JobState::failed: return "failed";
     case JobState::skipped: return "skipped";
+    case JobState::up_to_date: return "up to date";
+    case JobState::restored: return "restored";
     case JobState::timed_out: return "timed out";
     case JobState::cancelled: return "cancelled";
     case JobState::not_run: return "not run";

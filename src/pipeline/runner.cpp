@@ -86,6 +86,12 @@ class Printer {
     return process::Output::stream([this, &j](std::string_view chunk) { on_chunk(j, j.err, chunk, true); });
   }
 
+  // A restored job's output, as it was printed when it ran.
+  void replay(JobOutput& j, const std::string& out, const std::string& err) {
+    if (!out.empty()) on_chunk(j, j.out, out, false);
+    if (!err.empty()) on_chunk(j, j.err, err, m_style != Style::grouped);
+  }
+
   // A line of keel's own about a job (a retry), in the job's output.
   void note(JobOutput& j, const std::string& line) {
     on_chunk(j, j.err, "keel: " + line + "\n", true);
@@ -203,11 +209,9 @@ struct JobRun {
   std::string run_status;  // finally jobs: KEEL_RUN_STATUS
 };
 
-Result<process::Environment> environment(const JobRun& r) {
-  process::Environment env;
-  env.set = r.options.command_env;
-  env.set["KEEL_TASK"] = r.job.name;
-  if (!r.run_status.empty()) env.set["KEEL_RUN_STATUS"] = r.run_status;
+// What the task declares: env_file's values, then env's.
+Result<Pairs> declared_env(const JobRun& r) {
+  Pairs env;
   if (!r.spec.env_file.empty()) {
     std::filesystem::path file = r.options.root / r.job.dir / r.spec.env_file;
     auto text = fs::read_file(file);
@@ -216,13 +220,30 @@ Result<process::Environment> environment(const JobRun& r) {
                             {}, Exit::config};
     auto vars = parse_dotenv(*text, r.spec.env_file);
     if (!vars) return vars.error();
-    for (auto& [k, v] : *vars) env.set[k] = std::move(v);
+    env = std::move(vars).value();
   }
-  for (const auto& [k, v] : r.job.env) env.set[k] = v;
+  env.insert(env.end(), r.job.env.begin(), r.job.env.end());
   return env;
 }
 
-JobResult run_job(const JobRun& r, Printer::JobOutput& output) {
+process::Environment environment(const JobRun& r, const Pairs& declared) {
+  process::Environment env;
+  env.set = r.options.command_env;
+  env.set["KEEL_TASK"] = r.job.name;
+  if (!r.run_status.empty()) env.set["KEEL_RUN_STATUS"] = r.run_status;
+  for (const auto& [k, v] : declared) env.set[k] = v;
+  return env;
+}
+
+JobResult failed_with(JobResult result, const Error& e, Printer& printer, Printer::JobOutput& output) {
+  result.state = JobState::failed;
+  result.exit_code = status(e.exit);
+  result.why = e.message;
+  printer.note(output, "error: " + e.message);
+  return result;
+}
+
+JobResult run_job(const JobRun& r, Printer::JobOutput& output, const std::vector<std::string>& dep_keys) {
   JobResult result;
   result.name = r.job.name;
   auto started = Clock::now();
@@ -231,13 +252,22 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output) {
     result.why = why;
     return result;
   }
-  auto env = environment(r);
-  if (!env) {
-    result.state = JobState::failed;
-    result.exit_code = status(env.error().exit);
-    result.why = env.error().message;
-    r.printer.note(output, "error: " + env.error().message);
-    return result;
+  auto declared = declared_env(r);
+  if (!declared) return failed_with(result, declared.error(), r.printer, output);
+  auto env = environment(r, *declared);
+  const CacheSetup* cache = r.spec.inputs.empty() ? nullptr : r.options.cache;
+  if (cache) {
+    auto check = check_cache(*cache, r.spec, r.job, r.options.root, *declared, dep_keys);
+    if (!check) return failed_with(result, check.error(), r.printer, output);
+    for (const auto& n : check->notes) r.printer.note(output, n);
+    result.key = check->key;
+    if (check->outcome != CacheCheck::Outcome::miss) {
+      r.printer.replay(output, check->out, check->err);
+      result.state = check->outcome == CacheCheck::Outcome::up_to_date ? JobState::up_to_date : JobState::restored;
+      result.duration = Clock::now() - started;
+      return result;
+    }
+    result.cache_miss = true;
   }
   const std::vector<std::string>& shell = r.spec.shell.empty() ? r.options.shell : r.spec.shell;
   std::filesystem::path cwd = r.options.root / r.job.dir;
@@ -248,7 +278,7 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output) {
     for (const auto& call : r.job.commands) {
       auto c = process::Command::shell_command(call.script, call.args, shell, call.compact);
       c.cwd = cwd;
-      c.env = *env;
+      c.env = env;
       c.grace_period = r.options.grace_period;
       if (r.spec.timeout) {
         auto left = *r.spec.timeout - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - attempt_started);
@@ -290,6 +320,14 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output) {
       break;
     }
   }
+  if (cache && result.state == JobState::passed) {
+    auto stored = store_outputs(*cache, r.spec, r.job, r.options.root, result.key, output.kept_out, output.kept_err);
+    if (stored.missing_output) {
+      result = failed_with(result, *stored.missing_output, r.printer, output);
+    } else if (stored.store_error && !cache->store_failed.exchange(true)) {
+      r.printer.note(output, "warning: " + stored.store_error->message + "; the run goes on without storing in the cache");
+    }
+  }
   if (result.state == JobState::failed || result.state == JobState::timed_out)
     result.allowed = r.spec.continue_on_error;
   result.duration = Clock::now() - started;
@@ -298,7 +336,8 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output) {
 
 // Done well enough for dependents to run.
 bool satisfied(const JobResult& r) {
-  return r.state == JobState::passed || r.state == JobState::skipped || r.allowed;
+  return r.state == JobState::passed || r.state == JobState::skipped || r.state == JobState::up_to_date ||
+         r.state == JobState::restored || r.allowed;
 }
 
 class Scheduler {
@@ -352,10 +391,13 @@ class Scheduler {
       ++m_running;
       bool alone = m_specs[m_jobs[i].task].interactive;
       if (alone) m_exclusive = true;
+      std::vector<std::string> dep_keys;
+      for (std::size_t d : m_jobs[i].deps)
+        dep_keys.push_back(m_results[d].key.empty() ? "uncached:" + m_results[d].name : m_results[d].key);
       lock.unlock();
       JobRun r{m_specs[m_jobs[i].task], m_jobs[i], m_options, m_printer, m_run_status};
       m_printer.begin(m_outputs[i]);
-      JobResult result = run_job(r, m_outputs[i]);
+      JobResult result = run_job(r, m_outputs[i], dep_keys);
       result.out = std::move(m_outputs[i].kept_out);
       result.err = std::move(m_outputs[i].kept_err);
       m_printer.end(m_outputs[i], result);
@@ -449,7 +491,7 @@ RunResult run_plan(const std::vector<TaskSpec>& specs, const JobPlan& plan, cons
   // Ctrl-C between two jobs must not end keel before the finally jobs.
   process::DeferTermination defer;
   {
-    Printer printer(out, err, choose_style(plan.jobs, options), options.ci, options.keep_output);
+    Printer printer(out, err, choose_style(plan.jobs, options), options.ci, options.keep_output || options.cache);
     Scheduler main(specs, plan.jobs, options, printer, {}, !options.keep_going);
     result.jobs = main.run();
     result.failed = main.failed();

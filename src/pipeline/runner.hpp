@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "hooks/settings.hpp"
+#include "pipeline/job_cache.hpp"
 #include "pipeline/jobs.hpp"
 
 namespace keel::pipeline {
@@ -43,9 +44,10 @@ struct RunOptions {
   std::map<std::string, std::string> env; // keel's environment, for if: env:
   std::map<std::string, std::string> command_env;  // set for every command first (PATH with keel's directory)
   bool keep_output = false;               // for --report
+  const CacheSetup* cache = nullptr;      // null: nothing is cached or checked
 };
 
-enum class JobState { passed, failed, skipped, timed_out, cancelled, not_run };
+enum class JobState { passed, failed, skipped, up_to_date, restored, timed_out, cancelled, not_run };
 
 struct JobResult {
   std::string name;
@@ -56,6 +58,8 @@ struct JobResult {
   unsigned attempts = 0;
   bool allowed = false;  // failed, with continue_on_error
   std::string out, err;  // with keep_output: the job's output (the last MiB of each)
+  std::string key;       // the cache key, for jobs with inputs
+  bool cache_miss = false;  // it has inputs and ran
 };
 
 struct RunResult {

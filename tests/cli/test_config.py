@@ -12,6 +12,7 @@ def test_list_shows_defaults_with_origin(sandbox):
     r = sandbox.keel("config", "list", "--show-origin")
     assert r.code == 0, r
     assert without_commit_keys(r.out) == [
+        'default\tcache.max_size = "5G"',
         'default\thooks.glob_style = "keel"',
         'default\tlog.format = "text"',
         'default\tlog.level = "warn"',
@@ -48,6 +49,7 @@ def test_every_layer_shows_its_origin(sandbox):
                      cwd=repo, env=env)
     assert r.code == 0, r
     assert without_commit_keys(r.out) == [
+        'default\tcache.max_size = "5G"',
         'default\thooks.glob_style = "keel"',
         f"{sandbox.xdg}/keel/config.yaml:2:3\tlog.format = \"json\"",
         "env KEEL_LOG__LEVEL\tlog.level = \"debug\"",

@@ -468,3 +468,58 @@ def test_report_path_that_cannot_be_written_fails_before_running(sandbox):
     r = sandbox.keel("run", "t", "--report", repo, cwd=repo)
     assert r.code == 74, r
     assert not (repo / "ran").exists()
+
+
+AFFECTED = """
+[tasks.web]
+inputs = ["web/**"]
+run = "echo web"
+[tasks.api]
+inputs = ["api/**/*.go", "!api/**/*_test.go"]
+run = "echo api"
+[tasks.e2e]
+deps = ["web", "api"]
+run = "echo e2e"
+[tasks.docs]
+run = "echo docs"
+"""
+
+
+def affected_repo(sandbox):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text(AFFECTED)
+    for path in ("web/a.js", "api/b.go", "api/b_test.go"):
+        (repo / path).parent.mkdir(exist_ok=True)
+        (repo / path).write_text("1\n")
+    sandbox.git("add", "-A", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: apps", cwd=repo)
+    sandbox.git("checkout", "-q", "-b", "feature", cwd=repo)
+    return repo
+
+
+def test_affected_runs_the_tasks_whose_inputs_changed_and_their_dependents(sandbox):
+    repo = affected_repo(sandbox)
+    (repo / "api" / "c.go").write_text("new\n")  # untracked counts
+    r = sandbox.keel("run", "--affected", "--dry-run", cwd=repo)
+    assert r.code == 0, r
+    assert r.out == "api (input api/c.go changed)\n  $ echo api\ne2e (depends on api)\n  $ echo e2e\n"
+    r = sandbox.keel("run", "-j", "1", "--affected", cwd=repo)
+    assert r.code == 0, r
+    assert r.out == "api\ne2e\n"
+
+
+def test_affected_compares_with_the_merge_base_and_honours_exclusions(sandbox):
+    repo = affected_repo(sandbox)
+    (repo / "api" / "b_test.go").write_text("2\n")
+    (repo / "web" / "a.js").unlink()
+    sandbox.git("commit", "-q", "-am", "feat: change", cwd=repo)
+    sandbox.git("checkout", "-q", "main", cwd=repo)
+    (repo / "docs.md").write_text("moved on\n")
+    sandbox.git("add", "docs.md", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "docs: main moves on", cwd=repo)
+    sandbox.git("checkout", "-q", "feature", cwd=repo)
+    r = sandbox.keel("run", "--affected=main", "-n", "e2e", cwd=repo)
+    assert r.code == 0, r
+    assert r.out == "web (input web/a.js changed)\n  $ echo web\ne2e (depends on web)\n  $ echo e2e\n"
+    r = sandbox.keel("run", "--affected=nosuch", cwd=repo)
+    assert (r.code, r.err) == (2, "keel: error: unknown revision 'nosuch'\n"), r

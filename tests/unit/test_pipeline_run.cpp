@@ -1,12 +1,17 @@
 // keel run's pure parts: jobs from specs (templates, vars, finally),
-// dotenv files, durations back to text, the summary and the JUnit report.
+// dotenv files, durations back to text, the summary and the JUnit report,
+// the cache key and sizes.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "config/parse.hpp"
+#include "pipeline/cache_key.hpp"
 #include "pipeline/dotenv.hpp"
 #include "pipeline/duration.hpp"
 #include "pipeline/jobs.hpp"
 #include "pipeline/report.hpp"
+#include "pipeline/store.hpp"
 
 using namespace keel;
 using namespace keel::pipeline;
@@ -101,9 +106,20 @@ TEST_CASE("durations back to text") {
 
 TEST_CASE("report: summary lines and a JUnit document that escapes what XML cannot hold") {
   RunResult r;
-  JobResult ok{"build", JobState::passed, 0, "", 1500ms, 1, false, "", ""};
-  JobResult bad{"t<1>", JobState::failed, 3, "exit 3", 20ms, 2, false, "a&b\x01\xff\n", "\r"};
-  JobResult off{"deploy", JobState::skipped, 0, "if: env:DEPLOY", {}, 0, false, "", ""};
+  auto job = [](std::string name, JobState state, std::string why, std::chrono::milliseconds took, unsigned attempts) {
+    JobResult j;
+    j.name = std::move(name);
+    j.state = state;
+    j.why = std::move(why);
+    j.duration = took;
+    j.attempts = attempts;
+    return j;
+  };
+  JobResult ok = job("build", JobState::passed, "", 1500ms, 1);
+  JobResult bad = job("t<1>", JobState::failed, "exit 3", 20ms, 2);
+  bad.out = "a&b\x01\xff\n";
+  bad.err = "\r";
+  JobResult off = job("deploy", JobState::skipped, "if: env:DEPLOY", 0ms, 0);
   r.jobs = {ok, bad, off};
   r.duration = 1600ms;
   CHECK(summary(r) ==
@@ -117,4 +133,48 @@ TEST_CASE("report: summary lines and a JUnit document that escapes what XML cann
   CHECK(xml.find("<testcase name=\"t&lt;1&gt;\"") != std::string::npos);
   CHECK(xml.find("<system-out>a&amp;b\xEF\xBF\xBD\xEF\xBF\xBD\n</system-out>") != std::string::npos);
   CHECK(xml.find("<system-err>&#13;</system-err>") != std::string::npos);
+}
+
+
+TEST_CASE("cache key: every part counts, and parts cannot run into each other") {
+  KeyParts base;
+  base.dir = "web";
+  base.shell = {"/bin/sh", "-c"};
+  base.commands = {hooks::ShellCall{"make \"${1}\"", {"all"}, {}}};
+  base.env = {{"LEVEL", "1"}};
+  base.key_env = {{"CC", std::string("gcc")}};
+  base.key_outputs = {"gcc 12\n"};
+  base.inputs = {InputFile{"a.c", 0100644, crypto::sha256("a")}};
+  base.dep_keys = {"k1"};
+  base.platform = "linux-x86_64";
+  std::string key = cache_key(base);
+  CHECK(key.size() == 64);
+  CHECK(cache_key(base) == key);
+  std::vector<KeyParts> changed(12, base);
+  changed[0].dir = "web2";
+  changed[1].shell = {"/bin/bash", "-c"};
+  changed[2].commands[0].args = {"al", "l"};
+  changed[3].env = {{"LEVEL", "2"}};
+  changed[4].key_env = {{"CC", std::nullopt}};
+  changed[5].key_env = {{"CC", std::string("")}};
+  changed[6].key_outputs = {"gcc 13\n"};
+  changed[7].inputs[0].path = "b.c";
+  changed[8].inputs[0].mode = 0100755;
+  changed[9].inputs[0].digest = crypto::sha256("b");
+  changed[10].dep_keys = {"k2"};
+  changed[11].platform = "linux-aarch64";
+  std::set<std::string> keys{key};
+  for (const auto& c : changed) keys.insert(cache_key(c));
+  CHECK(keys.size() == changed.size() + 1);
+}
+
+TEST_CASE("sizes") {
+  CHECK(parse_size("5G").value() == 5ull << 30);
+  CHECK(parse_size("500m").value() == 500ull << 20);
+  CHECK(parse_size("64KiB").value() == 64ull << 10);
+  CHECK(parse_size("1024").value() == 1024);
+  CHECK(parse_size("G").error().message == "invalid size 'G': expected a number such as 5G or 500M");
+  CHECK(parse_size("99999999999T").error().message == "invalid size '99999999999T': too large");
+  CHECK(format_size(1536) == "1.5 KiB");
+  CHECK(format_size(12) == "12 B");
 }

@@ -7,6 +7,14 @@ namespace keel::config::keys {
 
 static const KeyDecl k_run_keys[] = {
     {"run.default", KeyType::string_list, "", "Tasks `keel run` runs when none is named; empty: it lists them.", 0},
+    {"cache.dir", KeyType::string, "",
+     "Where keel run keeps its cache; default $XDG_CACHE_HOME/keel, or ~/.cache/keel.", 0},
+    {"cache.key_env", KeyType::string_list, "",
+     "Environment variables whose values are part of every cache key (CC, CFLAGS, ...).", 0},
+    {"cache.key_commands", KeyType::string_list, "",
+     "Shell commands whose output is part of every cache key, run once per keel run (\"cc --version\").", 0},
+    {"cache.max_size", KeyType::string, R"("5G")",
+     "After a run that stored something, least recently used entries are removed above this size (K, M, G, T).", 0},
     {"tasks.*.run", KeyType::string_list, "",
      "Shell command, or a list run in order up to the first failure. Templates {args}, {vars.NAME} and "
      "{matrix.KEY} reach the shell as arguments, never as script text.",
@@ -34,8 +42,12 @@ static const KeyDecl k_run_keys[] = {
      0},
     {"tasks.*.finally", KeyType::string_list, "",
      "Tasks run after the whole graph, even after a failure or Ctrl-C, with KEEL_RUN_STATUS set.", 0},
-    {"tasks.*.inputs", KeyType::string_list, "", "Files the task reads (gitignore-style globs, relative to dir).", 0},
-    {"tasks.*.outputs", KeyType::string_list, "", "Files and directories the task writes, relative to dir.", 0},
+    {"tasks.*.inputs", KeyType::string_list, "",
+     "Files the task reads (gitignore-style globs relative to dir, !glob to leave out): with them, the task is "
+     "cached and skipped while they, its commands and its env are unchanged.",
+     0},
+    {"tasks.*.outputs", KeyType::string_list, "",
+     "Files and directories the task writes, relative to dir: stored in the cache and restored from it.", 0},
 };
 
 const KeyTable run_table{"run", k_run_keys};

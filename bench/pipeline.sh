@@ -1,0 +1,131 @@
+#!/bin/bash
+# Pipeline speed targets (issue 17): keel run against make and just (npm's
+# rust-just, which scripts/bootstrap installs into /opt/keel-test-tools).
+#   1. a no-op task:              keel <= 0.7 x just and <= 1.0 x make
+#   2. 1,000 independent tasks and one that needs them all, -j 2:
+#                                 keel <= 1.0 x make -j2
+#   3. up-to-date check of 20,000 inputs in 2,000 directories, warm:
+#                                 keel <= 1.0 x git status; cold (no stat cache,
+#                                 every file hashed) <= 1.0 x find|xargs sha256sum
+#   4. restoring 1,000 cached output files, 200 MB: keel <= 1.0 x tar -x
+#   5. peak memory of the warm 20,000-input check <= 32 MiB
+# Usage: bench/pipeline.sh [path/to/static/keel]   (default build-release/keel)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+keel=$(realpath "${1:-$root/build-release/keel}")
+out=$root/bench/out
+mkdir -p "$out"
+tools=${KEEL_TEST_TOOLS:-/opt/keel-test-tools}
+just=$(find "$tools/node_modules" -path '*rust-just-linux-x64*' -name just -type f -perm -u+x | head -n 1)
+for tool in hyperfine make git /usr/bin/time sha256sum tar; do
+    command -v "$tool" >/dev/null || { echo "bench: error: '$tool' missing: run scripts/bootstrap" >&2; exit 2; }
+done
+[ -n "$just" ] || { echo "bench: error: no just binary under $tools: run scripts/bootstrap" >&2; exit 2; }
+file "$keel" | grep -q "statically linked" || echo "bench: warning: '$keel' is not the static build" >&2
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Time a copy, not the file the linker wrote (why: bench/README.md).
+cp "$keel" "$work/keel"
+keel=$work/keel
+export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_CACHE_HOME=$work/cache
+export KEEL_SYSTEM_CONFIG_DIR=$work/etc GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@keel.invalid GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@keel.invalid
+mkdir -p "$HOME" "$KEEL_SYSTEM_CONFIG_DIR"
+echo "keel: $("$keel" --version | head -n 1)"
+echo "just: $("$just" --version)"
+echo "make: $(make --version | head -n 1)"
+
+median() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join("%.6f" % r["median"] for r in d["results"]))' "$1"; }
+ratio() { python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+run() {  # name, then hyperfine arguments
+    local name=$1
+    shift
+    echo "+ hyperfine $*"
+    hyperfine --export-json "$out/pipeline-$name.json" "$@" >/dev/null
+    median "$out/pipeline-$name.json"
+}
+
+# 1. No-op task.
+noop=$work/noop
+mkdir -p "$noop"
+git -C "$noop" init -q
+printf '[tasks.noop]\nrun = "true"\n' > "$noop/keel.toml"
+printf 'noop:\n    true\n' > "$noop/justfile"
+printf '.PHONY: noop\nnoop:\n\ttrue\n' > "$noop/Makefile"
+cd "$noop"
+read -r k j m < <(run noop -N --warmup 20 --runs 300 "$keel -q run noop" "$just --quiet noop" "make -s noop")
+echo "noop: keel $k s, just $j s, make $m s; keel/just $(ratio "$k" "$j") (target <= 0.7), keel/make $(ratio "$k" "$m") (target <= 1.0)"
+
+# 2. 1,000 independent tasks and one that depends on them all.
+wide=$work/wide
+mkdir -p "$wide"
+git -C "$wide" init -q
+python3 - "$wide" <<'PY'
+import sys
+d = sys.argv[1]
+n = 1000
+with open(f"{d}/keel.toml", "w") as f:
+    for i in range(n):
+        f.write(f'[tasks.t{i}]\nrun = "true"\n')
+    f.write('[tasks.all]\ndeps = [' + ", ".join(f'"t{i}"' for i in range(n)) + ']\nrun = "true"\n')
+with open(f"{d}/Makefile", "w") as f:
+    names = " ".join(f"t{i}" for i in range(n))
+    f.write(f".PHONY: all {names}\nall: {names}\n\ttrue\n")
+    for i in range(n):
+        f.write(f"t{i}:\n\ttrue\n")
+PY
+cd "$wide"
+read -r k m < <(run wide -N --warmup 2 --runs 10 "$keel -q run -j 2 all" "make -s -j2 all")
+echo "1,000 tasks, -j 2: keel $k s, make $m s; keel/make $(ratio "$k" "$m") (target <= 1.0)"
+
+# 3. 20,000 inputs in 2,000 directories, 4 KiB each.
+big=$work/big
+mkdir -p "$big"
+git -C "$big" init -q
+python3 - "$big" <<'PY'
+import os, sys
+d = sys.argv[1]
+for i in range(2000):
+    sub = f"{d}/src/d{i // 100}/e{i}"
+    os.makedirs(sub)
+    for j in range(10):
+        with open(f"{sub}/f{j}.c", "wb") as f:
+            f.write((f"/* {i} {j} */\n".encode() * 400)[:4096])
+with open(f"{d}/keel.toml", "w") as f:
+    f.write('[tasks.check]\ninputs = ["src/**"]\nrun = "true"\n')
+PY
+git -C "$big" add -A >/dev/null
+git -C "$big" commit -q -m "chore: tree"
+cd "$big"
+"$keel" -q run check
+"$keel" -q run check
+git status --porcelain >/dev/null
+read -r k g < <(run warm -N --warmup 3 --runs 30 "$keel -q run check" "git status --porcelain")
+echo "20,000 inputs, warm: keel $k s, git status $g s; keel/git $(ratio "$k" "$g") (target <= 1.0)"
+read -r k s < <(run cold --warmup 1 --runs 5 --prepare "rm -rf $work/cache" "$keel -q run check" \
+    "find src -type f -print0 | xargs -0 sha256sum >/dev/null")
+echo "20,000 inputs, cold: keel $k s, sha256sum $s s; keel/sha256sum $(ratio "$k" "$s") (target <= 1.0)"
+"$keel" -q run check
+peak=$( { /usr/bin/time -f '%M' "$keel" -q run check >/dev/null; } 2>&1 | tail -n 1)
+echo "20,000 inputs, warm: peak memory $((peak / 1024)) MiB (target <= 32)"
+
+# 4. Restoring 1,000 output files, 200 MB in all.
+rest=$work/restore
+mkdir -p "$rest"
+git -C "$rest" init -q
+echo seed > "$rest/seed"
+cat > "$rest/keel.toml" <<'TOML'
+[tasks.gen]
+inputs = ["seed"]
+outputs = ["out/"]
+run = "mkdir -p out && for i in $(seq 1000); do head -c 204800 /dev/urandom > out/f$i; done"
+TOML
+cd "$rest"
+"$keel" -q run gen
+tar -cf "$work/out.tar" out
+read -r k t < <(run restore --warmup 1 --runs 10 --prepare "rm -rf $rest/out" "$keel -q run gen" "tar -xf $work/out.tar")
+echo "restore 1,000 files / 200 MB: keel $k s, tar -x $t s; keel/tar $(ratio "$k" "$t") (target <= 1.0)"
+
+strip -o "$work/keel.stripped" "$keel"
+echo "stripped binary: $(( $(stat -c %s "$work/keel.stripped") / 1024 )) KiB (target <= 10 MiB)"

@@ -1,0 +1,99 @@
+#include "crypto/sha256.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include <openssl/evp.h>
+
+namespace keel::crypto {
+
+struct Sha256::Ctx {
+  EVP_MD_CTX* md = nullptr;
+  ~Ctx() { EVP_MD_CTX_free(md); }
+};
+
+Sha256::Sha256() : m_ctx(std::make_unique<Ctx>()) {
+  m_ctx->md = EVP_MD_CTX_new();
+  if (!m_ctx->md || EVP_DigestInit_ex(m_ctx->md, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+}
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(std::string_view bytes) { EVP_DigestUpdate(m_ctx->md, bytes.data(), bytes.size()); }
+
+void Sha256::field(std::string_view bytes) {
+  std::uint64_t n = bytes.size();
+  unsigned char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+  EVP_DigestUpdate(m_ctx->md, len, sizeof len);
+  update(bytes);
+}
+
+Digest Sha256::finish() {
+  Digest d{};
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(m_ctx->md, d.data(), &n);
+  return d;
+}
+
+Digest sha256(std::string_view bytes) {
+  Sha256 h;
+  h.update(bytes);
+  return h.finish();
+}
+
+Result<Digest> sha256_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  auto fail = [&](int err) {
+    return Error{"cannot read " + quote(path.string()) + ": " + std::strerror(err), {}, Exit::io};
+  };
+  if (fd < 0) return fail(errno);
+  Sha256 h;
+  thread_local std::vector<char> buf(1 << 18);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return fail(err);
+    }
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  }
+  ::close(fd);
+  return h.finish();
+}
+
+std::string hex(const Digest& d) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string out(64, '0');
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    out[2 * i] = k_digits[d[i] >> 4];
+    out[2 * i + 1] = k_digits[d[i] & 15];
+  }
+  return out;
+}
+
+bool parse_hex(std::string_view text, Digest& out) {
+  if (text.size() != 64) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < 32; ++i) {
+    int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return true;
+}
+
+}  // namespace keel::crypto

@@ -1,0 +1,79 @@
+#pragma once
+// A task's inputs: the files its `inputs` globs choose, each with its mode
+// and SHA-256, for the cache key. Globs are gitignore-style (hooks/glob.hpp),
+// relative to the task's dir; "!glob" leaves files out. Files git ignores
+// are left out unless a glob names them exactly; tracked files are never
+// ignored. Only the directories a glob can reach are walked, and an ignored
+// directory without tracked files (build/, node_modules/) is not entered.
+//
+// A stat cache stands in front of the hashing: a file whose size, mtime,
+// ctime and inode are those recorded is not read again, unless it changed
+// in the same instant the record was made (then only its bytes can tell,
+// as in git's racy-git rule).
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.hpp"
+#include "crypto/sha256.hpp"
+#include "git/git.hpp"
+
+namespace keel::pipeline {
+
+struct InputFile {
+  std::string path;    // relative to the task's dir
+  std::uint32_t mode;  // 0100644, 0100755 or 0120000, as git records them
+  crypto::Digest digest;
+};
+
+// What git knows about the work tree, read once per run. Thread-safe.
+class TreeFacts {
+ public:
+  // repo null: no repository, nothing is ignored.
+  static Result<TreeFacts> read(const git::Repository* repo);
+  bool tracked(const std::string& root_relative) const { return m_tracked.count(root_relative) > 0; }
+  bool holds_tracked(const std::string& root_relative_dir) const { return m_tracked_dirs.count(root_relative_dir) > 0; }
+  bool ignored(const std::string& root_relative, bool is_dir) const;
+
+ private:
+  const git::Repository* m_repo = nullptr;
+  std::unordered_set<std::string> m_tracked, m_tracked_dirs;
+  mutable std::unique_ptr<std::mutex> m_lock = std::make_unique<std::mutex>();  // libgit2's repository is not
+};
+
+// size, times and inode -> digest, per root-relative path. Thread-safe.
+class StatCache {
+ public:
+  // A missing or damaged file is an empty cache.
+  void load(const std::filesystem::path& file);
+  Status save(const std::filesystem::path& file) const;
+  bool find(const std::string& path, const struct stat& st, crypto::Digest& out) const;
+  void put(const std::string& path, const struct stat& st, const crypto::Digest& digest);
+
+ private:
+  struct Entry {
+    std::int64_t size, mtime_ns, ctime_ns;
+    std::uint64_t ino;
+    crypto::Digest digest;
+  };
+  mutable std::mutex m_lock;
+  std::unordered_map<std::string, Entry> m_entries;
+  std::int64_t m_written_ns = 0;  // when the loaded file was made
+  bool m_changed = false;
+};
+
+struct InputScan {
+  std::vector<InputFile> files;    // sorted by path
+  std::vector<std::string> unmatched;  // globs that chose no file
+};
+
+Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::string& dir,
+                              const std::vector<std::string>& globs, const TreeFacts& facts, StatCache& stats);
+
+}  // namespace keel::pipeline
