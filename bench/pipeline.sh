@@ -38,12 +38,12 @@ echo "make: $(make --version | head -n 1)"
 
 median() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join("%.6f" % r["median"] for r in d["results"]))' "$1"; }
 ratio() { python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
-run() {  # name, then hyperfine arguments
+run() {  # name, then hyperfine arguments; the medians go to $out/pipeline-NAME.txt
     local name=$1
     shift
     echo "+ hyperfine $*"
     hyperfine --export-json "$out/pipeline-$name.json" "$@" >/dev/null
-    median "$out/pipeline-$name.json"
+    median "$out/pipeline-$name.json" > "$out/pipeline-$name.txt"
 }
 
 # 1. No-op task.
@@ -54,7 +54,8 @@ printf '[tasks.noop]\nrun = "true"\n' > "$noop/keel.toml"
 printf 'noop:\n    true\n' > "$noop/justfile"
 printf '.PHONY: noop\nnoop:\n\ttrue\n' > "$noop/Makefile"
 cd "$noop"
-read -r k j m < <(run noop -N --warmup 20 --runs 300 "$keel -q run noop" "$just --quiet noop" "make -s noop")
+run noop -N --warmup 20 --runs 300 "$keel -q run noop" "$just --quiet noop" "make -s noop"
+read -r k j m < "$out/pipeline-noop.txt"
 echo "noop: keel $k s, just $j s, make $m s; keel/just $(ratio "$k" "$j") (target <= 0.7), keel/make $(ratio "$k" "$m") (target <= 1.0)"
 
 # 2. 1,000 independent tasks and one that depends on them all.
@@ -76,7 +77,8 @@ with open(f"{d}/Makefile", "w") as f:
         f.write(f"t{i}:\n\ttrue\n")
 PY
 cd "$wide"
-read -r k m < <(run wide -N --warmup 2 --runs 10 "$keel -q run -j 2 all" "make -s -j2 all")
+run wide -N --warmup 2 --runs 10 "$keel -q run -j 2 all" "make -s -j2 all"
+read -r k m < "$out/pipeline-wide.txt"
 echo "1,000 tasks, -j 2: keel $k s, make $m s; keel/make $(ratio "$k" "$m") (target <= 1.0)"
 
 # 3. 20,000 inputs in 2,000 directories, 4 KiB each.
@@ -101,10 +103,12 @@ cd "$big"
 "$keel" -q run check
 "$keel" -q run check
 git status --porcelain >/dev/null
-read -r k g < <(run warm -N --warmup 3 --runs 30 "$keel -q run check" "git status --porcelain")
+run warm -N --warmup 3 --runs 30 "$keel -q run check" "git status --porcelain"
+read -r k g < "$out/pipeline-warm.txt"
 echo "20,000 inputs, warm: keel $k s, git status $g s; keel/git $(ratio "$k" "$g") (target <= 1.0)"
-read -r k s < <(run cold --warmup 1 --runs 5 --prepare "rm -rf $work/cache" "$keel -q run check" \
-    "find src -type f -print0 | xargs -0 sha256sum >/dev/null")
+run cold --warmup 1 --runs 5 --prepare "rm -rf $work/cache" "$keel -q run check" \
+    "find src -type f -print0 | xargs -0 sha256sum >/dev/null"
+read -r k s < "$out/pipeline-cold.txt"
 echo "20,000 inputs, cold: keel $k s, sha256sum $s s; keel/sha256sum $(ratio "$k" "$s") (target <= 1.0)"
 "$keel" -q run check
 peak=$( { /usr/bin/time -f '%M' "$keel" -q run check >/dev/null; } 2>&1 | tail -n 1)
@@ -124,7 +128,8 @@ TOML
 cd "$rest"
 "$keel" -q run gen
 tar -cf "$work/out.tar" out
-read -r k t < <(run restore --warmup 1 --runs 10 --prepare "rm -rf $rest/out" "$keel -q run gen" "tar -xf $work/out.tar")
+run restore --warmup 1 --runs 10 --prepare "rm -rf $rest/out" "$keel -q run gen" "tar -xf $work/out.tar"
+read -r k t < "$out/pipeline-restore.txt"
 echo "restore 1,000 files / 200 MB: keel $k s, tar -x $t s; keel/tar $(ratio "$k" "$t") (target <= 1.0)"
 
 strip -o "$work/keel.stripped" "$keel"

@@ -41,7 +41,8 @@ struct Context {
   config::Config config;
   std::optional<std::filesystem::path> project_root;  // the work tree root, if any
   std::shared_ptr<git::Library> git_library;
-  std::optional<git::Repository> repo;  // set when the command needs one
+  std::optional<git::Repository> repo;  // set when the command needs one, or by repository()
+  bool looked_for_repo = false;
   std::vector<std::string> after_separator;  // keel run: the words after --
 };
 
@@ -71,6 +72,18 @@ inline std::filesystem::path cache_directory(const Context& ctx) {
     return std::filesystem::path(xdg->second) / "keel";
   auto home = ctx.env.find("HOME");
   return std::filesystem::path(home == ctx.env.end() ? "/" : home->second) / ".cache" / "keel";
+}
+
+// The repository around the current directory, opened on first use, for
+// commands that need it only sometimes (keel run: for if conditions, the
+// cache, --affected); null outside one.
+inline git::Repository* repository(Context& ctx) {
+  if (!ctx.repo && !ctx.looked_for_repo) {
+    ctx.looked_for_repo = true;
+    if (!ctx.git_library) ctx.git_library = std::make_shared<git::Library>();
+    if (auto repo = git::Repository::discover(ctx.cwd)) ctx.repo.emplace(std::move(repo).value());
+  }
+  return ctx.repo ? &*ctx.repo : nullptr;
 }
 
 }  // namespace keel::cmd

@@ -84,19 +84,26 @@ pipeline::CiMarkers ci_markers(const Context& ctx) {
   return pipeline::CiMarkers::none;
 }
 
-hooks::RepoState repo_state(const Context& ctx) {
+// What merge, rebase and branch: conditions look at; the repository is
+// opened only when a planned task has such a condition.
+hooks::RepoState repo_state(Context& ctx, const std::vector<pipeline::TaskSpec>& specs, const pipeline::JobPlan& plan) {
   hooks::RepoState s;
-  if (!ctx.repo) return s;
-  s.merging = git::merge_in_progress(*ctx.repo);
-  s.rebasing = git::rebase_in_progress(*ctx.repo);
-  if (auto head = git::head(*ctx.repo); head && !head->detached) s.branch = head->branch;
+  bool needed = false;
+  for (const auto* list : {&plan.jobs, &plan.finally})
+    for (const auto& j : *list)
+      for (const auto& c : specs[j.task].conditions) needed = needed || (c.rfind("env:", 0) != 0 && c.rfind("file:", 0) != 0);
+  git::Repository* repo = needed ? repository(ctx) : nullptr;
+  if (!repo) return s;
+  s.merging = git::merge_in_progress(*repo);
+  s.rebasing = git::rebase_in_progress(*repo);
+  if (auto head = git::head(*repo); head && !head->detached) s.branch = head->branch;
   return s;
 }
 
 // The commit --affected compares with: REF's merge base with HEAD, REF
 // being the default branch (origin/HEAD, else main, else master) unless given.
-git::Oid affected_base(const RunOptions& o, const Context& ctx) {
-  if (!ctx.repo) throw usage_error("--affected needs a git repository");
+git::Oid affected_base(const RunOptions& o, Context& ctx) {
+  if (!repository(ctx)) throw usage_error("--affected needs a git repository");
   std::string ref = o.affected_ref;
   if (ref.empty()) {
     for (const char* candidate : {"refs/remotes/origin/HEAD", "main", "master"})
@@ -145,7 +152,7 @@ std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, con
     for (const auto& j : *list) any = any || !specs[j.task].inputs.empty();
   if (!any || o.no_cache) return nullptr;
   auto state = std::make_unique<CacheState>();
-  state->facts = pipeline::TreeFacts::read(ctx.repo ? &*ctx.repo : nullptr).value_or_throw();
+  state->facts = pipeline::TreeFacts::read(repository(ctx)).value_or_throw();
   std::filesystem::path dir = cache_directory(ctx);
   state->store = std::make_unique<pipeline::Store>(dir);
   if (auto st = state->store->prepare(); !st) {
@@ -216,7 +223,8 @@ int run(const RunOptions& o, Context& ctx) {
   auto plan = pipeline::plan_jobs(specs, call).value_or_throw();
   std::map<std::string, std::string> why;
   if (o.affected) {
-    auto changed = git::changed_since(*ctx.repo, affected_base(o, ctx)).value_or_throw();
+    git::Oid base = affected_base(o, ctx);  // opens the repository
+    auto changed = git::changed_since(*ctx.repo, base).value_or_throw();
     auto chosen = pipeline::affected_jobs(specs, plan, changed);
     plan = std::move(chosen.plan);
     why = std::move(chosen.why);
@@ -227,7 +235,7 @@ int run(const RunOptions& o, Context& ctx) {
   }
 
   pipeline::RunOptions options;
-  options.root = ctx.repo ? ctx.repo->workdir() : ctx.cwd;
+  options.root = ctx.project_root.value_or(ctx.cwd);
   options.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   options.keep_going = o.keep_going;
   options.output = o.output == "prefixed"  ? pipeline::OutputMode::prefixed
@@ -236,7 +244,7 @@ int run(const RunOptions& o, Context& ctx) {
   options.ci = ci_markers(ctx);
   options.shell = ctx.config.get_list("process.shell");
   options.grace_period = std::chrono::seconds(ctx.config.get_int("process.grace_period", 5));
-  options.repo = repo_state(ctx);
+  options.repo = repo_state(ctx, specs, plan);
   options.env = ctx.env;
   options.command_env = command_environment(ctx);
   options.keep_output = !o.report.empty();

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "git/cli.hpp"
 #include "git/detail.hpp"
 #include "git/status.hpp"
@@ -56,6 +58,40 @@ Result<std::vector<IndexEntry>> index_entries(const Repository& repo) {
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+Result<TrackedFiles> TrackedFiles::read(const Repository& repo) {
+  TrackedFiles t;
+  if (!repo.index_through_git()) {
+    auto index = detail::open_index(repo);
+    if (index) {
+      t.m_index.reset(index->release(), git_index_free);
+      return t;
+    }
+    if (!repo.index_through_git()) return index.error();
+  }
+  auto entries = cli::index_entries(repo);
+  if (!entries) return entries.error();
+  for (auto& e : *entries) t.m_paths.push_back(std::move(e.path));
+  std::sort(t.m_paths.begin(), t.m_paths.end());
+  return t;
+}
+
+bool TrackedFiles::tracked(const std::string& path) const {
+  if (!m_index) return std::binary_search(m_paths.begin(), m_paths.end(), path);
+  std::lock_guard lock(*m_lock);
+  return git_index_get_bypath(m_index.get(), path.c_str(), 0) != nullptr;
+}
+
+bool TrackedFiles::holds(const std::string& dir) const {
+  std::string prefix = dir + "/";
+  if (!m_index) {
+    auto it = std::lower_bound(m_paths.begin(), m_paths.end(), prefix);
+    return it != m_paths.end() && it->compare(0, prefix.size(), prefix) == 0;
+  }
+  std::lock_guard lock(*m_lock);
+  std::size_t at = 0;
+  return git_index_find_prefix(&at, m_index.get(), prefix.c_str()) == 0;
 }
 
 }  // namespace keel::git

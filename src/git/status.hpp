@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <string>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "git/git.hpp"
@@ -26,6 +28,22 @@ struct IndexEntry {
 
 // In the index's order (by path, then stage).
 Result<std::vector<IndexEntry>> index_entries(const Repository& repo);
+
+// Which paths the index tracks, asked of libgit2's own loaded index (no
+// copy of twenty thousand paths); a split or sparse index is asked of git
+// once. Thread-safe.
+class TrackedFiles {
+ public:
+  static Result<TrackedFiles> read(const Repository& repo);
+  bool tracked(const std::string& path) const;
+  // Whether a tracked file lies below this directory.
+  bool holds(const std::string& dir) const;
+
+ private:
+  std::shared_ptr<git_index> m_index;  // null: m_paths holds git's answer
+  std::vector<std::string> m_paths;    // sorted
+  std::unique_ptr<std::mutex> m_lock = std::make_unique<std::mutex>();
+};
 
 enum class ChangeKind { added, modified, deleted, renamed, type_changed, conflicted };
 std::string_view to_string(ChangeKind kind);

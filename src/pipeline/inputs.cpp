@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/parallel.hpp"
 #include "fs/fs.hpp"
 #include "git/files.hpp"
 #include "git/status.hpp"
@@ -94,10 +95,14 @@ class Walker {
       last = r;
       if (auto st = walk(r, false); !st) return st;
     }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
     return ok_status();
   }
 
-  std::map<std::string, bool> found;  // task-relative path -> named exactly
+  // Relative to the task's dir; sorted and without repeats after run(). Kept
+  // small: twenty thousand of them are a cost in page faults.
+  std::vector<std::string> found;
   std::vector<std::string> unmatched() const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < m_include.size(); ++i)
@@ -133,12 +138,14 @@ class Walker {
       return ok_status();
     }
     if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && !excluded(rel)) {
-      found[rel] = true;
+      found.push_back(rel);
       m_matched[index] = true;
     }
     return ok_status();
   }
 
+  // A file met in the walk: taken when a glob matches it and git does not
+  // ignore it.
   void consider(const std::string& rel, bool named) {
     bool any = false;
     for (std::size_t i = 0; i < m_include.size(); ++i)
@@ -147,20 +154,31 @@ class Walker {
         any = true;
         if (!named) break;
       }
-    if (!any || excluded(rel) || found.count(rel)) return;
+    if (!any || excluded(rel)) return;
     std::string from_root = root_relative(rel);
     if (!named && !m_facts.tracked(from_root) && m_facts.ignored(from_root, false)) return;
-    found[rel] = named;
+    found.push_back(rel);
   }
 
   Status walk(const std::string& rel, bool named) {
-    std::filesystem::path path = absolute(rel);
-    DIR* d = ::opendir(path.c_str());
+    int fd = ::open(absolute(rel).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return walk_at(rel, named, fd);
+  }
+
+  // Takes `fd`, an open directory; subdirectories are opened relative to it,
+  // so no path is looked up from the root again.
+  Status walk_at(const std::string& rel, bool named, int fd) {
+    DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
     if (!d) {
-      if (errno == ENOENT || errno == ENOTDIR) return ok_status();
-      return cannot_read(path, errno);
+      int err = errno;
+      if (fd >= 0) ::close(fd);
+      if (err == ENOENT || err == ENOTDIR) return ok_status();
+      return cannot_read(absolute(rel), err);
     }
-    std::vector<std::pair<std::string, bool>> children;  // name, is a directory
+    std::vector<std::pair<std::string, std::string>> dirs;  // path, name
+    Status status = ok_status();
+    // d_type says what an entry is on the usual file systems; a regular
+    // file or a link is stat'ed later, in parallel.
     while (dirent* e = ::readdir(d)) {
       std::string_view name = e->d_name;
       if (name == "." || name == ".." || name == ".git") continue;
@@ -169,20 +187,19 @@ class Walker {
         struct stat st {};
         is_dir = ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
       }
-      children.emplace_back(std::string(name), is_dir);
+      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+      bool other = e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN;
+      if (is_dir) dirs.emplace_back(std::move(child), std::string(name));
+      else if (!other) consider(child, named);
     }
-    ::closedir(d);
-    for (const auto& [name, is_dir] : children) {
-      std::string child = rel.empty() ? name : rel + "/" + name;
-      if (!is_dir) {
-        consider(child, named);
-        continue;
-      }
+    for (const auto& [child, name] : dirs) {
+      if (!status) break;
       std::string from_root = root_relative(child);
       if (!named && !m_facts.holds_tracked(from_root) && m_facts.ignored(from_root, true)) continue;
-      if (auto st = walk(child, named); !st) return st;
+      status = walk_at(child, named, ::openat(::dirfd(d), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     }
-    return ok_status();
+    ::closedir(d);
+    return status;
   }
 
   const std::filesystem::path& m_root;
@@ -198,13 +215,9 @@ Result<TreeFacts> TreeFacts::read(const git::Repository* repo) {
   TreeFacts f;
   f.m_repo = repo;
   if (!repo || repo->is_bare()) return f;
-  auto entries = git::index_entries(*repo);
-  if (!entries) return entries.error();
-  for (const auto& e : *entries) {
-    f.m_tracked.insert(e.path);
-    for (std::size_t slash = e.path.find('/'); slash != std::string::npos; slash = e.path.find('/', slash + 1))
-      f.m_tracked_dirs.insert(e.path.substr(0, slash));
-  }
+  auto tracked = git::TrackedFiles::read(*repo);
+  if (!tracked) return tracked.error();
+  f.m_tracked.emplace(std::move(tracked).value());
   return f;
 }
 
@@ -214,59 +227,101 @@ bool TreeFacts::ignored(const std::string& path, bool is_dir) const {
   return git::is_ignored(*m_repo, is_dir ? path + "/" : path);
 }
 
+// The file: CBOR {"v": 2, "written": ns, "paths": "a\0b\0…", "entries":
+// binary, 64 bytes per path (size, mtime, ctime, inode as little-endian
+// 64-bit numbers, then the digest)}. Three values for the library to read,
+// however many files: a per-file CBOR map cost more than the walk itself.
 void StatCache::load(const std::filesystem::path& file) {
   auto bytes = fs::read_file(file, 256u << 20);
   if (!bytes) return;
   auto doc = nlohmann::json::from_cbor(*bytes, true, false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("v", 0) != 1) return;
+  if (doc.is_discarded() || !doc.is_object() || doc.value("v", 0) != 2) return;
+  const auto& paths = doc["paths"];
+  const auto& records = doc["entries"];
+  const auto& written = doc["written"];
+  if (!paths.is_string() || !records.is_binary() || !written.is_number_integer()) return;
+  const std::string& names = paths.get_ref<const std::string&>();
+  const auto& raw = records.get_binary();
+  std::size_t count = static_cast<std::size_t>(std::count(names.begin(), names.end(), '\0'));
+  if (raw.size() != count * sizeof(Entry)) return;
+  auto u64 = [&](std::size_t at) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | raw[at + static_cast<std::size_t>(i)];
+    return v;
+  };
   std::unordered_map<std::string, Entry> entries;
-  const auto& files = doc["files"];
-  if (!files.is_object()) return;
-  for (auto it = files.begin(); it != files.end(); ++it) {
-    const auto& v = it.value();
-    if (!v.is_array() || v.size() != 5 || !v[4].is_binary() || v[4].get_binary().size() != 32) return;
-    for (int i = 0; i < 4; ++i)
-      if (!v[i].is_number_integer()) return;
-    Entry e{v[0].get<std::int64_t>(), v[1].get<std::int64_t>(), v[2].get<std::int64_t>(), v[3].get<std::uint64_t>(), {}};
-    std::copy(v[4].get_binary().begin(), v[4].get_binary().end(), e.digest.begin());
-    entries.emplace(it.key(), e);
+  entries.reserve(count);
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    std::size_t end = names.find('\0', start);
+    std::size_t at = k * sizeof(Entry);
+    Entry e{static_cast<std::int64_t>(u64(at)), static_cast<std::int64_t>(u64(at + 8)),
+            static_cast<std::int64_t>(u64(at + 16)), u64(at + 24), {}};
+    std::copy(raw.begin() + static_cast<std::ptrdiff_t>(at + 32), raw.begin() + static_cast<std::ptrdiff_t>(at + 64),
+              e.digest.begin());
+    entries.emplace(names.substr(start, end - start), e);
+    start = end + 1;
   }
-  if (!doc["written"].is_number_integer()) return;
-  std::lock_guard lock(m_lock);
-  m_entries = std::move(entries);
-  m_written_ns = doc["written"].get<std::int64_t>();
+  m_loaded = std::move(entries);
+  m_written_ns = written.get<std::int64_t>();
 }
 
 Status StatCache::save(const std::filesystem::path& file) const {
   std::lock_guard lock(m_lock);
-  if (!m_changed) return ok_status();
-  nlohmann::json files = nlohmann::json::object();
-  for (const auto& [path, e] : m_entries)
-    files[path] = nlohmann::json::array(
-        {e.size, e.mtime_ns, e.ctime_ns, e.ino, nlohmann::json::binary({e.digest.begin(), e.digest.end()})});
-  nlohmann::json doc{{"v", 1}, {"written", now_ns()}, {"files", std::move(files)}};
+  if (m_fresh.empty()) return ok_status();
+  std::unordered_map<std::string, Entry> all = m_loaded;
+  for (const auto& [path, e] : m_fresh) all[path] = e;
+  std::string names;
+  std::vector<std::uint8_t> raw;
+  raw.reserve(all.size() * sizeof(Entry));
+  auto put64 = [&](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) raw.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  for (const auto& [path, e] : all) {
+    if (path.find('\0') != std::string::npos) continue;
+    names += path;
+    names += '\0';
+    put64(static_cast<std::uint64_t>(e.size));
+    put64(static_cast<std::uint64_t>(e.mtime_ns));
+    put64(static_cast<std::uint64_t>(e.ctime_ns));
+    put64(e.ino);
+    raw.insert(raw.end(), e.digest.begin(), e.digest.end());
+  }
+  nlohmann::json doc{{"v", 2},
+                     {"written", now_ns()},
+                     {"paths", std::move(names)},
+                     {"entries", nlohmann::json::binary(std::move(raw))}};
   auto bytes = nlohmann::json::to_cbor(doc);
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   return fs::write_file(file, std::string(bytes.begin(), bytes.end()), {.mode = 0600, .links = fs::Links::replace});
 }
 
+namespace {
+
+bool same_file(const auto& e, const struct stat& st) {
+  return e.size == st.st_size && e.mtime_ns == ns(st.st_mtim) && e.ctime_ns == ns(st.st_ctim) &&
+         e.ino == static_cast<std::uint64_t>(st.st_ino);
+}
+
+}  // namespace
+
 bool StatCache::find(const std::string& path, const struct stat& st, crypto::Digest& out) const {
-  std::lock_guard lock(m_lock);
-  auto it = m_entries.find(path);
-  if (it == m_entries.end()) return false;
-  const Entry& e = it->second;
-  bool same = e.size == st.st_size && e.mtime_ns == ns(st.st_mtim) && e.ctime_ns == ns(st.st_ctim) &&
-              e.ino == static_cast<std::uint64_t>(st.st_ino);
-  if (!same || e.mtime_ns + k_racy_ns >= m_written_ns || e.ctime_ns + k_racy_ns >= m_written_ns) return false;
-  out = e.digest;
-  return true;
+  if (auto it = m_loaded.find(path); it != m_loaded.end()) {
+    const Entry& e = it->second;
+    if (same_file(e, st) && e.mtime_ns + k_racy_ns < m_written_ns && e.ctime_ns + k_racy_ns < m_written_ns) {
+      out = e.digest;
+      return true;
+    }
+  }
+  // What this run learnt is racily clean by the same rule (it was recorded
+  // moments after the file changed): it serves the next run, not this one.
+  return false;
 }
 
 void StatCache::put(const std::string& path, const struct stat& st, const crypto::Digest& digest) {
   std::lock_guard lock(m_lock);
-  m_entries[path] = Entry{st.st_size, ns(st.st_mtim), ns(st.st_ctim), static_cast<std::uint64_t>(st.st_ino), digest};
-  m_changed = true;
+  m_fresh[path] = Entry{st.st_size, ns(st.st_mtim), ns(st.st_ctim), static_cast<std::uint64_t>(st.st_ino), digest};
 }
 
 Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::string& dir,
@@ -275,27 +330,55 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
   if (auto st = walker.run(); !st) return st.error();
   InputScan scan;
   scan.unmatched = walker.unmatched();
-  for (const auto& [rel, named] : walker.found) {
-    std::filesystem::path path = dir.empty() ? root / rel : root / dir / rel;
-    std::string from_root = dir.empty() ? rel : dir + "/" + rel;
+  // Each file's stat and digest, on every core: the kernel's path lookups
+  // and the hashing are the cost, as in git's preloaded index.
+  auto& found = walker.found;
+  std::vector<InputFile> files(found.size());
+  std::vector<std::uint8_t> taken(found.size(), 0);
+  std::mutex failure_lock;
+  std::optional<Error> failure;
+  auto fail = [&](Error e) {
+    std::lock_guard lock(failure_lock);
+    if (!failure) failure = std::move(e);
+  };
+  const std::string base = (dir.empty() ? root : root / dir).string() + "/";
+  for_each_index(found.size(), [&](std::size_t i) {
+    std::string& rel = found[i];
+    std::string path = base + rel;
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return cannot_read(path, errno);
-    InputFile f{rel, git_mode(st), {}};
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT) fail(cannot_read(path, errno));  // gone since the walk: not an input
+      return;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) return;
+    InputFile& f = files[i];
+    f.mode = git_mode(st);
+    std::string from_root = dir.empty() ? rel : dir + "/" + rel;
     if (!stats.find(from_root, st, f.digest)) {
       if (S_ISLNK(st.st_mode)) {
         std::error_code ec;
         auto target = std::filesystem::read_symlink(path, ec);
-        if (ec) return cannot_read(path, ec.value());
+        if (ec) return fail(cannot_read(path, ec.value()));
         f.digest = crypto::sha256(target.string());
       } else {
         auto d = crypto::sha256_file(path);
-        if (!d) return d.error();
+        if (!d) return fail(d.error());
         f.digest = *d;
       }
       stats.put(from_root, st, f.digest);
     }
-    scan.files.push_back(std::move(f));
+    f.path = std::move(rel);
+    taken[i] = 1;
+  }, 256);
+  if (failure) return std::move(*failure);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!taken[i]) continue;
+    if (kept != i) files[kept] = std::move(files[i]);  // never onto itself: that empties a string
+    ++kept;
   }
+  files.resize(kept);
+  scan.files = std::move(files);
   return scan;
 }
 

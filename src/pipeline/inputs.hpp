@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,13 +24,14 @@
 #include "core/error.hpp"
 #include "crypto/sha256.hpp"
 #include "git/git.hpp"
+#include "git/status.hpp"
 
 namespace keel::pipeline {
 
 struct InputFile {
   std::string path;    // relative to the task's dir
-  std::uint32_t mode;  // 0100644, 0100755 or 0120000, as git records them
-  crypto::Digest digest;
+  std::uint32_t mode = 0;  // 0100644, 0100755 or 0120000, as git records them
+  crypto::Digest digest{};
 };
 
 // What git knows about the work tree, read once per run. Thread-safe.
@@ -37,13 +39,15 @@ class TreeFacts {
  public:
   // repo null: no repository, nothing is ignored.
   static Result<TreeFacts> read(const git::Repository* repo);
-  bool tracked(const std::string& root_relative) const { return m_tracked.count(root_relative) > 0; }
-  bool holds_tracked(const std::string& root_relative_dir) const { return m_tracked_dirs.count(root_relative_dir) > 0; }
+  bool tracked(const std::string& root_relative) const { return m_tracked && m_tracked->tracked(root_relative); }
+  bool holds_tracked(const std::string& root_relative_dir) const {
+    return m_tracked && m_tracked->holds(root_relative_dir);
+  }
   bool ignored(const std::string& root_relative, bool is_dir) const;
 
  private:
   const git::Repository* m_repo = nullptr;
-  std::unordered_set<std::string> m_tracked, m_tracked_dirs;
+  std::optional<git::TrackedFiles> m_tracked;
   mutable std::unique_ptr<std::mutex> m_lock = std::make_unique<std::mutex>();  // libgit2's repository is not
 };
 
@@ -62,10 +66,13 @@ class StatCache {
     std::uint64_t ino;
     crypto::Digest digest;
   };
+  static_assert(sizeof(Entry) == 64);
+  // What load() read is only read afterwards, by every thread without a
+  // lock; what this run learns goes to m_fresh, under the lock.
+  std::unordered_map<std::string, Entry> m_loaded;
   mutable std::mutex m_lock;
-  std::unordered_map<std::string, Entry> m_entries;
+  std::unordered_map<std::string, Entry> m_fresh;
   std::int64_t m_written_ns = 0;  // when the loaded file was made
-  bool m_changed = false;
 };
 
 struct InputScan {

@@ -175,9 +175,14 @@ StoreResult store_outputs(const CacheSetup& cache, const TaskSpec& spec, const J
     result.store_error = std::move(e);
     return result;
   };
-  for (const auto& o : entry.outputs)
-    if (o.mode != 0120000)
-      if (auto s = cache.store->put_file(base / o.path, o.digest); !s) return fail(s.error());
+  for (const auto& o : entry.outputs) {
+    if (o.mode == 0120000) continue;
+    auto stored = cache.store->put_file(base / o.path, o.digest);
+    if (!stored) return fail(stored.error());
+    // Changed while being stored (another run writing the same outputs):
+    // no entry, since it could not say what the outputs are.
+    if (!*stored) return result;
+  }
   if (!out.empty()) {
     auto d = cache.store->put_bytes(out);
     if (!d) return fail(d.error());

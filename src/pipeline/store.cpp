@@ -39,8 +39,11 @@ Result<std::pair<std::string, int>> temp_beside(const stdfs::path& target) {
   return std::make_pair(tmpl, fd);
 }
 
-// Copies src into a new temporary file beside target and renames it there.
-Status copy_into_place(const stdfs::path& src, const stdfs::path& target) {
+// Copies src into a new temporary file beside target, hashing what it
+// copies, and renames it there when those bytes have the expected digest:
+// a blob's name is always its content's. False when src changed since it
+// was hashed (a task still writing it); nothing is left behind then.
+Result<bool> copy_into_place(const stdfs::path& src, const stdfs::path& target, const crypto::Digest& expected) {
   Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return io("cannot read", src, errno);
   auto tmp = temp_beside(target);
@@ -50,27 +53,25 @@ Status copy_into_place(const stdfs::path& src, const stdfs::path& target) {
     ::unlink(tmp->first.c_str());
     return io(what, p, err);
   };
+  crypto::Sha256 h;
+  thread_local std::vector<char> buf(1 << 18);
   for (;;) {
-    ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, 1 << 30, 0);
-    if (n == 0) break;
-    if (n > 0) continue;
-    if (errno == EINTR) continue;
-    if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) return fail("cannot write", target, errno);
-    // Another file system, or a kernel without it: by hand.
-    char buf[1 << 16];
-    for (;;) {
-      ssize_t r = ::read(in.get(), buf, sizeof buf);
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) return fail("cannot read", src, errno);
-      if (r == 0) break;
-      if (!write_all(out.get(), std::string_view(buf, static_cast<std::size_t>(r)))) return fail("cannot write", target, errno);
-    }
-    break;
+    ssize_t r = ::read(in.get(), buf.data(), buf.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return fail("cannot read", src, errno);
+    if (r == 0) break;
+    std::string_view chunk(buf.data(), static_cast<std::size_t>(r));
+    h.update(chunk);
+    if (!write_all(out.get(), chunk)) return fail("cannot write", target, errno);
+  }
+  if (h.finish() != expected) {
+    ::unlink(tmp->first.c_str());
+    return false;
   }
   if (::fchmod(out.get(), 0444) != 0) return fail("cannot write", target, errno);
   if (::close(out.release()) != 0) return fail("cannot write", target, errno);
   if (::rename(tmp->first.c_str(), target.c_str()) != 0) return fail("cannot write", target, errno);
-  return ok_status();
+  return true;
 }
 
 std::string mode_text(std::uint32_t mode) {
@@ -172,10 +173,10 @@ Status Store::prepare() const {
     stdfs::create_directories(m_dir / sub, ec);
     if (ec) return io("cannot create the cache directory", m_dir / sub, ec.value());
   }
-  // A read-only or full store shows here, before any job counts on it.
-  stdfs::path probe = m_dir / "ac" / ".probe";
-  if (auto st = fs::write_file(probe, "keel\n", {.mode = 0600, .links = fs::Links::replace}); !st) return st;
-  ::unlink(probe.c_str());
+  // A read-only store shows here, before any job counts on it (a full one
+  // when the first entry is written).
+  for (const char* sub : {"cas", "ac"})
+    if (::access((m_dir / sub).c_str(), W_OK) != 0) return io("cannot write", m_dir / sub, errno);
   return ok_status();
 }
 
@@ -209,13 +210,13 @@ static bool blob_present(const stdfs::path& blob, std::uint64_t size) {
   return ::stat(blob.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == size;
 }
 
-Status Store::put_file(const stdfs::path& file, const crypto::Digest& digest) const {
+Result<bool> Store::put_file(const stdfs::path& file, const crypto::Digest& digest) const {
   stdfs::path blob = blob_path(digest);
-  if (blob_present(blob, size_on_disk(file))) return ok_status();
+  if (blob_present(blob, size_on_disk(file))) return true;
   std::error_code ec;
   stdfs::create_directories(blob.parent_path(), ec);
   if (ec) return io("cannot write", blob.parent_path(), ec.value());
-  return copy_into_place(file, blob);
+  return copy_into_place(file, blob, digest);
 }
 
 Result<crypto::Digest> Store::put_bytes(std::string_view bytes) const {
@@ -264,13 +265,21 @@ Result<bool> Store::restore(const ActionEntry& entry, const stdfs::path& base) c
       return io("cannot write", place.parent_path(), ec.value());
     }
     if (o.mode == 0120000) {
-      std::string tmp = (place.parent_path() / ("." + place.filename().string() + ".keel-link")).string();
-      ::unlink(tmp.c_str());
-      if (::symlink(o.link.c_str(), tmp.c_str()) != 0) {
+      // A name of its own, as mkostemp gives files: another keel restoring
+      // the same outputs at the same moment must not take it.
+      auto tmp = temp_beside(place);
+      if (!tmp) {
         abandon();
-        return io("cannot write", place, errno);
+        return tmp.error();
       }
-      staged.emplace_back(tmp, place);
+      ::close(tmp->second);
+      ::unlink(tmp->first.c_str());
+      if (::symlink(o.link.c_str(), tmp->first.c_str()) != 0) {
+        int err = errno;
+        abandon();
+        return io("cannot write", place, err);
+      }
+      staged.emplace_back(tmp->first, place);
       continue;
     }
     stdfs::path blob = blob_path(o.digest);

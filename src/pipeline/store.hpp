@@ -70,8 +70,9 @@ class Store {
   // Marks an entry as used now, for gc's least-recently-used order.
   void touch(const std::string& key) const;
 
-  // Copies a file into cas/ unless its blob is there already.
-  Status put_file(const std::filesystem::path& file, const crypto::Digest& digest) const;
+  // Copies a file into cas/ unless its blob is there already. False when
+  // the file no longer has that digest (it changed since it was hashed).
+  Result<bool> put_file(const std::filesystem::path& file, const crypto::Digest& digest) const;
   Result<crypto::Digest> put_bytes(std::string_view bytes) const;
   Status record(const std::string& key, const ActionEntry& entry) const;
 
