@@ -235,41 +235,46 @@ void StatCache::load(const std::filesystem::path& file) {
   auto bytes = fs::read_file(file, 256u << 20);
   if (!bytes) return;
   auto doc = nlohmann::json::from_cbor(*bytes, true, false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("v", 0) != 2) return;
-  const auto& paths = doc["paths"];
-  const auto& records = doc["entries"];
+  if (doc.is_discarded() || !doc.is_object() || doc.value("v", 0) != 3) return;
+  auto& paths = doc["paths"];
+  auto& records = doc["entries"];
   const auto& written = doc["written"];
   if (!paths.is_string() || !records.is_binary() || !written.is_number_integer()) return;
-  const std::string& names = paths.get_ref<const std::string&>();
-  const auto& raw = records.get_binary();
-  std::size_t count = static_cast<std::size_t>(std::count(names.begin(), names.end(), '\0'));
-  if (raw.size() != count * sizeof(Entry)) return;
+  std::string names = std::move(paths.get_ref<std::string&>());
+  std::vector<std::uint32_t> starts;
+  if (names.size() >= UINT32_MAX) return;
+  for (std::size_t at = 0; at < names.size();) {
+    std::size_t end = names.find('\0', at);
+    if (end == std::string::npos) return;
+    starts.push_back(static_cast<std::uint32_t>(at));
+    at = end + 1;
+  }
+  std::vector<std::uint8_t> raw = std::move(records.get_binary());
+  if (raw.size() != starts.size() * sizeof(Entry)) return;
+  m_names = std::move(names);
+  m_starts = std::move(starts);
+  m_records = std::move(raw);
+  m_written_ns = written.get<std::int64_t>();
+}
+
+StatCache::Entry StatCache::record(std::size_t i) const {
+  const std::uint8_t* p = m_records.data() + i * sizeof(Entry);
   auto u64 = [&](std::size_t at) {
     std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = v << 8 | raw[at + static_cast<std::size_t>(i)];
+    for (int k = 7; k >= 0; --k) v = v << 8 | p[at + static_cast<std::size_t>(k)];
     return v;
   };
-  std::unordered_map<std::string, Entry> entries;
-  entries.reserve(count);
-  std::size_t start = 0;
-  for (std::size_t k = 0; k < count; ++k) {
-    std::size_t end = names.find('\0', start);
-    std::size_t at = k * sizeof(Entry);
-    Entry e{static_cast<std::int64_t>(u64(at)), static_cast<std::int64_t>(u64(at + 8)),
-            static_cast<std::int64_t>(u64(at + 16)), u64(at + 24), {}};
-    std::copy(raw.begin() + static_cast<std::ptrdiff_t>(at + 32), raw.begin() + static_cast<std::ptrdiff_t>(at + 64),
-              e.digest.begin());
-    entries.emplace(names.substr(start, end - start), e);
-    start = end + 1;
-  }
-  m_loaded = std::move(entries);
-  m_written_ns = written.get<std::int64_t>();
+  Entry e{static_cast<std::int64_t>(u64(0)), static_cast<std::int64_t>(u64(8)), static_cast<std::int64_t>(u64(16)),
+          u64(24), {}};
+  std::copy(p + 32, p + 64, e.digest.begin());
+  return e;
 }
 
 Status StatCache::save(const std::filesystem::path& file) const {
   std::lock_guard lock(m_lock);
   if (m_fresh.empty()) return ok_status();
-  std::unordered_map<std::string, Entry> all = m_loaded;
+  std::map<std::string_view, Entry> all;  // sorted: a later load searches it
+  for (std::size_t i = 0; i < m_starts.size(); ++i) all.emplace(std::string_view(m_names.data() + m_starts[i]), record(i));
   for (const auto& [path, e] : m_fresh) all[path] = e;
   std::string names;
   std::vector<std::uint8_t> raw;
@@ -278,7 +283,7 @@ Status StatCache::save(const std::filesystem::path& file) const {
     for (int i = 0; i < 8; ++i) raw.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
   };
   for (const auto& [path, e] : all) {
-    if (path.find('\0') != std::string::npos) continue;
+    if (path.find('\0') != std::string_view::npos) continue;
     names += path;
     names += '\0';
     put64(static_cast<std::uint64_t>(e.size));
@@ -287,7 +292,7 @@ Status StatCache::save(const std::filesystem::path& file) const {
     put64(e.ino);
     raw.insert(raw.end(), e.digest.begin(), e.digest.end());
   }
-  nlohmann::json doc{{"v", 2},
+  nlohmann::json doc{{"v", 3},
                      {"written", now_ns()},
                      {"paths", std::move(names)},
                      {"entries", nlohmann::json::binary(std::move(raw))}};
@@ -307,8 +312,11 @@ bool same_file(const auto& e, const struct stat& st) {
 }  // namespace
 
 bool StatCache::find(const std::string& path, const struct stat& st, crypto::Digest& out) const {
-  if (auto it = m_loaded.find(path); it != m_loaded.end()) {
-    const Entry& e = it->second;
+  auto name = [&](std::uint32_t start) { return std::string_view(m_names.data() + start); };
+  auto it = std::lower_bound(m_starts.begin(), m_starts.end(), path,
+                             [&](std::uint32_t start, const std::string& p) { return name(start) < p; });
+  if (it != m_starts.end() && name(*it) == path) {
+    Entry e = record(static_cast<std::size_t>(it - m_starts.begin()));
     if (same_file(e, st) && e.mtime_ns + k_racy_ns < m_written_ns && e.ctime_ns + k_racy_ns < m_written_ns) {
       out = e.digest;
       return true;

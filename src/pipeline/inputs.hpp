@@ -68,8 +68,13 @@ class StatCache {
   };
   static_assert(sizeof(Entry) == 64);
   // What load() read is only read afterwards, by every thread without a
-  // lock; what this run learns goes to m_fresh, under the lock.
-  std::unordered_map<std::string, Entry> m_loaded;
+  // lock: the paths, sorted, NUL-separated, and their 64-byte records, as
+  // the file holds them (a lookup is a binary search, no map is built).
+  // What this run learns goes to m_fresh, under the lock.
+  std::string m_names;
+  std::vector<std::uint32_t> m_starts;  // where each path starts in m_names
+  std::vector<std::uint8_t> m_records;
+  Entry record(std::size_t i) const;
   mutable std::mutex m_lock;
   std::unordered_map<std::string, Entry> m_fresh;
   std::int64_t m_written_ns = 0;  // when the loaded file was made

@@ -9,10 +9,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "core/parallel.hpp"
 #include "fs/fs.hpp"
 
 namespace keel::pipeline {
@@ -251,78 +253,109 @@ Result<std::optional<std::string>> Store::read_blob(const crypto::Digest& digest
   return std::optional<std::string>(std::move(bytes).value());
 }
 
-Result<bool> Store::restore(const ActionEntry& entry, const stdfs::path& base) const {
-  std::vector<std::pair<std::string, stdfs::path>> staged;  // temporary -> place
-  auto abandon = [&] {
-    for (const auto& [tmp, _] : staged) ::unlink(tmp.c_str());
-  };
-  for (const auto& o : entry.outputs) {
-    stdfs::path place = base / o.path;
-    std::error_code ec;
-    stdfs::create_directories(place.parent_path(), ec);
-    if (ec) {
-      abandon();
-      return io("cannot write", place.parent_path(), ec.value());
-    }
-    if (o.mode == 0120000) {
-      // A name of its own, as mkostemp gives files: another keel restoring
-      // the same outputs at the same moment must not take it.
-      auto tmp = temp_beside(place);
-      if (!tmp) {
-        abandon();
-        return tmp.error();
-      }
-      ::close(tmp->second);
-      ::unlink(tmp->first.c_str());
-      if (::symlink(o.link.c_str(), tmp->first.c_str()) != 0) {
-        int err = errno;
-        abandon();
-        return io("cannot write", place, err);
-      }
-      staged.emplace_back(tmp->first, place);
-      continue;
-    }
-    stdfs::path blob = blob_path(o.digest);
-    Fd in(::open(blob.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.get() < 0) {
-      abandon();
-      if (errno == ENOENT) return false;
-      return io("cannot read", blob, errno);
-    }
+namespace {
+
+// One output written beside its place under a temporary name, checked
+// against its digest. Returns the temporary name; nullopt when the blob is
+// missing or damaged (removed then).
+Result<std::optional<std::string>> stage_output(const OutputRecord& o, const stdfs::path& place,
+                                                const stdfs::path& blob, bool& damaged) {
+  if (o.mode == 0120000) {
+    // A name of its own, as mkostemp gives files: another keel restoring
+    // the same outputs at the same moment must not take it.
     auto tmp = temp_beside(place);
-    if (!tmp) {
-      abandon();
-      return tmp.error();
-    }
-    staged.emplace_back(tmp->first, place);
-    Fd out(tmp->second);
-    crypto::Sha256 h;
-    thread_local std::vector<char> buf(1 << 18);
-    for (;;) {
-      ssize_t r = ::read(in.get(), buf.data(), buf.size());
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) {
-        abandon();
-        return io("cannot read", blob, errno);
-      }
-      if (r == 0) break;
-      h.update(std::string_view(buf.data(), static_cast<std::size_t>(r)));
-      if (!write_all(out.get(), std::string_view(buf.data(), static_cast<std::size_t>(r)))) {
-        abandon();
-        return io("cannot write", place, errno);
-      }
-    }
-    if (h.finish() != o.digest) {
-      abandon();
-      discard(blob);
-      return false;
-    }
-    if (::fchmod(out.get(), o.mode == 0100755 ? 0755 : 0644) != 0 || ::close(out.release()) != 0) {
-      abandon();
-      return io("cannot write", place, errno);
-    }
+    if (!tmp) return tmp.error();
+    ::close(tmp->second);
+    ::unlink(tmp->first.c_str());
+    if (::symlink(o.link.c_str(), tmp->first.c_str()) != 0) return io("cannot write", place, errno);
+    return std::optional<std::string>(tmp->first);
   }
-  for (const auto& [tmp, place] : staged) {
+  Fd in(::open(blob.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return io("cannot read", blob, errno);
+  }
+  auto tmp = temp_beside(place);
+  if (!tmp) return tmp.error();
+  Fd out(tmp->second);
+  auto fail = [&](const std::string& what, const stdfs::path& p, int err) {
+    ::unlink(tmp->first.c_str());
+    return io(what, p, err);
+  };
+  crypto::Sha256 h;
+  thread_local std::vector<char> buf(1 << 18);
+  for (;;) {
+    ssize_t r = ::read(in.get(), buf.data(), buf.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return fail("cannot read", blob, errno);
+    if (r == 0) break;
+    std::string_view chunk(buf.data(), static_cast<std::size_t>(r));
+    h.update(chunk);
+    if (!write_all(out.get(), chunk)) return fail("cannot write", place, errno);
+  }
+  if (h.finish() != o.digest) {
+    ::unlink(tmp->first.c_str());
+    damaged = true;
+    return std::optional<std::string>();
+  }
+  if (::fchmod(out.get(), o.mode == 0100755 ? 0755 : 0644) != 0 || ::close(out.release()) != 0)
+    return fail("cannot write", place, errno);
+  return std::optional<std::string>(tmp->first);
+}
+
+}  // namespace
+
+Result<bool> Store::restore(const ActionEntry& entry, const stdfs::path& base) const {
+  const auto& outputs = entry.outputs;
+  std::vector<stdfs::path> places;
+  places.reserve(outputs.size());
+  std::set<stdfs::path> made;
+  for (const auto& o : outputs) {
+    places.push_back(base / o.path);
+    stdfs::path parent = places.back().parent_path();
+    if (!made.insert(parent).second) continue;
+    std::error_code ec;
+    stdfs::create_directories(parent, ec);
+    if (ec) return io("cannot write", parent, ec.value());
+  }
+  // Every output staged at once, on every core: reading, hashing and
+  // writing the bytes is the cost.
+  std::vector<std::optional<std::string>> staged(outputs.size());
+  std::vector<std::uint8_t> missing(outputs.size(), 0), damaged(outputs.size(), 0);
+  std::mutex failure_lock;
+  std::optional<Error> failure;
+  for_each_index(
+      outputs.size(),
+      [&](std::size_t i) {
+        bool bad = false;
+        auto r = stage_output(outputs[i], places[i], blob_path(outputs[i].digest), bad);
+        if (!r) {
+          std::lock_guard lock(failure_lock);
+          if (!failure) failure = r.error();
+          return;
+        }
+        staged[i] = std::move(*r);
+        missing[i] = !staged[i];
+        damaged[i] = bad;
+      },
+      8);
+  auto abandon = [&] {
+    for (const auto& tmp : staged)
+      if (tmp) ::unlink(tmp->c_str());
+  };
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    if (damaged[i]) discard(blob_path(outputs[i].digest));
+  if (failure) {
+    abandon();
+    return std::move(*failure);
+  }
+  if (std::find(missing.begin(), missing.end(), 1) != missing.end()) {
+    abandon();
+    return false;
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& tmp = *staged[i];
+    const stdfs::path& place = places[i];
     // A directory in the way of a file (or the other way round) is the
     // task's own business; anything else is replaced by rename.
     if (::rename(tmp.c_str(), place.c_str()) != 0) {
