@@ -41,13 +41,15 @@ Result<std::pair<std::string, int>> temp_beside(const stdfs::path& target) {
   return std::make_pair(tmpl, fd);
 }
 
-// Copies src into a new temporary file beside target, hashing what it
-// copies, and renames it there when those bytes have the expected digest:
-// a blob's name is always its content's. False when src changed since it
-// was hashed (a task still writing it); nothing is left behind then.
-Result<bool> copy_into_place(const stdfs::path& src, const stdfs::path& target, const crypto::Digest& expected) {
-  Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) return io("cannot read", src, errno);
+// Copies `in` (src) into a new temporary file beside target, hashing the
+// bytes as they go. Returns the temporary file (open) and their digest;
+// on an error nothing is left behind.
+struct Copied {
+  std::string tmp;
+  int fd;
+  crypto::Digest digest;
+};
+Result<Copied> copy_hashing(int in, const stdfs::path& src, const stdfs::path& target) {
   auto tmp = temp_beside(target);
   if (!tmp) return tmp.error();
   Fd out(tmp->second);
@@ -58,7 +60,7 @@ Result<bool> copy_into_place(const stdfs::path& src, const stdfs::path& target, 
   crypto::Sha256 h;
   thread_local std::vector<char> buf(1 << 18);
   for (;;) {
-    ssize_t r = ::read(in.get(), buf.data(), buf.size());
+    ssize_t r = ::read(in, buf.data(), buf.size());
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return fail("cannot read", src, errno);
     if (r == 0) break;
@@ -66,13 +68,30 @@ Result<bool> copy_into_place(const stdfs::path& src, const stdfs::path& target, 
     h.update(chunk);
     if (!write_all(out.get(), chunk)) return fail("cannot write", target, errno);
   }
-  if (h.finish() != expected) {
-    ::unlink(tmp->first.c_str());
+  return Copied{tmp->first, out.release(), h.finish()};
+}
+
+// Copies src into a new temporary file beside target, hashing what it
+// copies, and renames it there when those bytes have the expected digest:
+// a blob's name is always its content's. False when src changed since it
+// was hashed (a task still writing it); nothing is left behind then.
+Result<bool> copy_into_place(const stdfs::path& src, const stdfs::path& target, const crypto::Digest& expected) {
+  Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) return io("cannot read", src, errno);
+  auto copied = copy_hashing(in.get(), src, target);
+  if (!copied) return copied.error();
+  Fd out(copied->fd);
+  auto fail = [&](const std::string& what, const stdfs::path& p, int err) {
+    ::unlink(copied->tmp.c_str());
+    return io(what, p, err);
+  };
+  if (copied->digest != expected) {
+    ::unlink(copied->tmp.c_str());
     return false;
   }
   if (::fchmod(out.get(), 0444) != 0) return fail("cannot write", target, errno);
   if (::close(out.release()) != 0) return fail("cannot write", target, errno);
-  if (::rename(tmp->first.c_str(), target.c_str()) != 0) return fail("cannot write", target, errno);
+  if (::rename(copied->tmp.c_str(), target.c_str()) != 0) return fail("cannot write", target, errno);
   return true;
 }
 
@@ -275,32 +294,21 @@ Result<std::optional<std::string>> stage_output(const OutputRecord& o, const std
     if (errno == ENOENT) return std::optional<std::string>();
     return io("cannot read", blob, errno);
   }
-  auto tmp = temp_beside(place);
-  if (!tmp) return tmp.error();
-  Fd out(tmp->second);
+  auto copied = copy_hashing(in.get(), blob, place);
+  if (!copied) return copied.error();
+  Fd out(copied->fd);
   auto fail = [&](const std::string& what, const stdfs::path& p, int err) {
-    ::unlink(tmp->first.c_str());
+    ::unlink(copied->tmp.c_str());
     return io(what, p, err);
   };
-  crypto::Sha256 h;
-  thread_local std::vector<char> buf(1 << 18);
-  for (;;) {
-    ssize_t r = ::read(in.get(), buf.data(), buf.size());
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return fail("cannot read", blob, errno);
-    if (r == 0) break;
-    std::string_view chunk(buf.data(), static_cast<std::size_t>(r));
-    h.update(chunk);
-    if (!write_all(out.get(), chunk)) return fail("cannot write", place, errno);
-  }
-  if (h.finish() != o.digest) {
-    ::unlink(tmp->first.c_str());
+  if (copied->digest != o.digest) {
+    ::unlink(copied->tmp.c_str());
     damaged = true;
     return std::optional<std::string>();
   }
   if (::fchmod(out.get(), o.mode == 0100755 ? 0755 : 0644) != 0 || ::close(out.release()) != 0)
     return fail("cannot write", place, errno);
-  return std::optional<std::string>(tmp->first);
+  return std::optional<std::string>(copied->tmp);
 }
 
 }  // namespace
