@@ -1,5 +1,6 @@
 // keel run: a repository's tasks from [tasks.NAME] tables, in dependency
 // order and in parallel. The work is in src/pipeline/.
+#include <set>
 #include <thread>
 
 #include "commands/groups.hpp"
@@ -120,22 +121,6 @@ git::Oid affected_base(const RunOptions& o, Context& ctx) {
   return git::merge_base(*ctx.repo, target, head).value_or_throw();
 }
 
-void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline::JobPlan& plan,
-                   const pipeline::RunOptions& options, const std::map<std::string, std::string>& why,
-                   std::ostream& out) {
-  auto print = [&](const pipeline::Job& j, const char* label) {
-    const auto& spec = specs[j.task];
-    out << j.name << label;
-    if (auto it = why.find(j.name); it != why.end()) out << " (" << it->second << ")";
-    if (std::string why = pipeline::unmet_condition(spec.conditions, options); !why.empty()) out << " (skipped, " << why << ")";
-    out << '\n';
-    if (!j.dir.empty()) out << "  in " << j.dir << '\n';
-    for (const auto& c : j.shown) out << "  $ " << c << '\n';
-  };
-  for (const auto& j : plan.jobs) print(j, "");
-  for (const auto& j : plan.finally) print(j, " (finally)");
-}
-
 // Everything the cache needs for this run; nullptr without it.
 struct CacheState {
   std::unique_ptr<pipeline::Store> store;
@@ -166,6 +151,7 @@ std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, con
   s.facts = &state->facts;
   s.stats = &state->stats;
   s.force = o.force;
+  s.dry_run = o.dry_run;
   s.platform = pipeline::platform();
   for (const auto& name : ctx.config.get_list("cache.key_env")) {
     auto it = ctx.env.find(name);
@@ -201,6 +187,58 @@ void finish_cache(CacheState& state, const pipeline::RunResult& result, const Co
   }
   auto stats = state.store->stats();
   if (stats && stats->bytes > *limit) (void)state.store->gc({*limit, std::nullopt});
+}
+
+// The plan in order with each command as it would run, and what the cache
+// would do: up to date, restored, or run. Nothing is run or changed.
+void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline::JobPlan& plan,
+                   const pipeline::RunOptions& options, const std::map<std::string, std::string>& why,
+                   std::ostream& out) {
+  std::map<std::string, std::string> keys;  // job name -> its cache key
+  std::set<std::string> changing;           // jobs that run or restore: their outputs are not known yet
+  auto cache_state = [&](const pipeline::Job& j, const std::vector<pipeline::Job>& jobs) -> std::string {
+    const auto& spec = specs[j.task];
+    if (!options.cache || spec.inputs.empty()) {
+      changing.insert(j.name);
+      return {};
+    }
+    for (std::size_t d : j.deps)
+      if (changing.count(jobs[d].name)) {
+        changing.insert(j.name);
+        return "decided once its deps are done";
+      }
+    std::vector<std::string> dep_keys;
+    for (std::size_t d : j.deps) {
+      auto it = keys.find(jobs[d].name);
+      dep_keys.push_back(it == keys.end() ? "uncached:" + jobs[d].name : it->second);
+    }
+    auto env = pipeline::declared_env(spec, j, options.root);
+    if (!env) return "runs: " + env.error().message;
+    auto check = pipeline::check_cache(*options.cache, spec, j, options.root, *env, dep_keys);
+    if (!check) return "runs: " + check.error().message;
+    keys[j.name] = check->key;
+    if (check->outcome != pipeline::CacheCheck::Outcome::up_to_date) changing.insert(j.name);
+    switch (check->outcome) {
+      case pipeline::CacheCheck::Outcome::up_to_date: return "up to date";
+      case pipeline::CacheCheck::Outcome::restored: return "restored from the cache";
+      case pipeline::CacheCheck::Outcome::miss: break;
+    }
+    return "runs";
+  };
+  auto print = [&](const pipeline::Job& j, const char* label, const std::vector<pipeline::Job>& jobs) {
+    const auto& spec = specs[j.task];
+    out << j.name << label;
+    if (auto it = why.find(j.name); it != why.end()) out << " (" << it->second << ")";
+    if (std::string why = pipeline::unmet_condition(spec.conditions, options); !why.empty())
+      out << " (skipped, " << why << ")";
+    else if (std::string state = cache_state(j, jobs); !state.empty())
+      out << " (" << state << ")";
+    out << '\n';
+    if (!j.dir.empty()) out << "  in " << j.dir << '\n';
+    for (const auto& c : j.shown) out << "  $ " << c << '\n';
+  };
+  for (const auto& j : plan.jobs) print(j, "", plan.jobs);
+  for (const auto& j : plan.finally) print(j, " (finally)", plan.finally);
 }
 
 int run(const RunOptions& o, Context& ctx) {
@@ -248,14 +286,14 @@ int run(const RunOptions& o, Context& ctx) {
   options.env = ctx.env;
   options.command_env = command_environment(ctx);
   options.keep_output = !o.report.empty();
+  if (!o.report.empty() && !o.dry_run)  // a report that cannot be written is known before anything runs
+    fs::resolve_target(o.report, {}).value_or_throw();
+  auto cache = prepare_cache(o, ctx, options, specs, plan);
+  if (cache) options.cache = &cache->setup;
   if (o.dry_run) {
     print_dry_run(specs, plan, options, why, ctx.out);
     return status(Exit::ok);
   }
-  if (!o.report.empty())  // a report that cannot be written is known before anything runs
-    fs::resolve_target(o.report, {}).value_or_throw();
-  auto cache = prepare_cache(o, ctx, options, specs, plan);
-  if (cache) options.cache = &cache->setup;
   auto result = pipeline::run_plan(specs, plan, options, ctx.out, ctx.err);
   if (cache) finish_cache(*cache, result, ctx);
   ctx.out.flush();
@@ -290,7 +328,9 @@ const char* k_description =
     "producing a declared output fails and is not cached. A stat cache (size, mtime, ctime, inode) spares "
     "reading unchanged files. The cache lives in cache.dir (default $XDG_CACHE_HOME/keel); one that cannot "
     "be written is left out with a warning. -f/--force runs tasks that are up to date; --no-cache leaves "
-    "the cache alone. See keel-cache(1).\n\n"
+    "the cache alone. -n/--dry-run prints each job with its commands and what the cache would do (up to "
+    "date, restored from the cache, runs, or decided once its deps are done); it runs no task, only "
+    "cache.key_commands, and changes nothing. See keel-cache(1).\n\n"
     "--affected[=REF] runs only the tasks whose inputs hold a file that differs between REF's merge base "
     "with HEAD and the work tree (committed, staged, changed, deleted or untracked), and the tasks that "
     "depend on them; REF defaults to the default branch (origin/HEAD, main or master). With --dry-run it "
@@ -317,7 +357,8 @@ void setup_run(CLI::App& app, Runner& chosen) {
       ->type_name("N")
       ->check(CLI::Range(1u, 256u));
   app.add_flag("-k,--keep-going", o->keep_going, "After a failure, go on with the tasks that do not depend on it");
-  app.add_flag("-n,--dry-run", o->dry_run, "Print the jobs in order with their commands; run nothing");
+  app.add_flag("-n,--dry-run", o->dry_run,
+               "Print the jobs in order with their commands and whether they are up to date; run nothing");
   app.add_flag("--only", o->only, "Run the named tasks without their deps");
   auto* list = app.add_flag("-l,--list", o->list, "List the tasks with their descriptions");
   app.add_flag("--json", o->json, "With --list: JSON")->needs(list);

@@ -184,7 +184,7 @@ complete -c keel -n '__keel_at run' -s h -l help -d 'Print this help message and
 complete -c keel -n '__keel_at run' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at run' -s j -l jobs -r -F -d 'Jobs run at once (default: one per CPU)'
 complete -c keel -n '__keel_at run' -s k -l keep-going -d 'After a failure, go on with the tasks that do not depend on it'
-complete -c keel -n '__keel_at run' -s n -l dry-run -d 'Print the jobs in order with their commands; run nothing'
+complete -c keel -n '__keel_at run' -s n -l dry-run -d 'Print the jobs in order with their commands and whether they are up to date; run nothing'
 complete -c keel -n '__keel_at run' -l only -d 'Run the named tasks without their deps'
 complete -c keel -n '__keel_at run' -s l -l list -d 'List the tasks with their descriptions'
 complete -c keel -n '__keel_at run' -l json -d 'With --list: JSON'

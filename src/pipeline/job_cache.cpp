@@ -111,7 +111,11 @@ Result<CacheCheck> check_cache(const CacheSetup& cache, const TaskSpec& spec, co
   stdfs::path base = root / job.dir;
   if (outputs_in_place(**entry, base, job.dir, *cache.stats)) {
     check.outcome = CacheCheck::Outcome::up_to_date;
-    cache.store->touch(check.key);
+    if (!cache.dry_run) cache.store->touch(check.key);
+    return check;
+  }
+  if (cache.dry_run) {
+    check.outcome = CacheCheck::Outcome::restored;
     return check;
   }
   auto replay = [&](const std::optional<crypto::Digest>& d, std::string& into) -> Result<bool> {

@@ -22,6 +22,7 @@ struct CacheSetup {
   const TreeFacts* facts = nullptr;
   StatCache* stats = nullptr;
   bool force = false;  // run even when up to date (the result is still stored)
+  bool dry_run = false;  // say what would happen: nothing is restored or marked used
   std::vector<std::pair<std::string, std::optional<std::string>>> key_env;  // cache.key_env, with values
   std::vector<std::string> key_outputs;                                     // cache.key_commands' outputs
   std::string platform;
@@ -31,6 +32,7 @@ struct CacheSetup {
 };
 
 struct CacheCheck {
+  // restored: with dry_run, that it would be.
   enum class Outcome { miss, up_to_date, restored } outcome = Outcome::miss;
   std::string key;
   std::string out, err;              // restored: the output to replay

@@ -209,23 +209,6 @@ struct JobRun {
   std::string run_status;  // finally jobs: KEEL_RUN_STATUS
 };
 
-// What the task declares: env_file's values, then env's.
-Result<Pairs> declared_env(const JobRun& r) {
-  Pairs env;
-  if (!r.spec.env_file.empty()) {
-    std::filesystem::path file = r.options.root / r.job.dir / r.spec.env_file;
-    auto text = fs::read_file(file);
-    if (!text) return Error{"cannot read env_file " + quote(r.spec.env_file) + " of task " + quote(r.spec.name) + ": " +
-                                text.error().message,
-                            {}, Exit::config};
-    auto vars = parse_dotenv(*text, r.spec.env_file);
-    if (!vars) return vars.error();
-    env = std::move(vars).value();
-  }
-  env.insert(env.end(), r.job.env.begin(), r.job.env.end());
-  return env;
-}
-
 process::Environment environment(const JobRun& r, const Pairs& declared) {
   process::Environment env;
   env.set = r.options.command_env;
@@ -252,7 +235,7 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output, const std::vector
     result.why = why;
     return result;
   }
-  auto declared = declared_env(r);
+  auto declared = declared_env(r.spec, r.job, r.options.root);
   if (!declared) return failed_with(result, declared.error(), r.printer, output);
   auto env = environment(r, *declared);
   const CacheSetup* cache = r.spec.inputs.empty() ? nullptr : r.options.cache;
@@ -464,6 +447,22 @@ class Scheduler {
 };
 
 }  // namespace
+
+Result<Pairs> declared_env(const TaskSpec& spec, const Job& job, const std::filesystem::path& root) {
+  Pairs env;
+  if (!spec.env_file.empty()) {
+    auto text = fs::read_file(root / job.dir / spec.env_file);
+    if (!text)
+      return Error{"cannot read env_file " + quote(spec.env_file) + " of task " + quote(spec.name) + ": " +
+                       text.error().message,
+                   {}, Exit::config};
+    auto vars = parse_dotenv(*text, spec.env_file);
+    if (!vars) return vars.error();
+    env = std::move(vars).value();
+  }
+  env.insert(env.end(), job.env.begin(), job.env.end());
+  return env;
+}
 
 std::string unmet_condition(const std::vector<std::string>& conditions, const RunOptions& options) {
   for (const auto& c : conditions)

@@ -72,6 +72,10 @@ struct RunResult {
 RunResult run_plan(const std::vector<TaskSpec>& specs, const JobPlan& plan, const RunOptions& options,
                    std::ostream& out, std::ostream& err);
 
+// What a job's env_file and env declare, in that order (env_file is read
+// relative to the job's dir).
+Result<Pairs> declared_env(const TaskSpec& spec, const Job& job, const std::filesystem::path& root);
+
 // Why a task's `if` does not hold ("if: env:DEPLOY"), or empty when it does.
 std::string unmet_condition(const std::vector<std::string>& conditions, const RunOptions& options);
 

@@ -502,7 +502,7 @@ def test_affected_runs_the_tasks_whose_inputs_changed_and_their_dependents(sandb
     (repo / "api" / "c.go").write_text("new\n")  # untracked counts
     r = sandbox.keel("run", "--affected", "--dry-run", cwd=repo)
     assert r.code == 0, r
-    assert r.out == "api (input api/c.go changed)\n  $ echo api\ne2e (depends on api)\n  $ echo e2e\n"
+    assert r.out == "api (input api/c.go changed) (runs)\n  $ echo api\ne2e (depends on api)\n  $ echo e2e\n"
     r = sandbox.keel("run", "-j", "1", "--affected", cwd=repo)
     assert r.code == 0, r
     assert r.out == "api\ne2e\n"
@@ -520,6 +520,6 @@ def test_affected_compares_with_the_merge_base_and_honours_exclusions(sandbox):
     sandbox.git("checkout", "-q", "feature", cwd=repo)
     r = sandbox.keel("run", "--affected=main", "-n", "e2e", cwd=repo)
     assert r.code == 0, r
-    assert r.out == "web (input web/a.js changed)\n  $ echo web\ne2e (depends on web)\n  $ echo e2e\n"
+    assert r.out == "web (input web/a.js changed) (runs)\n  $ echo web\ne2e (depends on web)\n  $ echo e2e\n"
     r = sandbox.keel("run", "--affected=nosuch", cwd=repo)
     assert (r.code, r.err) == (2, "keel: error: unknown revision 'nosuch'\n"), r

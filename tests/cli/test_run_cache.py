@@ -283,3 +283,37 @@ def test_gc_by_size_and_age_and_clean(sandbox):
     assert r.code == 0 and not (cache_dir(sandbox) / "ac").exists()
     r = sandbox.keel("cache", "gc", "--max-size", "5Q")
     assert r.code == 2 and r.err == "keel: error: invalid size '5Q': unknown unit 'Q'\nhint: units are K, M, G and T (powers of 1024)\n"
+
+
+def test_dry_run_says_what_the_cache_would_do_and_changes_nothing(sandbox):
+    config = BUILD + '[tasks.ship]\ndeps = ["build"]\ninputs = ["out/app"]\nrun = "echo shipped >> ../runs"\n'
+    repo = project(sandbox, config)
+    r = keel_run(sandbox, repo, "-n", "ship")
+    assert r.code == 0, r
+    assert r.out.splitlines()[0] == "build (runs)"
+    assert r.out.splitlines()[2] == "ship (decided once its deps are done)"
+    assert runs(sandbox) == 0 and not (repo / "out").exists()
+    assert keel_run(sandbox, repo, "ship").code == 0
+    r = keel_run(sandbox, repo, "-n", "ship")
+    assert [line for line in r.out.splitlines() if not line.startswith("  ")] == ["build (up to date)", "ship (up to date)"]
+    subprocess.run(["rm", "-rf", str(repo / "out")], check=True)
+    r = keel_run(sandbox, repo, "-n", "ship")
+    assert [line for line in r.out.splitlines() if not line.startswith("  ")] == [
+        "build (restored from the cache)", "ship (decided once its deps are done)"]
+    assert not (repo / "out").exists() and runs(sandbox) == 2
+
+
+def test_a_warm_check_reads_no_input_file(sandbox):
+    repo = project(sandbox, '[tasks.check]\ninputs = ["src/**"]\nrun = "true"\n')
+    for i in range(50):
+        (repo / "src" / f"f{i}.c").write_text(f"{i}\n")
+    assert keel_run(sandbox, repo, "check").code == 0
+    time.sleep(1.1)  # past the racy window, as the next record is written
+    assert keel_run(sandbox, repo, "check").code == 0
+    trace = sandbox.root / "trace"
+    proc = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", str(trace), KEEL_BIN, "run", "check"],
+                          cwd=repo, env=sandbox.env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "  up to date check (" in proc.stderr
+    opened = [line for line in trace.read_text().splitlines() if "/src/" in line and ".c\"" in line]
+    assert opened == []
