@@ -29,8 +29,10 @@ Combination any_combination(const TaskSpec& t) {
   Combination c;
   for (const auto& [k, list] : t.matrix.axes) c.emplace_back(k, list.empty() ? std::string() : list.front());
   for (const auto& inc : t.matrix.include)
-    for (const auto& [k, v] : inc)
-      if (std::none_of(c.begin(), c.end(), [&](const auto& p) { return p.first == k; })) c.emplace_back(k, v);
+    for (const auto& pair : inc) {
+      const std::string& key = pair.first;  // a named variable: clang 14 cannot capture a structured binding
+      if (std::none_of(c.begin(), c.end(), [&](const auto& p) { return p.first == key; })) c.emplace_back(pair);
+    }
   return c;
 }
 
