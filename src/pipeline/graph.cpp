@@ -44,6 +44,19 @@ void set_value(Combination& c, const std::string& key, const std::string& value)
 
 Result<std::vector<Combination>> expand(const Matrix& m, std::string_view task) {
   std::vector<Combination> out;
+  // GitHub Actions' limit: a matrix beyond it is a mistake, and twenty
+  // two-value keys would be a million jobs.
+  std::size_t count = 1;
+  for (const auto& axis : m.axes) {
+    count *= std::max<std::size_t>(axis.second.size(), 1);
+    if (count > k_max_matrix_jobs)
+      return config_error("the matrix of task " + quote(task) + " has more than " +
+                              std::to_string(k_max_matrix_jobs) + " combinations",
+                          "split the task, or list the combinations with matrix_include");
+  }
+  if (m.include.size() > k_max_matrix_jobs)
+    return config_error("matrix_include of task " + quote(task) + " has more than " +
+                        std::to_string(k_max_matrix_jobs) + " entries");
   if (!m.axes.empty()) {
     out.emplace_back();
     for (const auto& [key, values] : m.axes) {

@@ -24,13 +24,17 @@ struct Matrix {
   bool empty() const { return axes.empty() && include.empty(); }
 };
 
+// At most this many combinations from the axes, and as many include entries.
+inline constexpr std::size_t k_max_matrix_jobs = 256;
+
 // A task's jobs' combinations, as GitHub Actions expands strategy.matrix:
 // every combination of the axes (the first key varying slowest), minus
 // those that match an exclude entry on all of its keys; then each include
 // entry is added to every combination whose axis values it does not
 // change, or becomes a combination of its own when it fits none. A matrix
 // without axes and includes is one job with no values. An empty axis, or an
-// exclude key that is no axis, is an error (Exit::config).
+// exclude key that is no axis, or more than k_max_matrix_jobs combinations,
+// is an error (Exit::config).
 Result<std::vector<Combination>> expand(const Matrix& matrix, std::string_view task);
 
 // "build[target=x86_64,profile=debug]"; the task's name alone without values.

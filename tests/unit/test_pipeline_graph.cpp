@@ -119,3 +119,14 @@ TEST_CASE("pipeline plan: errors") {
   std::vector<TaskNode> self{{"a", {"a"}}};
   CHECK(plan(self, {"a"}).error().message == "dependency cycle: a -> a");
 }
+
+TEST_CASE("pipeline matrix: more than 256 combinations is an error, before any is made") {
+  Matrix m;
+  for (int i = 0; i < 20; ++i) m.axes.push_back({"k" + std::to_string(i), {"a", "b"}});
+  auto r = expand(m, "huge");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "the matrix of task 'huge' has more than 256 combinations");
+  Matrix fits;
+  fits.axes = {{"a", std::vector<std::string>(16, "x")}, {"b", std::vector<std::string>(16, "y")}};
+  CHECK(expand(fits, "t").value().size() == 256);
+}
