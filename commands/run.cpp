@@ -11,6 +11,7 @@
 #include "git/files.hpp"
 #include "log/log.hpp"
 #include "git/refs.hpp"
+#include "hooks/run.hpp"
 #include "pipeline/affected.hpp"
 #include "pipeline/cache_key.hpp"
 #include "pipeline/describe.hpp"
@@ -94,11 +95,7 @@ hooks::RepoState repo_state(Context& ctx, const std::vector<pipeline::TaskSpec>&
     for (const auto& j : *list)
       for (const auto& c : specs[j.task].conditions) needed = needed || (c.rfind("env:", 0) != 0 && c.rfind("file:", 0) != 0);
   git::Repository* repo = needed ? repository(ctx) : nullptr;
-  if (!repo) return s;
-  s.merging = git::merge_in_progress(*repo);
-  s.rebasing = git::rebase_in_progress(*repo);
-  if (auto head = git::head(*repo); head && !head->detached) s.branch = head->branch;
-  return s;
+  return repo ? hooks::repo_state(*repo) : s;
 }
 
 // The commit --affected compares with: REF's merge base with HEAD, REF

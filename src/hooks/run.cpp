@@ -87,14 +87,6 @@ class FileSource {
   std::map<FileSet, std::vector<std::string>> m_cache;
 };
 
-RepoState repo_state(const git::Repository& repo) {
-  RepoState s;
-  s.merging = git::merge_in_progress(repo);
-  s.rebasing = git::rebase_in_progress(repo);
-  if (auto head = git::head(repo); head && !head->detached) s.branch = head->branch;
-  return s;
-}
-
 bool listed(const CommandSettings& c, const std::vector<std::string>& names) {
   for (const auto& n : names)
     if (n == c.name || std::find(c.tags.begin(), c.tags.end(), n) != c.tags.end()) return true;
@@ -601,6 +593,14 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
   printer.summary(plans, results);
   bool failed = std::any_of(results.begin(), results.end(), [](const Finished& f) { return f.verdict == Verdict::failed; });
   return failed || restore_failed ? 1 : 0;
+}
+
+RepoState repo_state(const git::Repository& repo) {
+  RepoState s;
+  s.merging = git::merge_in_progress(repo);
+  s.rebasing = git::rebase_in_progress(repo);
+  if (auto head = git::head(repo); head && !head->detached) s.branch = head->branch;
+  return s;
 }
 
 }  // namespace keel::hooks

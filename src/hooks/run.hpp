@@ -49,4 +49,7 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
 // options.stop_leftovers is set; otherwise nothing is restored (an error).
 Result<bool> restore_backup(const git::Repository& repo, std::ostream& err, const RecoverOptions& options = {});
 
+// What skip/only (and keel run's if) conditions look at: merge, rebase, branch.
+RepoState repo_state(const git::Repository& repo);
+
 }  // namespace keel::hooks
