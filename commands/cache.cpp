@@ -21,11 +21,17 @@ int stats(Context& ctx) {
   ctx.out << "entries:   " << s.entries << '\n';
   ctx.out << "blobs:     " << s.blobs << '\n';
   ctx.out << "size:      " << pipeline::format_size(s.bytes) << '\n';
-  if (s.hits + s.misses == 0) {
+  const auto& r = s.recent;
+  if (r.hits + r.misses == 0) {
     ctx.out << "hit rate:  no cached task has run yet\n";
   } else {
-    ctx.out << "hit rate:  " << (100 * s.hits + (s.hits + s.misses) / 2) / (s.hits + s.misses) << "% (" << s.hits
-            << " of " << s.hits + s.misses << " cached tasks in the last " << s.runs << " runs)\n";
+    ctx.out << "hit rate:  " << (100 * r.hits + (r.hits + r.misses) / 2) / (r.hits + r.misses) << "% (" << r.hits
+            << " of " << r.hits + r.misses << " cached tasks in the last " << s.runs << " runs)\n";
+  }
+  if (r.remote_hits + r.remote_misses + r.remote_bytes_up != 0) {
+    ctx.out << "remote:    " << r.remote_hits << " hits, " << r.remote_misses << " misses, "
+            << pipeline::format_size(r.remote_bytes_down) << " downloaded, " << pipeline::format_size(r.remote_bytes_up)
+            << " uploaded (last " << s.runs << " runs)\n";
   }
   return status(Exit::ok);
 }

@@ -10,11 +10,13 @@
 #include "git/refs.hpp"
 #include "git/files.hpp"
 #include "log/log.hpp"
-#include "git/refs.hpp"
 #include "hooks/run.hpp"
+#include "http/client.hpp"
 #include "pipeline/affected.hpp"
 #include "pipeline/cache_key.hpp"
 #include "pipeline/describe.hpp"
+#include "pipeline/duration.hpp"
+#include "pipeline/remote_cache.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/tasks.hpp"
@@ -118,9 +120,48 @@ git::Oid affected_base(const RunOptions& o, Context& ctx) {
   return git::merge_base(*ctx.repo, target, head).value_or_throw();
 }
 
+// A config value's problem, at the value's file:line:col.
+[[noreturn]] void bad_value(const Context& ctx, const char* key, const std::string& problem) {
+  const config::Value* v = ctx.config.find(key);
+  std::string where = v ? v->origin().describe() + ": " : std::string();
+  throw Failure(Error{where + key + ": " + problem, {}, Exit::config});
+}
+
+// The remote cache of cache.remote.*, or nullptr without one. A URL that
+// cannot be used is a warning: the run goes on with the local store.
+std::unique_ptr<pipeline::RemoteCache> open_remote(const Context& ctx, const pipeline::Store& store) {
+  std::string url = ctx.config.get_string("cache.remote.url");
+  if (url.empty()) return nullptr;
+  http::Options h;
+  h.base_url = url;
+  h.ca_file = ctx.config.get_string("cache.remote.ca_file");
+  auto timeout = pipeline::parse_duration(ctx.config.get_string("cache.remote.timeout", "60s"));
+  if (!timeout) bad_value(ctx, "cache.remote.timeout", timeout.error().message);
+  h.timeout = *timeout;
+  pipeline::RemoteOptions r;
+  r.upload = ctx.config.get_bool("cache.remote.upload", true);
+  auto max_blob = pipeline::parse_size(ctx.config.get_string("cache.remote.max_blob_size", "1G"));
+  if (!max_blob) bad_value(ctx, "cache.remote.max_blob_size", max_blob.error().message);
+  r.max_blob_size = *max_blob;
+  if (std::string name = ctx.config.get_string("cache.remote.token_env"); !name.empty()) {
+    auto it = ctx.env.find(name);
+    if (it != ctx.env.end() && !it->second.empty())
+      h.bearer_token = it->second;
+    else
+      log::warn("cache.remote.token_env: " + quote(name) + " is not set; the remote cache is asked without a token");
+  }
+  auto client = http::Client::open(std::move(h));
+  if (!client) {
+    log::warn("remote cache: " + client.error().message + "; the run goes on without it");
+    return nullptr;
+  }
+  return std::make_unique<pipeline::RemoteCache>(std::move(client).value(), r, store);
+}
+
 // Everything the cache needs for this run; nullptr without it.
 struct CacheState {
   std::unique_ptr<pipeline::Store> store;
+  std::unique_ptr<pipeline::RemoteCache> remote;
   pipeline::TreeFacts facts;
   pipeline::StatCache stats;
   pipeline::CacheSetup setup;
@@ -141,10 +182,12 @@ std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, con
     log::warn(st.error().message + "; keel run goes on without the cache");
     state->store.reset();
   }
+  if (state->store) state->remote = open_remote(ctx, *state->store);
   state->stat_file = dir / "stat" / (crypto::hex(crypto::sha256(options.root.string())).substr(0, 16) + ".cbor");
   state->stats.load(state->stat_file);
   auto& s = state->setup;
   s.store = state->store.get();
+  s.remote = state->remote.get();
   s.facts = &state->facts;
   s.stats = &state->stats;
   s.force = o.force;
@@ -166,16 +209,35 @@ std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, con
   return state;
 }
 
+// One line on what the remote cache did, when it did anything.
+void print_remote_summary(const pipeline::RemoteSummary& r, const std::string& server, std::ostream& err) {
+  if (r.hits + r.misses + r.blobs_up + r.results_up + r.failed == 0) return;
+  err << "remote cache " << log::redact(server) << ": " << r.hits << (r.hits == 1 ? " hit" : " hits") << ", "
+      << r.misses << (r.misses == 1 ? " miss" : " misses") << ", " << pipeline::format_size(r.bytes_down)
+      << " downloaded; uploaded " << r.blobs_up << (r.blobs_up == 1 ? " blob" : " blobs") << " and " << r.results_up
+      << (r.results_up == 1 ? " result" : " results") << " (" << pipeline::format_size(r.bytes_up) << "), "
+      << r.skipped << " skipped, " << r.failed << " failed\n";
+}
+
 void finish_cache(CacheState& state, const pipeline::RunResult& result, const Context& ctx) {
   if (auto st = state.stats.save(state.stat_file); !st) log::debug("stat cache not saved: " + st.error().message);
   if (!state.store) return;
-  std::uint64_t hits = 0, misses = 0;
+  pipeline::RunCounts counts;
   for (const auto* list : {&result.jobs, &result.finally})
     for (const auto& r : *list) {
-      if (r.state == pipeline::JobState::up_to_date || r.state == pipeline::JobState::restored) ++hits;
-      if (r.cache_miss) ++misses;
+      if (r.state == pipeline::JobState::up_to_date || r.state == pipeline::JobState::restored) ++counts.hits;
+      if (r.cache_miss) ++counts.misses;
     }
-  state.store->note_run(hits, misses);
+  if (state.remote) {
+    auto r = state.remote->finish();
+    counts.remote_hits = r.hits;
+    counts.remote_misses = r.misses;
+    counts.remote_bytes_down = r.bytes_down;
+    counts.remote_bytes_up = r.bytes_up;
+    print_remote_summary(r, state.remote->shown(), ctx.err);
+  }
+  state.store->note_run(counts);
+  std::uint64_t misses = counts.misses;
   if (misses == 0) return;
   auto limit = pipeline::parse_size(ctx.config.get_string("cache.max_size", "5G"));
   if (!limit) {
@@ -217,7 +279,8 @@ void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline:
     if (check->outcome != pipeline::CacheCheck::Outcome::up_to_date) changing.insert(j.name);
     switch (check->outcome) {
       case pipeline::CacheCheck::Outcome::up_to_date: return "up to date";
-      case pipeline::CacheCheck::Outcome::restored: return "restored from the cache";
+      case pipeline::CacheCheck::Outcome::restored:
+        return check->from_remote ? "restored from the remote cache" : "restored from the cache";
       case pipeline::CacheCheck::Outcome::miss: break;
     }
     return "runs";

@@ -107,6 +107,11 @@ Result<CacheCheck> check_cache(const CacheSetup& cache, const TaskSpec& spec, co
 
   auto entry = cache.store->lookup(check.key);
   if (!entry) return entry.error();
+  if (!*entry && cache.remote) {
+    *entry = cache.remote->fetch(check.key, !cache.dry_run);
+    if (*entry) (*entry)->job = job.name;
+    check.from_remote = entry->has_value();
+  }
   if (!*entry) return check;
   stdfs::path base = root / job.dir;
   if (outputs_in_place(**entry, base, job.dir, *cache.stats)) {
@@ -191,13 +196,16 @@ StoreResult store_outputs(const CacheSetup& cache, const TaskSpec& spec, const J
     auto d = cache.store->put_bytes(out);
     if (!d) return fail(d.error());
     entry.out = *d;
+    entry.out_size = out.size();
   }
   if (!err.empty()) {
     auto d = cache.store->put_bytes(err);
     if (!d) return fail(d.error());
     entry.err = *d;
+    entry.err_size = err.size();
   }
   if (auto s = cache.store->record(key, entry); !s) return fail(s.error());
+  if (cache.remote) cache.remote->upload(key, std::move(entry));
   return result;
 }
 

@@ -13,12 +13,14 @@
 
 #include "pipeline/inputs.hpp"
 #include "pipeline/jobs.hpp"
+#include "pipeline/remote_cache.hpp"
 #include "pipeline/store.hpp"
 
 namespace keel::pipeline {
 
 struct CacheSetup {
   const Store* store = nullptr;  // null: no cache (--no-cache, or a store that cannot be written)
+  RemoteCache* remote = nullptr;  // cache.remote.url, looked in after the store
   const TreeFacts* facts = nullptr;
   StatCache* stats = nullptr;
   bool force = false;  // run even when up to date (the result is still stored)
@@ -34,6 +36,7 @@ struct CacheSetup {
 struct CacheCheck {
   // restored: with dry_run, that it would be.
   enum class Outcome { miss, up_to_date, restored } outcome = Outcome::miss;
+  bool from_remote = false;  // the entry came from the remote cache
   std::string key;
   std::string out, err;              // restored: the output to replay
   std::vector<std::string> notes;    // warnings for the job's output (globs matching nothing, damage)

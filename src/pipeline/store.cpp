@@ -114,20 +114,6 @@ json to_json(const ActionEntry& e) {
   return j;
 }
 
-// A relative path that stays below its base.
-bool safe_relative(const std::string& p) {
-  if (p.empty() || p.front() == '/') return false;
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    std::size_t end = p.find('/', start);
-    if (end == std::string::npos) end = p.size();
-    std::string_view seg(p.data() + start, end - start);
-    if (seg.empty() || seg == "." || seg == "..") return false;
-    start = end + 1;
-  }
-  return p.find('\0') == std::string::npos;
-}
-
 std::optional<ActionEntry> from_json(const json& j) {
   try {
     ActionEntry e;
@@ -182,6 +168,20 @@ class GcLock {
 };
 
 }  // namespace
+
+// A relative path that stays below its base.
+bool safe_relative(std::string_view p) {
+  if (p.empty() || p.front() == '/') return false;
+  std::size_t start = 0;
+  while (start <= p.size()) {
+    std::size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    std::string_view seg(p.data() + start, end - start);
+    if (seg.empty() || seg == "." || seg == "..") return false;
+    start = end + 1;
+  }
+  return p.find('\0') == std::string::npos;
+}
 
 stdfs::path Store::blob_path(const crypto::Digest& d) const {
   std::string h = crypto::hex(d);
@@ -238,6 +238,48 @@ Result<bool> Store::put_file(const stdfs::path& file, const crypto::Digest& dige
   stdfs::create_directories(blob.parent_path(), ec);
   if (ec) return io("cannot write", blob.parent_path(), ec.value());
   return copy_into_place(file, blob, digest);
+}
+
+bool Store::has_blob(const crypto::Digest& digest, std::uint64_t size) const {
+  return blob_present(blob_path(digest), size);
+}
+
+Result<std::unique_ptr<BlobWriter>> Store::new_blob(const crypto::Digest& digest, std::uint64_t size) const {
+  stdfs::path blob = blob_path(digest);
+  std::error_code ec;
+  stdfs::create_directories(blob.parent_path(), ec);
+  if (ec) return io("cannot write", blob.parent_path(), ec.value());
+  auto tmp = temp_beside(blob);
+  if (!tmp) return tmp.error();
+  return std::make_unique<BlobWriter>(tmp->first, tmp->second, blob, digest, size);
+}
+
+BlobWriter::BlobWriter(std::string tmp, int fd, stdfs::path place, const crypto::Digest& expected, std::uint64_t size)
+    : m_tmp(std::move(tmp)), m_fd(fd), m_place(std::move(place)), m_expected(expected), m_size(size) {}
+
+BlobWriter::~BlobWriter() {
+  if (m_fd >= 0) ::close(m_fd);
+  if (!m_done) ::unlink(m_tmp.c_str());
+}
+
+bool BlobWriter::write(std::string_view piece) {
+  if (m_failed) return false;
+  m_too_long = piece.size() > m_size - m_written;
+  if (m_too_long || !write_all(m_fd, piece)) {
+    m_failed = true;
+    return false;
+  }
+  m_written += piece.size();
+  m_hash.update(piece);
+  return true;
+}
+
+Result<bool> BlobWriter::commit() {
+  if (m_failed || m_written != m_size || m_hash.finish() != m_expected) return false;
+  if (::fchmod(m_fd, 0444) != 0 || ::close(std::exchange(m_fd, -1)) != 0) return io("cannot write", m_place, errno);
+  if (::rename(m_tmp.c_str(), m_place.c_str()) != 0) return io("cannot write", m_place, errno);
+  m_done = true;
+  return true;
 }
 
 Result<crypto::Digest> Store::put_bytes(std::string_view bytes) const {
@@ -375,9 +417,16 @@ Result<bool> Store::restore(const ActionEntry& entry, const stdfs::path& base) c
   return true;
 }
 
-void Store::note_run(std::uint64_t hits, std::uint64_t misses) const {
-  if (hits + misses == 0) return;
-  std::string line = json{{"hits", hits}, {"misses", misses}, {"at", std::time(nullptr)}}.dump() + "\n";
+void Store::note_run(const RunCounts& c) const {
+  if (c.hits + c.misses + c.remote_hits + c.remote_misses + c.remote_bytes_up == 0) return;
+  json j{{"hits", c.hits}, {"misses", c.misses}, {"at", std::time(nullptr)}};
+  if (c.remote_hits + c.remote_misses + c.remote_bytes_up != 0) {
+    j["remote_hits"] = c.remote_hits;
+    j["remote_misses"] = c.remote_misses;
+    j["remote_bytes_down"] = c.remote_bytes_down;
+    j["remote_bytes_up"] = c.remote_bytes_up;
+  }
+  std::string line = j.dump() + "\n";
   int fd = ::open((m_dir / "runs.jsonl").c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   // One small O_APPEND write: whole, whichever process writes beside it.
@@ -413,8 +462,15 @@ Result<StoreStats> Store::stats() const {
       json j = json::parse(lines[i], nullptr, false);
       if (j.is_discarded() || !j.is_object() || !j["hits"].is_number_unsigned() || !j["misses"].is_number_unsigned())
         continue;
-      s.hits += j["hits"].get<std::uint64_t>();
-      s.misses += j["misses"].get<std::uint64_t>();
+      s.recent.hits += j["hits"].get<std::uint64_t>();
+      s.recent.misses += j["misses"].get<std::uint64_t>();
+      auto count = [&](const char* name) {
+        return j.contains(name) && j[name].is_number_unsigned() ? j[name].get<std::uint64_t>() : 0;
+      };
+      s.recent.remote_hits += count("remote_hits");
+      s.recent.remote_misses += count("remote_misses");
+      s.recent.remote_bytes_down += count("remote_bytes_down");
+      s.recent.remote_bytes_up += count("remote_bytes_up");
       ++s.runs;
     }
   }

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,12 +40,20 @@ struct ActionEntry {
   std::string job;
   std::vector<OutputRecord> outputs;
   std::optional<crypto::Digest> out, err;  // blobs of the replayed output
+  std::uint64_t out_size = 0, err_size = 0;  // their sizes (not kept in the local entry)
   int exit_code = 0;
+};
+
+// What one run found, for `keel cache stats`.
+struct RunCounts {
+  std::uint64_t hits = 0, misses = 0;
+  std::uint64_t remote_hits = 0, remote_misses = 0, remote_bytes_down = 0, remote_bytes_up = 0;
 };
 
 struct StoreStats {
   std::uint64_t entries = 0, blobs = 0, bytes = 0;
-  std::uint64_t hits = 0, misses = 0, runs = 0;  // of the last 100 runs
+  RunCounts recent;  // summed over the last 100 runs
+  std::uint64_t runs = 0;
 };
 
 struct GcLimits {
@@ -54,6 +63,35 @@ struct GcLimits {
 
 struct GcReport {
   std::uint64_t entries_removed = 0, blobs_removed = 0, bytes_freed = 0;
+};
+
+class Store;
+
+// A blob arriving in pieces (a download): written beside its place and
+// hashed as it comes, put in place only when its size and digest are the
+// expected ones. Dropped uncommitted, it leaves nothing behind.
+class BlobWriter {
+ public:
+  BlobWriter(std::string tmp, int fd, std::filesystem::path place, const crypto::Digest& expected, std::uint64_t size);
+  ~BlobWriter();
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+
+  // False when the piece would go past the expected size or cannot be written.
+  bool write(std::string_view piece);
+  // False, with nothing kept, when the bytes are not the expected ones.
+  Result<bool> commit();
+  bool failed() const { return m_failed; }
+  bool too_long() const { return m_too_long; }
+
+ private:
+  std::string m_tmp;
+  int m_fd;
+  std::filesystem::path m_place;
+  crypto::Digest m_expected;
+  std::uint64_t m_size, m_written = 0;
+  crypto::Sha256 m_hash;
+  bool m_failed = false, m_too_long = false, m_done = false;
 };
 
 class Store {
@@ -73,6 +111,9 @@ class Store {
   // Copies a file into cas/ unless its blob is there already. False when
   // the file no longer has that digest (it changed since it was hashed).
   Result<bool> put_file(const std::filesystem::path& file, const crypto::Digest& digest) const;
+  // Whether a blob of that size is there (its digest is checked on use).
+  bool has_blob(const crypto::Digest& digest, std::uint64_t size) const;
+  Result<std::unique_ptr<BlobWriter>> new_blob(const crypto::Digest& digest, std::uint64_t size) const;
   Result<crypto::Digest> put_bytes(std::string_view bytes) const;
   Status record(const std::string& key, const ActionEntry& entry) const;
 
@@ -86,7 +127,7 @@ class Store {
   // nothing in `base` changed, when a blob is missing or damaged.
   Result<bool> restore(const ActionEntry& entry, const std::filesystem::path& base) const;
 
-  void note_run(std::uint64_t hits, std::uint64_t misses) const;
+  void note_run(const RunCounts& counts) const;
   Result<StoreStats> stats() const;
   Result<GcReport> gc(const GcLimits& limits) const;
   Status clean() const;
@@ -98,6 +139,10 @@ class Store {
   void discard(const std::filesystem::path& damaged) const;
   std::filesystem::path m_dir;
 };
+
+// A relative path that stays below its base: no empty, "." or ".."
+// segment, not absolute, no NUL.
+bool safe_relative(std::string_view path);
 
 // "5G", "500M", "64K", "1024" (bytes); KiB-style suffixes too, powers of
 // 1024. Errors name the text (Exit::usage).

@@ -13,6 +13,9 @@ def test_list_shows_defaults_with_origin(sandbox):
     assert r.code == 0, r
     assert without_commit_keys(r.out) == [
         'default\tcache.max_size = "5G"',
+        'default\tcache.remote.max_blob_size = "1G"',
+        'default\tcache.remote.timeout = "60s"',
+        'default\tcache.remote.upload = true',
         'default\thooks.glob_style = "keel"',
         'default\tlog.format = "text"',
         'default\tlog.level = "warn"',
@@ -50,6 +53,9 @@ def test_every_layer_shows_its_origin(sandbox):
     assert r.code == 0, r
     assert without_commit_keys(r.out) == [
         'default\tcache.max_size = "5G"',
+        'default\tcache.remote.max_blob_size = "1G"',
+        'default\tcache.remote.timeout = "60s"',
+        'default\tcache.remote.upload = true',
         'default\thooks.glob_style = "keel"',
         f"{sandbox.xdg}/keel/config.yaml:2:3\tlog.format = \"json\"",
         "env KEEL_LOG__LEVEL\tlog.level = \"debug\"",

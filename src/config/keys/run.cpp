@@ -15,6 +15,22 @@ static const KeyDecl k_run_keys[] = {
      "Shell commands whose output is part of every cache key, run once per keel run (\"cc --version\").", 0},
     {"cache.max_size", KeyType::string, R"("5G")",
      "After a run that stored something, least recently used entries are removed above this size (K, M, G, T).", 0},
+    {"cache.remote.url", KeyType::string, "",
+     "A remote cache speaking Bazel's HTTP protocol (nginx WebDAV, bazel-remote): http(s)://host[:port][/prefix]. "
+     "Credentials in the URL or ~/.netrc; never shown.",
+     k_trusted},
+    {"cache.remote.upload", KeyType::boolean, "true",
+     "Upload results to the remote cache; false reads only (pull requests).", 0},
+    {"cache.remote.timeout", KeyType::string, R"("60s")",
+     "Longest wait to connect to the remote cache, and longest a transfer may stall, before it is left alone.", 0},
+    {"cache.remote.max_blob_size", KeyType::string, R"("1G")",
+     "Blobs larger than this are neither uploaded nor downloaded.", 0},
+    {"cache.remote.token_env", KeyType::string, "",
+     "Name of the environment variable holding a bearer token for the remote cache.", k_trusted},
+    {"cache.remote.ca_file", KeyType::string, "",
+     "CA certificates (PEM) that the remote cache's TLS certificate is checked against; default $SSL_CERT_FILE, "
+     "else the system's.",
+     k_trusted},
     {"tasks.*.run", KeyType::string_list, "",
      "Shell command, or a list run in order up to the first failure. Templates {args}, {vars.NAME} and "
      "{matrix.KEY} reach the shell as arguments, never as script text.",

@@ -1,0 +1,271 @@
+#include "http/client.hpp"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "build_config.hpp"
+#include "fs/fs.hpp"
+#include "log/log.hpp"
+
+namespace keel::http {
+
+namespace {
+
+struct Handle {
+  CURL* easy = nullptr;
+  char error[CURL_ERROR_SIZE] = {};
+};
+
+// The scheme of a URL as libcurl parses it, lowercase; empty when the URL
+// does not parse.
+std::string scheme_of(const std::string& url) {
+  CURLU* u = curl_url();
+  std::string scheme;
+  if (u && curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char* part = nullptr;
+    if (curl_url_get(u, CURLUPART_SCHEME, &part, 0) == CURLUE_OK && part) scheme = part;
+    curl_free(part);
+  }
+  curl_url_cleanup(u);
+  return scheme;
+}
+
+struct Download {
+  const Sink* sink;
+  std::uint64_t max = 0, received = 0;
+  bool over = false, stopped = false;
+};
+
+std::size_t on_body(char* data, std::size_t, std::size_t n, void* user) {
+  auto* d = static_cast<Download*>(user);
+  d->received += n;
+  if (d->received > d->max) {
+    d->over = true;
+    return 0;
+  }
+  if (d->sink && !(*d->sink)(std::string_view(data, n))) {
+    d->stopped = true;
+    return 0;
+  }
+  return n;
+}
+
+struct Upload {
+  std::string_view bytes;  // from memory
+  int fd = -1;             // or from a file
+};
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
+  auto* u = static_cast<Upload*>(user);
+  std::size_t room = size * n;
+  if (u->fd >= 0) {
+    for (;;) {
+      ssize_t got = ::read(u->fd, buffer, room);
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno != EINTR) return CURL_READFUNC_ABORT;
+    }
+  }
+  std::size_t take = std::min(room, u->bytes.size());
+  std::memcpy(buffer, u->bytes.data(), take);
+  u->bytes.remove_prefix(take);
+  return take;
+}
+
+std::size_t discard_body(char*, std::size_t, std::size_t n, void*) { return n; }
+
+Handle* new_handle(const Options& o, curl_slist* headers) {
+  auto* h = new Handle;
+  h->easy = curl_easy_init();
+  if (!h->easy) {
+    delete h;
+    throw std::bad_alloc();
+  }
+  CURL* c = h->easy;
+  std::string scheme = scheme_of(o.base_url);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->error);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, scheme.c_str());
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, scheme.c_str());
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.timeout.count()));
+  long stall = std::max<long>(1, static_cast<long>((o.timeout.count() + 999) / 1000));
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall);
+  curl_easy_setopt(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "keel/" KEEL_VERSION);
+  // libcurl does not read SSL_CERT_FILE itself (the curl tool does).
+  const char* env_file = std::getenv("SSL_CERT_FILE");
+  const char* env_dir = std::getenv("SSL_CERT_DIR");
+  if (!o.ca_file.empty()) {
+    curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());
+  } else if (env_file && *env_file) {
+    curl_easy_setopt(c, CURLOPT_CAINFO, env_file);
+  }
+  if (o.ca_file.empty() && env_dir && *env_dir) curl_easy_setopt(c, CURLOPT_CAPATH, env_dir);
+  return h;
+}
+
+}  // namespace
+
+struct Client::Pool {
+  std::mutex lock;
+  std::vector<Handle*> idle;
+  std::atomic<std::uint64_t> requests{0};
+  curl_slist* headers = nullptr;
+  ~Pool() {
+    for (Handle* h : idle) {
+      curl_easy_cleanup(h->easy);
+      delete h;
+    }
+    curl_slist_free_all(headers);
+  }
+};
+
+namespace {
+
+// A handle taken from the pool for one request, given back after it (its
+// connection stays open for the next).
+class Lease {
+ public:
+  Lease(std::mutex& lock, std::vector<Handle*>& idle, const Options& o, curl_slist* headers)
+      : m_lock(lock), m_idle(idle) {
+    {
+      std::lock_guard guard(m_lock);
+      if (!m_idle.empty()) {
+        m_handle = m_idle.back();
+        m_idle.pop_back();
+      }
+    }
+    if (!m_handle) m_handle = new_handle(o, headers);
+  }
+  ~Lease() {
+    std::lock_guard guard(m_lock);
+    m_idle.push_back(m_handle);
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Handle& operator*() const { return *m_handle; }
+
+ private:
+  std::mutex& m_lock;
+  std::vector<Handle*>& m_idle;
+  Handle* m_handle = nullptr;
+};
+
+}  // namespace
+
+Client::Client(Options options) : m_options(std::move(options)), m_pool(std::make_unique<Pool>()) {
+  while (!m_options.base_url.empty() && m_options.base_url.back() == '/') m_options.base_url.pop_back();
+  m_shown = log::redact(m_options.base_url);
+  if (m_options.bearer_token) {
+    log::add_secret(*m_options.bearer_token);
+    m_pool->headers = curl_slist_append(m_pool->headers, ("Authorization: Bearer " + *m_options.bearer_token).c_str());
+  }
+  // No "Expect: 100-continue" round trip before each upload.
+  m_pool->headers = curl_slist_append(m_pool->headers, "Expect:");
+}
+
+Client::~Client() = default;
+
+Result<std::unique_ptr<Client>> Client::open(Options options) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::string scheme = scheme_of(options.base_url);
+  if (scheme != "http" && scheme != "https")
+    return Error{"the URL " + quote(log::redact(options.base_url)) + " is not http:// or https://", {}, Exit::usage};
+  return std::unique_ptr<Client>(new Client(std::move(options)));
+}
+
+std::uint64_t Client::requests() const { return m_pool->requests.load(); }
+
+namespace {
+
+Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h) {
+  std::string why = h.error[0] ? h.error : curl_easy_strerror(code);
+  if (code == CURLE_UNSUPPORTED_PROTOCOL && std::strstr(h.error, "redirect"))
+    why = "redirected to another scheme, which keel does not follow";
+  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(why), {}, Exit::io};
+}
+
+}  // namespace
+
+Result<long> Client::get(std::string_view path, const Sink& sink, std::uint64_t max_bytes) {
+  Lease lease(m_pool->lock, m_pool->idle, m_options, m_pool->headers);
+  Handle* h = &*lease;
+  std::string url = m_options.base_url + "/" + std::string(path);
+  Download d{&sink, max_bytes};
+  CURL* c = h->easy;
+  h->error[0] = '\0';
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));
+  ++m_pool->requests;
+  CURLcode code = curl_easy_perform(c);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (d.over || code == CURLE_FILESIZE_EXCEEDED)
+    return Error{"GET " + log::redact(url) + ": the body is larger than " + std::to_string(max_bytes) + " bytes", {},
+                 Exit::io};
+  if (d.stopped) return Error{"GET " + log::redact(url) + ": the body was refused", {}, Exit::io};
+  if (code != CURLE_OK) return transfer_error("GET", url, code, *h);
+  return status;
+}
+
+namespace {
+
+Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up, std::uint64_t size) {
+  h.error[0] = '\0';
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+  curl_easy_setopt(c, CURLOPT_READDATA, &up);
+  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(0));
+  CURLcode code = curl_easy_perform(c);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (code != CURLE_OK) return transfer_error("PUT", url, code, h);
+  return status;
+}
+
+}  // namespace
+
+Result<long> Client::put(std::string_view path, std::string_view body) {
+  Lease lease(m_pool->lock, m_pool->idle, m_options, m_pool->headers);
+  Handle* h = &*lease;
+  ++m_pool->requests;
+  Upload up{body};
+  return perform_put(h->easy, *h, m_options.base_url + "/" + std::string(path), up, body.size());
+}
+
+Result<long> Client::put_file(std::string_view path, const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{"cannot read " + quote(file.string()) + ": " + std::strerror(errno), {}, Exit::io};
+  fs::FdCloser closer(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return Error{"cannot read " + quote(file.string()) + ": " + std::strerror(errno), {}, Exit::io};
+  Lease lease(m_pool->lock, m_pool->idle, m_options, m_pool->headers);
+  Handle* h = &*lease;
+  ++m_pool->requests;
+  Upload up{{}, fd};
+  return perform_put(h->easy, *h, m_options.base_url + "/" + std::string(path), up,
+                     static_cast<std::uint64_t>(st.st_size));
+}
+
+}  // namespace keel::http
