@@ -29,7 +29,7 @@ int stats(Context& ctx) {
             << " of " << r.hits + r.misses << " cached tasks in the last " << s.runs << " runs)\n";
   }
   if (r.remote_hits + r.remote_misses + r.remote_bytes_up != 0) {
-    ctx.out << "remote:    " << r.remote_hits << " hits, " << r.remote_misses << " misses, "
+    ctx.out << "remote:    " << r.remote_hits << " of " << r.remote_hits + r.remote_misses << " lookups hit, "
             << pipeline::format_size(r.remote_bytes_down) << " downloaded, " << pipeline::format_size(r.remote_bytes_up)
             << " uploaded (last " << s.runs << " runs)\n";
   }

@@ -195,8 +195,8 @@ namespace {
 
 Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h) {
   std::string why = h.error[0] ? h.error : curl_easy_strerror(code);
-  if (code == CURLE_UNSUPPORTED_PROTOCOL && std::strstr(h.error, "redirect"))
-    why = "redirected to another scheme, which keel does not follow";
+  // The base URL's scheme is allowed: only a redirect leads to another.
+  if (code == CURLE_UNSUPPORTED_PROTOCOL) why = "redirected to another scheme, which keel does not follow";
   return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(why), {}, Exit::io};
 }
 

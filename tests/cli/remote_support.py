@@ -156,14 +156,14 @@ class FaultServer:
                 if outer.misbehave(self):
                     return
                 body = outer.blobs.get(self.path)
+                if outer.mode.startswith("ac:") and "/ac/" in self.path:
+                    body = bytes.fromhex(outer.mode[3:])
                 if body is None:
                     return self.send(404)
                 if outer.mode == "wrong_bytes" and "/cas/" in self.path:
                     body = bytes(b ^ 0x55 for b in body)
                 if outer.mode == "long_blob" and "/cas/" in self.path:
                     body = body + b"more"
-                if outer.mode.startswith("ac:") and "/ac/" in self.path:
-                    body = bytes.fromhex(outer.mode[3:])
                 self.send(200, body)
 
             def do_PUT(self):

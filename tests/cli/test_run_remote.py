@@ -93,3 +93,265 @@ def test_the_action_entry_is_a_real_action_result_that_protoc_reads(sandbox, ngi
     assert re.search(r'stdout_digest \{\s*hash: "%s"\s*size_bytes: %d' % (hashlib.sha256(out).hexdigest(), len(out)), text), text
     for blob in nginx.stored("cas"):
         assert hashlib.sha256((nginx.data / "cache" / "cas" / blob).read_bytes()).hexdigest() == blob
+
+
+def test_upload_puts_every_blob_before_the_result_that_names_it_and_each_blob_once(sandbox):
+    # Three tasks whose outputs share a file: each blob goes up once, and every
+    # action result goes up only after all of its blobs.
+    config = "".join(f"""
+[tasks.t{i}]
+inputs = ["src/*.c"]
+outputs = ["out{i}/"]
+run = "mkdir -p out{i}; cp src/main.c out{i}/same.c; echo {i} > out{i}/own.txt"
+""" for i in range(3)) + '[tasks.all]\ndeps = ["t0", "t1", "t2"]\nrun = "true"\n'
+    origin = project(sandbox, config, name="origin")
+    server = FaultServer("store")
+    try:
+        r = run(sandbox, origin, server.url, "-j", "3", "all")
+        assert r.code == 0, r
+        puts = [path for (method, path) in server.log if method == "PUT"]
+        blob_puts = [p for p in puts if "/cas/" in p]
+        assert len(blob_puts) == len(set(blob_puts)) == 4, puts  # same.c once, own.txt thrice
+        results = [i for i, p in enumerate(puts) if "/ac/" in p]
+        assert len(results) == 3, puts
+        for i in results:
+            text = decode_action_result(server.blobs[puts[i]])
+            for h in re.findall(r'hash: "([0-9a-f]{64})"', text):
+                assert f"/cache/cas/{h}" in puts[:i], f"{puts[i]} went up before its blob {h}: {puts}"
+        assert "1 skipped" in r.err or "2 skipped" in r.err, r
+    finally:
+        server.stop()
+
+
+def test_read_only_mode_downloads_but_never_uploads(sandbox, nginx):
+    origin = project(sandbox, name="origin")
+    r = run(sandbox, origin, nginx.url, "build", env={"KEEL_CACHE__REMOTE__UPLOAD": "false"})
+    assert r.code == 0, r
+    assert [m for (m, *_ ) in nginx.requests()] == ["GET"], nginx.requests()
+    assert nginx.stored("ac") == [] and nginx.stored("cas") == []
+    # filled by a writer, then read by the read-only clone
+    a = clone(sandbox, origin, "a")
+    assert run(sandbox, a, nginx.url, "build", cache="cache-a").code == 0
+    b = clone(sandbox, origin, "b")
+    before = len(nginx.requests())
+    r = run(sandbox, b, nginx.url, "build", cache="cache-b", env={"KEEL_CACHE__REMOTE__UPLOAD": "false"})
+    assert r.code == 0 and "1 hit" in r.err, r
+    assert all(m == "GET" for (m, *_ ) in nginx.requests()[before:])
+
+
+def reference_tree(sandbox, origin):
+    ref = clone(sandbox, origin, "reference")
+    assert sandbox.keel("run", "build", "--no-cache", cwd=ref).code == 0
+    return tree(ref / "out")
+
+
+def store_is_sound(sandbox, cache):
+    """Every blob in the local store has the digest it is named by."""
+    cas = sandbox.root / cache / "cas"
+    for p in cas.rglob("*"):
+        if p.is_file() and not p.name.startswith("."):
+            assert hashlib.sha256(p.read_bytes()).hexdigest() == p.parent.name + p.name, p
+
+
+def only_warning(r):
+    w = warnings(r)
+    assert len(w) == 1, r
+    return w[0]
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("status:500", "answered HTTP 500"),
+    ("status:507", "answered HTTP 507"),
+    ("status:401", "refused access (HTTP 401); check the token or credentials"),
+    ("status:403", "refused access (HTTP 403); check the token or credentials"),
+    ("slow", "Operation too slow"),
+    ("drop", "Empty reply from server"),
+    ("truncate", "transfer closed with 990 bytes remaining to read"),
+    ("redirect", "redirected to another scheme, which keel does not follow"),
+    ("html", "is not a usable action result: the bytes are not an ActionResult message; taken as a miss"),
+])
+def test_a_failing_server_is_one_warning_and_the_build_goes_on(sandbox, mode, expected):
+    origin = project(sandbox, name="origin")
+    want = reference_tree(sandbox, origin)
+    server = FaultServer(mode)
+    try:
+        repo = clone(sandbox, origin, "work")
+        r = run(sandbox, repo, server.url, "build", env={"KEEL_CACHE__REMOTE__TIMEOUT": "1s"})
+        assert r.code == 0, r
+        w = only_warning(r)
+        assert w.startswith("keel: warning: remote cache: "), w
+        assert f"127.0.0.1:{server.port}/cache" in w, w
+        assert expected in w, w
+        if mode != "html":
+            assert w.endswith("; the run goes on without it"), w
+            # turned off: nothing is asked after the first failure
+            assert len(server.log) == 1, server.log
+        assert runs(sandbox) == 2 and tree(repo / "out") == want
+        store_is_sound(sandbox, "cache")
+        r = sandbox.keel("run", "build", cwd=repo, env={"KEEL_CACHE__DIR": str(sandbox.root / "cache")})
+        assert r.code == 0 and "up to date" in r.err, r
+    finally:
+        server.stop()
+
+
+def test_an_unreachable_server_is_one_warning_and_the_build_goes_on(sandbox):
+    from remote_support import free_port
+    origin = project(sandbox, name="origin")
+    port = free_port()
+    r = run(sandbox, origin, f"http://127.0.0.1:{port}/cache", "build")
+    assert r.code == 0, r
+    w = only_warning(r)
+    assert f"GET http://127.0.0.1:{port}/cache/ac/" in w and "Couldn't connect to server" in w, w
+
+
+def test_a_url_that_is_not_http_is_one_warning(sandbox):
+    origin = project(sandbox, name="origin")
+    r = run(sandbox, origin, "ftp://127.0.0.1/cache", "build")
+    assert r.code == 0, r
+    assert only_warning(r) == ("keel: warning: remote cache: the URL 'ftp://127.0.0.1/cache' is not http:// or "
+                               "https://; the run goes on without it")
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("wrong_bytes", "sent bytes that do not match their SHA-256; taken as a miss"),
+    ("long_blob", "sent bytes that do not match their SHA-256; taken as a miss"),
+])
+def test_wrong_bytes_from_the_server_are_a_miss_and_never_kept(sandbox, mode, expected):
+    origin = project(sandbox, name="origin")
+    server = FaultServer("store")
+    try:
+        assert run(sandbox, origin, server.url, "build", cache="cache-origin").code == 0
+        want = tree(origin / "out")
+        server.mode = mode
+        repo = clone(sandbox, origin, "work")
+        r = run(sandbox, repo, server.url, "build")
+        assert r.code == 0, r
+        w = only_warning(r)
+        assert f"http://127.0.0.1:{server.port}/cache/cas/" in w and expected in w, w
+        assert runs(sandbox) == 2 and tree(repo / "out") == want
+        store_is_sound(sandbox, "cache")
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("result, expected", [
+    ('output_files { path: "out/app" digest { hash: "abc" size_bytes: 3 } }',
+     "has a digest that is not 64 lowercase hex digits"),
+    ('output_files { path: "../../escape" digest { hash: "%s" size_bytes: 0 } }' % hashlib.sha256(b"").hexdigest(),
+     "the output path '../../escape' is not inside the task"),
+    ('output_symlinks { path: "out/link" target: "../../../etc/passwd" }',
+     "the link 'out/link' points outside the task: '../../../etc/passwd'"),
+    ('exit_code: 2', "its exit code is 2"),
+])
+def test_an_action_result_keel_cannot_use_is_a_miss(sandbox, result, expected):
+    origin = project(sandbox, name="origin")
+    want = reference_tree(sandbox, origin)
+    server = FaultServer("ac:" + encode_action_result(result).hex())
+    try:
+        repo = clone(sandbox, origin, "work")
+        r = run(sandbox, repo, server.url, "build")
+        assert r.code == 0, r
+        w = only_warning(r)
+        assert expected in w and "taken as a miss" in w, w
+        assert runs(sandbox) == 2 and tree(repo / "out") == want
+        assert not (sandbox.root / "escape").exists()
+    finally:
+        server.stop()
+
+
+def test_tls_with_a_private_ca_and_http2(sandbox, tmp_path):
+    ca, cert, key = make_ca(tmp_path / "ca")
+    server = Nginx(tmp_path / "nginx", tls=(cert, key))
+    try:
+        origin = project(sandbox, name="origin")
+        # the CA is not trusted: one warning, the build goes on
+        r = run(sandbox, origin, server.url, "build", cache="cache-x")
+        assert r.code == 0, r
+        assert "SSL certificate problem" in only_warning(r), r
+        a = clone(sandbox, origin, "a")
+        r = run(sandbox, a, server.url, "build", cache="cache-a", env={"KEEL_CACHE__REMOTE__CA_FILE": str(ca)})
+        assert r.code == 0 and warnings(r) == [] and "uploaded 3 blobs" in r.err, r
+        b = clone(sandbox, origin, "b")
+        r = run(sandbox, b, server.url, "build", cache="cache-b", env={"SSL_CERT_FILE": str(ca)})
+        assert r.code == 0 and warnings(r) == [] and "1 hit" in r.err, r
+        assert tree(b / "out") == tree(a / "out")
+        protocols = {p for (_, _, _, p, _) in server.requests()}
+        assert protocols == {"HTTP/2.0"}, server.requests()
+    finally:
+        server.stop()
+
+
+def test_a_bearer_token_from_the_named_variable(sandbox, tmp_path):
+    server = Nginx(tmp_path / "nginx", token="t0ken-for-the-cache")
+    try:
+        origin = project(sandbox, name="origin")
+        env = {"KEEL_CACHE__REMOTE__TOKEN_ENV": "CACHE_TOKEN", "CACHE_TOKEN": "t0ken-for-the-cache"}
+        a = clone(sandbox, origin, "a")
+        r = run(sandbox, a, server.url, "-v", "build", cache="cache-a", env=env)
+        assert r.code == 0 and warnings(r) == [] and "uploaded 3 blobs" in r.err, r
+        assert "t0ken-for-the-cache" not in r.out + r.err
+        b = clone(sandbox, origin, "b")
+        r = run(sandbox, b, server.url, "build", cache="cache-b",
+                env={**env, "CACHE_TOKEN": "an-expired-token"})
+        assert r.code == 0, r
+        w = only_warning(r)
+        assert w == (f"keel: warning: remote cache: {server.url}/ac/{w.split('/ac/')[1].split(' ')[0]} refused access "
+                     "(HTTP 401); check the token or credentials; the run goes on without it"), w
+        assert runs(sandbox) == 2
+    finally:
+        server.stop()
+
+
+def test_credentials_in_the_url_never_show(sandbox, tmp_path):
+    server = FaultServer("status:500")
+    try:
+        origin = project(sandbox, name="origin")
+        url = f"http://builder:pa55word-secret@127.0.0.1:{server.port}/cache"
+        report = sandbox.root / "report.xml"
+        r = run(sandbox, origin, url, "-vv", "build", "--report", report)
+        assert r.code == 0, r
+        assert "pa55word-secret" not in r.out + r.err + report.read_text()
+        assert f"http://***@127.0.0.1:{server.port}/cache/ac/" in only_warning(r), r
+    finally:
+        server.stop()
+
+
+def test_the_remote_url_cannot_come_from_the_project(sandbox):
+    origin = project(sandbox, BUILD + '\n[cache.remote]\nurl = "http://127.0.0.1:9/steal"\n', name="origin")
+    r = sandbox.keel("run", "build", cwd=origin)
+    assert r.code == 78, r
+    assert r.err.startswith("keel: error: keel.toml:8:1: 'cache.remote.url' cannot be set in a project file"), r
+
+
+def test_through_a_forward_proxy(sandbox, tmp_path, nginx):
+    from remote_support import free_port, wait_for_port
+    port = free_port()
+    log = tmp_path / "tinyproxy.log"
+    conf = tmp_path / "tinyproxy.conf"
+    conf.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{log}\"\n"
+                    f"LogLevel Info\nPidFile \"{tmp_path}/tinyproxy.pid\"\nMaxClients 20\n")
+    proxy = subprocess.Popen(["tinyproxy", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proxy, log)
+        origin = project(sandbox, name="origin")
+        r = run(sandbox, origin, nginx.url, "build", env={"http_proxy": f"http://127.0.0.1:{port}"})
+        assert r.code == 0 and warnings(r) == [] and "uploaded 3 blobs" in r.err, r
+        assert f"GET http://127.0.0.1:{nginx.port}/cache/ac/" in log.read_text(), log.read_text()
+        assert f"PUT http://127.0.0.1:{nginx.port}/cache/cas/" in log.read_text(), log.read_text()
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+
+
+def test_cache_stats_shows_the_remote(sandbox, nginx):
+    origin = project(sandbox, name="origin")
+    a = clone(sandbox, origin, "a")
+    assert run(sandbox, a, nginx.url, "build", cache="shared").code == 0
+    b = clone(sandbox, origin, "b")
+    (sandbox.root / "shared" / "ac").rename(sandbox.root / "old-ac")
+    assert run(sandbox, b, nginx.url, "build", cache="shared").code == 0
+    r = sandbox.keel("cache", "stats", env={"KEEL_CACHE__DIR": str(sandbox.root / "shared")})
+    assert r.code == 0, r
+    line = [l for l in r.out.splitlines() if l.startswith("remote:")]
+    assert len(line) == 1 and line[0].startswith("remote:    1 of 2 lookups hit, "), r.out
+    assert line[0].endswith("(last 2 runs)"), r.out
