@@ -62,6 +62,7 @@ std::size_t on_body(char* data, std::size_t, std::size_t n, void* user) {
 struct Upload {
   std::string_view bytes;  // from memory
   int fd = -1;             // or from a file
+  std::size_t offset = 0;
 };
 
 std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
@@ -74,10 +75,21 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
       if (errno != EINTR) return CURL_READFUNC_ABORT;
     }
   }
-  std::size_t take = std::min(room, u->bytes.size());
-  std::memcpy(buffer, u->bytes.data(), take);
-  u->bytes.remove_prefix(take);
+  std::size_t take = std::min(room, u->bytes.size() - u->offset);
+  std::memcpy(buffer, u->bytes.data() + u->offset, take);
+  u->offset += take;
   return take;
+}
+
+// libcurl sends a request again on a new connection when a kept-alive one
+// turns out closed (a proxy or server timed it out): the body starts over.
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* u = static_cast<Upload*>(user);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  if (u->fd >= 0) return ::lseek(u->fd, offset, SEEK_SET) == offset ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+  if (static_cast<std::uint64_t>(offset) > u->bytes.size()) return CURL_SEEKFUNC_FAIL;
+  u->offset = static_cast<std::size_t>(offset);
+  return CURL_SEEKFUNC_OK;
 }
 
 std::size_t discard_body(char*, std::size_t, std::size_t n, void*) { return n; }
@@ -234,6 +246,8 @@ Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up,
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
   curl_easy_setopt(c, CURLOPT_READDATA, &up);
+  curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+  curl_easy_setopt(c, CURLOPT_SEEKDATA, &up);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(0));
