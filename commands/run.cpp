@@ -234,7 +234,7 @@ void finish_cache(CacheState& state, const pipeline::RunResult& result, const Co
     counts.remote_misses = r.misses;
     counts.remote_bytes_down = r.bytes_down;
     counts.remote_bytes_up = r.bytes_up;
-    print_remote_summary(r, state.remote->shown(), ctx.err);
+    if (!ctx.globals.quiet || r.failed) print_remote_summary(r, state.remote->shown(), ctx.err);
   }
   state.store->note_run(counts);
   std::uint64_t misses = counts.misses;
