@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -225,7 +226,10 @@ Result<long> Client::get(std::string_view path, const Sink& sink, std::uint64_t 
   curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));
+  // 0 is no limit; a value over curl_off_t's range would be refused and
+  // leave the handle's last limit in place.
+  constexpr std::uint64_t k_no_limit = static_cast<std::uint64_t>(std::numeric_limits<curl_off_t>::max());
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes >= k_no_limit ? 0 : max_bytes));
   ++m_pool->requests;
   CURLcode code = curl_easy_perform(c);
   long status = 0;

@@ -76,6 +76,25 @@ def test_a_second_clone_restores_everything_from_the_remote_and_runs_nothing(san
     assert [u.split("/")[2] for (_, u, *_ ) in second] == ["ac", "cas", "cas", "cas"], second
 
 
+def test_a_blob_over_the_action_entry_limit_comes_back_whole(sandbox, nginx):
+    # 20 MiB, more than the 16 MiB an action entry may have: the limit of
+    # one request must not stay on the connection for the next.
+    config = """
+[tasks.big]
+inputs = ["src/*.c"]
+outputs = ["big.bin"]
+run = "head -c 20971520 /dev/urandom > big.bin"
+"""
+    origin = project(sandbox, config, name="origin")
+    a = clone(sandbox, origin, "a")
+    r = run(sandbox, a, nginx.url, "big", cache="cache-a")
+    assert r.code == 0 and "uploaded 1 blob and 1 result (20.0 MiB)" in r.err, r
+    b = clone(sandbox, origin, "b")
+    r = run(sandbox, b, nginx.url, "big", cache="cache-b")
+    assert r.code == 0 and warnings(r) == [] and "1 hit" in r.err, r
+    assert (b / "big.bin").read_bytes() == (a / "big.bin").read_bytes()
+
+
 def test_the_action_entry_is_a_real_action_result_that_protoc_reads(sandbox, nginx):
     origin = project(sandbox, name="origin")
     r = run(sandbox, origin, nginx.url, "build")
