@@ -25,6 +25,7 @@ DEV_PACKAGES = {
     "zstd": "libzstd-dev",
     "zlib": "zlib1g-dev",
     "libsodium": "libsodium-dev",
+    "protobuf-c": "libprotobuf-c-dev",
     "yaml-cpp": "libyaml-cpp-dev",
     "toml++": "libtomlplusplus-dev",
     "nlohmann-json": "nlohmann-json3-dev",
