@@ -73,7 +73,8 @@ void setup_cache(CLI::App& app, Runner& chosen) {
                        "and treated as a miss.");
   auto* s = app.add_subcommand("stats", "Show the cache's entries, size and recent hit rate");
   set_long_description(s, "Prints the cache directory, the number of entries and blobs, their size, and the share "
-                          "of cached tasks that were up to date or restored over the last 100 runs.");
+                          "of cached tasks that were up to date or restored over the last 100 runs; with a remote cache, its "
+                          "lookups that hit and the bytes downloaded and uploaded over those runs.");
   s->parse_complete_callback([&chosen] { chosen = [](Context& c) { return stats(c); }; });
   auto o = std::make_shared<GcOptions>();
   auto* g = app.add_subcommand("gc", "Remove least recently used entries above a size or age");
