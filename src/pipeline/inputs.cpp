@@ -234,8 +234,15 @@ bool TreeFacts::ignored(const std::string& path, bool is_dir) const {
 void StatCache::load(const std::filesystem::path& file) {
   auto bytes = fs::read_file(file, 256u << 20);
   if (!bytes) return;
-  auto doc = nlohmann::json::from_cbor(*bytes, true, false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("v", 0) != 3) return;
+  nlohmann::json doc;
+  try {
+    // Even without exceptions, the library throws on an array that claims
+    // more elements than memory can hold.
+    doc = nlohmann::json::from_cbor(*bytes, true, false);
+  } catch (const nlohmann::json::exception&) {
+    return;
+  }
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("v") || doc["v"] != 3) return;
   auto& paths = doc["paths"];
   auto& records = doc["entries"];
   const auto& written = doc["written"];

@@ -3,12 +3,17 @@
 // the cache key and sizes.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "config/parse.hpp"
 #include "pipeline/cache_key.hpp"
 #include "pipeline/dotenv.hpp"
 #include "pipeline/duration.hpp"
+#include "pipeline/inputs.hpp"
 #include "pipeline/jobs.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/store.hpp"
@@ -177,4 +182,25 @@ TEST_CASE("sizes") {
   CHECK(parse_size("99999999999T").error().message == "invalid size '99999999999T': too large");
   CHECK(format_size(1536) == "1.5 KiB");
   CHECK(format_size(12) == "12 B");
+}
+
+TEST_CASE("stat cache: a damaged file is ignored, whatever its CBOR claims") {
+  auto dir = std::filesystem::temp_directory_path() / "keel-unit-stat-cache";
+  std::filesystem::create_directories(dir);
+  auto file = dir / "stat.cbor";
+  // {"v": an array of 2^63 elements}: nlohmann/json throws on it even when
+  // asked not to; and {"v": "3"}, a version of the wrong type.
+  for (std::string bytes : {std::string("\xa1\x61v\x9b\x8b\x8b\x8b\x8b\x8b\x8b\x8b\x8b", 12),
+                            std::string("\xa1\x61v\x61\x33", 5)}) {
+    {
+      std::ofstream out(file, std::ios::binary);
+      out << bytes;
+    }
+    StatCache cache;
+    CHECK_NOTHROW(cache.load(file));
+    struct stat st {};
+    crypto::Digest d{};
+    CHECK_FALSE(cache.find("any", st, d));
+  }
+  std::filesystem::remove_all(dir);
 }
