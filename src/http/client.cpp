@@ -206,11 +206,30 @@ std::uint64_t Client::requests() const { return m_pool->requests.load(); }
 
 namespace {
 
+// keel's words for what went wrong, the same whichever libcurl is linked
+// (their texts change between versions); TLS problems keep libcurl's detail.
+std::string what_failed(CURLcode code, const Handle& h) {
+  std::string detail = h.error[0] ? h.error : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_COULDNT_CONNECT: return "cannot connect";
+    case CURLE_COULDNT_RESOLVE_HOST: return "cannot resolve the host name";
+    case CURLE_COULDNT_RESOLVE_PROXY: return "cannot resolve the proxy's host name";
+    case CURLE_OPERATION_TIMEDOUT: return "timed out: no progress within cache.remote.timeout";
+    case CURLE_PARTIAL_FILE: return "the body was cut short";
+    case CURLE_GOT_NOTHING: return "the server closed the connection without an answer";
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR: return "the connection broke";
+    case CURLE_TOO_MANY_REDIRECTS: return "too many redirects";
+    // The base URL's scheme is allowed: only a redirect leads to another.
+    case CURLE_UNSUPPORTED_PROTOCOL: return "redirected to another scheme, which keel does not follow";
+    case CURLE_PEER_FAILED_VERIFICATION: return "the server's TLS certificate does not verify (" + detail + ")";
+    case CURLE_SSL_CONNECT_ERROR: return "the TLS handshake failed (" + detail + ")";
+    default: return detail;
+  }
+}
+
 Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h) {
-  std::string why = h.error[0] ? h.error : curl_easy_strerror(code);
-  // The base URL's scheme is allowed: only a redirect leads to another.
-  if (code == CURLE_UNSUPPORTED_PROTOCOL) why = "redirected to another scheme, which keel does not follow";
-  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(why), {}, Exit::io};
+  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(what_failed(code, h)), {}, Exit::io};
 }
 
 }  // namespace
