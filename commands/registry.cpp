@@ -11,6 +11,8 @@ namespace {
 // Sorted by name; checked by tests/unit/test_commands_registry.cpp.
 const CommandSpec k_commands[] = {
     {"cache", "Show, trim and remove keel run's cache", setup_cache, k_loads_config},
+    {"ci", "Export the tasks as GitHub Actions or GitLab CI jobs, and check the export", setup_ci,
+     k_loads_config},
     {"commit", "Check commit messages against Conventional Commits", setup_commit,
      k_loads_config | k_wants_repo},
     {"completions", "Print a shell completion script", setup_completions, k_needs_nothing},

@@ -32,6 +32,7 @@ struct RunOptions {
   bool keep_going = false;
   bool dry_run = false;
   bool only = false;
+  bool no_retry = false;
   bool list = false;
   bool json = false;
   bool graph = false;
@@ -259,7 +260,7 @@ void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline:
     const auto& spec = specs[j.task];
     if (!options.cache || spec.inputs.empty()) {
       changing.insert(j.name);
-      return {};
+      return j.restore_only ? "not run: --only" : "";
     }
     for (std::size_t d : j.deps)
       if (changing.count(jobs[d].name)) {
@@ -283,7 +284,7 @@ void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline:
         return check->from_remote ? "restored from the remote cache" : "restored from the cache";
       case pipeline::CacheCheck::Outcome::miss: break;
     }
-    return "runs";
+    return j.restore_only ? "not run: --only, not in the cache" : "runs";
   };
   auto print = [&](const pipeline::Job& j, const char* label, const std::vector<pipeline::Job>& jobs) {
     const auto& spec = specs[j.task];
@@ -295,7 +296,8 @@ void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline:
       out << " (" << state << ")";
     out << '\n';
     if (!j.dir.empty()) out << "  in " << j.dir << '\n';
-    for (const auto& c : j.shown) out << "  $ " << c << '\n';
+    if (!j.restore_only)
+      for (const auto& c : j.shown) out << "  $ " << c << '\n';
   };
   for (const auto& j : plan.jobs) print(j, "", plan.jobs);
   for (const auto& j : plan.finally) print(j, " (finally)", plan.finally);
@@ -336,6 +338,7 @@ int run(const RunOptions& o, Context& ctx) {
   options.root = ctx.project_root.value_or(ctx.cwd);
   options.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   options.keep_going = o.keep_going;
+  options.no_retry = o.no_retry;
   options.output = o.output == "prefixed"  ? pipeline::OutputMode::prefixed
                    : o.output == "grouped" ? pipeline::OutputMode::grouped
                                            : pipeline::OutputMode::automatic;
@@ -368,8 +371,10 @@ int run(const RunOptions& o, Context& ctx) {
 const char* k_description =
     "Runs the tasks of keel.toml's [tasks.NAME] tables, each after the tasks in its deps, as many at once as -j "
     "allows (default: one per CPU); each task runs at most once. With no TASK, the tasks of run.default run; "
-    "without it, the tasks are listed. VAR=value sets a variable declared under [tasks.NAME.vars]; the words "
-    "after -- are the named tasks' {args}.\n\n"
+    "without it, the tasks are listed. A matrix job's name (\"build[target=x86_64]\") runs that job alone. "
+    "VAR=value sets a variable declared under [tasks.NAME.vars]; the words after -- are the named tasks' "
+    "{args}. --only runs the named tasks alone: not their finally tasks, and not their deps, whose outputs are "
+    "restored from the cache (local or remote) when it has them: a CI job on a fresh machine (see keel-ci(1)).\n\n"
     "A task's keys: run (a shell command or a list, run in order up to the first failure), desc, deps, dir, "
     "env, env_file (NAME=value lines), shell, interactive (gets the terminal, never beside another task), vars, "
     "matrix (a table of lists: one job per combination, named task[key=value,...]), matrix_include and "
@@ -429,7 +434,9 @@ void setup_run(CLI::App& app, Runner& chosen) {
   app.add_flag("-k,--keep-going", o->keep_going, "After a failure, go on with the tasks that do not depend on it");
   app.add_flag("-n,--dry-run", o->dry_run,
                "Print the jobs in order with their commands and whether they are up to date; run nothing");
-  app.add_flag("--only", o->only, "Run the named tasks without their deps");
+  app.add_flag("--only", o->only,
+               "Run the named tasks alone: no finally tasks, and deps not run but restored when the cache has them");
+  app.add_flag("--no-retry", o->no_retry, "Ignore the tasks' retries (the CI retries the job)");
   auto* list = app.add_flag("-l,--list", o->list, "List the tasks with their descriptions");
   app.add_flag("--json", o->json, "With --list: JSON")->needs(list);
   auto* graph = app.add_flag("--graph", o->graph, "Print the task graph");

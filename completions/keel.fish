@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --max-size --max-age --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
-        if contains -- $w cache commit completions config hooks key man release run semver sign verify stats gc clean lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
+        if contains -- $w cache ci commit completions config hooks key man release run semver sign verify stats gc clean export check lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -24,6 +24,7 @@ function __keel_at
 end
 complete -c keel -f
 complete -c keel -n '__keel_at' -a 'cache' -d 'Show, trim and remove keel run\'s cache'
+complete -c keel -n '__keel_at' -a 'ci' -d 'Export the tasks as GitHub Actions or GitLab CI jobs, and check the export'
 complete -c keel -n '__keel_at' -a 'commit' -d 'Check commit messages against Conventional Commits'
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
@@ -58,6 +59,16 @@ complete -c keel -n '__keel_at cache gc' -l max-size -r -F -d 'Keep at most this
 complete -c keel -n '__keel_at cache gc' -l max-age -r -F -d 'Remove entries unused for this long (30d, 12h)'
 complete -c keel -n '__keel_at cache clean' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at cache clean' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at ci' -a 'export' -d 'Write the tasks as a GitHub Actions workflow or a GitLab CI pipeline'
+complete -c keel -n '__keel_at ci' -a 'check' -d 'Exit 1 when the exported CI file is not what export writes now'
+complete -c keel -n '__keel_at ci' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at ci' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at ci export' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at ci export' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at ci export' -s o -l output -r -F -d 'Write here instead (- for standard output)'
+complete -c keel -n '__keel_at ci check' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at ci check' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at ci check' -s o -l output -r -F -d 'The file export wrote, when not the usual one'
 complete -c keel -n '__keel_at commit' -a 'lint' -d 'Check commit messages against Conventional Commits rules'
 complete -c keel -n '__keel_at commit' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at commit' -l help-all -d 'Show help for every command'
@@ -185,7 +196,8 @@ complete -c keel -n '__keel_at run' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at run' -s j -l jobs -r -F -d 'Jobs run at once (default: one per CPU)'
 complete -c keel -n '__keel_at run' -s k -l keep-going -d 'After a failure, go on with the tasks that do not depend on it'
 complete -c keel -n '__keel_at run' -s n -l dry-run -d 'Print the jobs in order with their commands and whether they are up to date; run nothing'
-complete -c keel -n '__keel_at run' -l only -d 'Run the named tasks without their deps'
+complete -c keel -n '__keel_at run' -l only -d 'Run the named tasks alone: no finally tasks, and deps not run but restored when the cache has them'
+complete -c keel -n '__keel_at run' -l no-retry -d 'Ignore the tasks\' retries (the CI retries the job)'
 complete -c keel -n '__keel_at run' -s l -l list -d 'List the tasks with their descriptions'
 complete -c keel -n '__keel_at run' -l json -d 'With --list: JSON'
 complete -c keel -n '__keel_at run' -l graph -d 'Print the task graph'

@@ -19,6 +19,7 @@ std::span<const KeyTable> all_key_tables() {
       keys::hooks_table,
       keys::release_table,
       keys::run_table,
+      keys::ci_table,
   };
   return tables;
 }

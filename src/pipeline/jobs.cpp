@@ -100,12 +100,6 @@ Status check_templates(const TaskSpec& t) {
   return ok_status();
 }
 
-std::vector<TaskNode> nodes(const std::vector<TaskSpec>& specs) {
-  std::vector<TaskNode> out;
-  for (const auto& s : specs) out.push_back({s.name, s.deps});
-  return out;
-}
-
 const TaskSpec* find_spec(const std::vector<TaskSpec>& specs, const std::string& name) {
   for (const auto& s : specs)
     if (s.name == name) return &s;
@@ -114,8 +108,12 @@ const TaskSpec* find_spec(const std::vector<TaskSpec>& specs, const std::string&
 
 // The jobs of the tasks of one plan, their deps mapped onto job indexes.
 // `skip` names tasks left out (already run in the main graph).
+// picked: task name -> the job names asked for (a matrix task named by one
+// of its jobs); a task not in it has all its jobs.
+using Picked = std::map<std::string, std::set<std::string>>;
+
 Result<std::vector<Job>> jobs_of(const std::vector<TaskSpec>& specs, const Plan& plan, const Invocation& call,
-                                 const std::set<std::string>& skip) {
+                                 const std::set<std::string>& skip, const Picked& picked = {}) {
   std::map<std::string, std::size_t> spec_index;
   for (std::size_t i = 0; i < specs.size(); ++i) spec_index[specs[i].name] = i;
   std::vector<Job> jobs;
@@ -131,10 +129,16 @@ Result<std::vector<Job>> jobs_of(const std::vector<TaskSpec>& specs, const Plan&
     bool named = std::find(call.tasks.begin(), call.tasks.end(), t.name) != call.tasks.end();
     auto combos = expand(t.matrix, t.name);
     if (!combos) return at(t, combos.error().message, combos.error().hint);
+    auto pick = picked.find(t.name);
+    std::set<std::string> unmatched;
+    if (pick != picked.end()) unmatched = pick->second;
     for (const auto& combo : *combos) {
+      std::string name = job_name(t.name, combo);
+      if (pick != picked.end() && !unmatched.erase(name)) continue;
       hooks::Expansion e = expansion_for(vars, combo, named ? call.args : std::vector<std::string>{});
       Job j;
-      j.name = job_name(t.name, combo);
+      j.name = std::move(name);
+      j.restore_only = call.only && !named;
       j.task = si;
       j.values = combo;
       for (const auto& run : t.run) {
@@ -148,11 +152,24 @@ Result<std::vector<Job>> jobs_of(const std::vector<TaskSpec>& specs, const Plan&
       jobs_of_task[p].push_back(jobs.size());
       jobs.push_back(std::move(j));
     }
+    if (!unmatched.empty()) {
+      std::vector<std::string> names;
+      for (const auto& combo : *combos) names.push_back(job_name(t.name, combo));
+      std::string near = closest_match(*unmatched.begin(), names);
+      return Error{"task " + quote(t.name) + " has no job " + quote(*unmatched.begin()),
+                   near.empty() ? "its jobs: keel run --list" : "did you mean " + quote(near) + "?", Exit::usage};
+    }
   }
   return jobs;
 }
 
 }  // namespace
+
+std::vector<TaskNode> task_nodes(const std::vector<TaskSpec>& specs) {
+  std::vector<TaskNode> out;
+  for (const auto& s : specs) out.push_back({s.name, s.deps});
+  return out;
+}
 
 Status check_tasks(const std::vector<TaskSpec>& specs) {
   std::vector<std::string> names;
@@ -166,7 +183,7 @@ Status check_tasks(const std::vector<TaskSpec>& specs) {
                   near.empty() ? std::string() : "did you mean " + quote(near) + "?");
       }
   }
-  auto all = plan(nodes(specs), names);
+  auto all = plan(task_nodes(specs), names);
   if (!all) {
     Error e = all.error();
     // Where the offending task is, when the message names one.
@@ -181,8 +198,30 @@ Status check_tasks(const std::vector<TaskSpec>& specs) {
   return ok_status();
 }
 
-Result<JobPlan> plan_jobs(const std::vector<TaskSpec>& specs, const Invocation& call) {
-  auto p = plan(nodes(specs), call.tasks, call.only);
+// A matrix job's name, "task[k=v,...]", stands for its task in the graph
+// and picks that job.
+Invocation picking_jobs(const std::vector<TaskSpec>& specs, const Invocation& call, Picked& picked) {
+  Invocation out = call;
+  out.tasks.clear();
+  for (const auto& name : call.tasks) {
+    std::size_t open = name.find('[');
+    std::string task = name;
+    if (open != std::string::npos && name.back() == ']' && find_spec(specs, name.substr(0, open))) {
+      task = name.substr(0, open);
+      picked[task].insert(name);
+    }
+    if (std::find(out.tasks.begin(), out.tasks.end(), task) == out.tasks.end()) out.tasks.push_back(task);
+  }
+  // A task named whole as well as by a job runs whole.
+  for (const auto& name : call.tasks) picked.erase(name);
+  return out;
+}
+
+Result<JobPlan> plan_jobs(const std::vector<TaskSpec>& specs, const Invocation& asked) {
+  Picked picked;
+  Invocation call = picking_jobs(specs, asked, picked);
+  // With --only the deps are planned too, to be restored, not run.
+  auto p = plan(task_nodes(specs), call.tasks, false);
   if (!p) return p.error();
   // Every VAR=value must mean something to a task that runs.
   std::set<std::string> declared;
@@ -197,17 +236,21 @@ Result<JobPlan> plan_jobs(const std::vector<TaskSpec>& specs, const Invocation& 
                    Exit::usage};
     }
   JobPlan out;
-  auto jobs = jobs_of(specs, *p, call, {});
+  auto jobs = jobs_of(specs, *p, call, {}, picked);
   if (!jobs) return jobs.error();
   out.jobs = std::move(jobs).value();
 
   std::vector<std::string> finals;
-  for (const auto& name : p->tasks)
+  for (const auto& name : p->tasks) {
+    // --only runs the named tasks and nothing else: no finally tasks (a CI
+    // export makes them jobs of their own).
+    if (call.only) break;
     for (const auto& f : find_spec(specs, name)->finally)
       if (std::find(finals.begin(), finals.end(), f) == finals.end()) finals.push_back(f);
+  }
   if (!finals.empty()) {
     std::set<std::string> ran(p->tasks.begin(), p->tasks.end());
-    auto fp = plan(nodes(specs), finals);
+    auto fp = plan(task_nodes(specs), finals);
     if (!fp) return fp.error();
     Invocation none;
     none.vars = call.vars;

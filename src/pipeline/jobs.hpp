@@ -21,10 +21,14 @@ namespace keel::pipeline {
 
 // What the command line asks for.
 struct Invocation {
-  std::vector<std::string> tasks;  // in order; never empty here (run.default is the caller's)
+  // In order; never empty here (run.default is the caller's). A matrix
+  // job's name ("build[target=x86_64]") picks that one job of its task.
+  std::vector<std::string> tasks;
   Pairs vars;                      // VAR=value words
   std::vector<std::string> args;   // after --
-  bool only = false;               // --only: without their deps
+  // --only: the named tasks run, their deps do not; a dep's outputs are
+  // restored when the cache has them (a CI job on a fresh machine).
+  bool only = false;
 };
 
 struct Job {
@@ -36,12 +40,16 @@ struct Job {
   std::string dir;  // relative to the repository root; "" is the root
   Pairs env;
   std::vector<std::size_t> deps;  // indexes of jobs that finish first
+  bool restore_only = false;       // --only's deps: restored from the cache or left alone, never run
 };
 
 struct JobPlan {
   std::vector<Job> jobs;     // each after its deps
   std::vector<Job> finally;  // run after the graph, whatever happened; not already in jobs
 };
+
+// The graph's nodes: each task with its deps.
+std::vector<TaskNode> task_nodes(const std::vector<TaskSpec>& specs);
 
 // Checks every task's templates (unknown ones get did-you-mean), the
 // graph's cycles and missing deps, and `finally` names, for all tasks at

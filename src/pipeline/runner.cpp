@@ -250,11 +250,17 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output, const std::vector
       result.duration = Clock::now() - started;
       return result;
     }
-    result.cache_miss = true;
+    if (!r.job.restore_only) result.cache_miss = true;
+  }
+  if (r.job.restore_only) {
+    result.state = JobState::skipped;
+    result.why = cache ? "--only: not in the cache" : "--only";
+    return result;
   }
   const std::vector<std::string>& shell = r.spec.shell.empty() ? r.options.shell : r.spec.shell;
   std::filesystem::path cwd = r.options.root / r.job.dir;
-  for (unsigned attempt = 0; attempt <= r.spec.retries; ++attempt) {
+  unsigned retries = r.options.no_retry ? 0 : r.spec.retries;
+  for (unsigned attempt = 0; attempt <= retries; ++attempt) {
     result.attempts = attempt + 1;
     auto attempt_started = Clock::now();
     result.state = JobState::passed;
@@ -290,12 +296,12 @@ JobResult run_job(const JobRun& r, Printer::JobOutput& output, const std::vector
       }
       break;
     }
-    if (result.state == JobState::passed || result.state == JobState::cancelled || attempt == r.spec.retries) break;
+    if (result.state == JobState::passed || result.state == JobState::cancelled || attempt == retries) break;
     auto delay = r.spec.retry_delay * (1u << std::min(attempt, 20u));
     r.printer.note(output, r.job.name + " " + result.why + ", retrying in " +
                                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()) +
                                "ms (attempt " + std::to_string(attempt + 2) + " of " +
-                               std::to_string(r.spec.retries + 1) + ")");
+                               std::to_string(retries + 1) + ")");
     pause_for(delay);
     if (process::interrupted()) {
       result.state = JobState::cancelled;

@@ -44,6 +44,7 @@ struct RunOptions {
   std::map<std::string, std::string> env; // keel's environment, for if: env:
   std::map<std::string, std::string> command_env;  // set for every command first (PATH with keel's directory)
   bool keep_output = false;               // for --report
+  bool no_retry = false;                  // --no-retry: the CI retries the job instead
   const CacheSetup* cache = nullptr;      // null: nothing is cached or checked
 };
 

@@ -33,6 +33,8 @@ BAD_ARGUMENT = {
     "cache stats": (["cache", "stats", "--nope"], "keel: error: unexpected argument '--nope'"),
     "cache gc": (["cache", "gc", "--max-size", "lots"], "keel: error: invalid size 'lots': expected a number such as 5G or 500M"),
     "cache clean": (["cache", "clean", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "ci export": (["ci", "export", "circleci"], "keel: error: system: circleci not in {github,gitlab}"),
+    "ci check": (["ci", "check", "--nope"], "keel: error: unexpected argument '--nope'"),
     "key generate": (["key", "generate", "--nope"], "keel: error: unexpected argument '--nope'"),
     "key show": (["key", "show", "--nope"], "keel: error: unexpected argument '--nope'"),
     "key change-password": (["key", "change-password", "--nope"], "keel: error: unexpected argument '--nope'"),
@@ -97,7 +99,8 @@ def test_a_bad_argument_is_a_usage_error(sandbox, command):
 @pytest.mark.parametrize("command", sorted(set(BAD_ARGUMENT) - LOADS_NO_CONFIG - {"config set"}))
 def test_an_unreadable_config_file_is_an_io_error(sandbox, command):
     repo = repository(sandbox)
-    args = ["--config", "a-directory", *command.split(), *{"hooks run": ["pre-commit"], "config get": ["log.level"]}.get(command, [])]
+    extra = {"hooks run": ["pre-commit"], "config get": ["log.level"], "ci export": ["github"]}
+    args = ["--config", "a-directory", *command.split(), *extra.get(command, [])]
     r = sandbox.keel(*args, cwd=repo)
     wanted = 1 if command == "config validate" else 74  # validate reports what it checked
     assert r.code == wanted, r

@@ -11,5 +11,6 @@ extern const KeyTable core_table;
 extern const KeyTable hooks_table;
 extern const KeyTable release_table;
 extern const KeyTable run_table;
+extern const KeyTable ci_table;
 
 }  // namespace keel::config::keys
