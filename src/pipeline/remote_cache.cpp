@@ -17,7 +17,10 @@ namespace {
 // An ActionResult of tens of thousands of outputs fits; more is not one.
 constexpr std::uint64_t k_max_result_bytes = 16u << 20;
 
-bool success(long status) { return status >= 200 && status < 300 && status != 204; }
+// A lookup's hit: 204 is nginx WebDAV's answer for nothing there.
+bool found(long status) { return status >= 200 && status < 300 && status != 204; }
+// An upload's success: any 2xx, 204 too (nginx replacing a file it had).
+bool stored(long status) { return status >= 200 && status < 300; }
 
 std::uint64_t size_of_file(const std::filesystem::path& p) {
   struct stat st {};
@@ -50,7 +53,7 @@ RemoteCache::Reply RemoteCache::answer(Result<long> status, const char* what) {
   }
   long code = *status;
   if (code == 404 || code == 204) return Reply::missing;
-  if (success(code)) return Reply::found;
+  if (found(code)) return Reply::found;
   std::string url = shown() + "/" + what;
   if (code == 401 || code == 403)
     turn_off(url + " refused access (HTTP " + std::to_string(code) + "); check the token or credentials");
@@ -215,7 +218,7 @@ bool RemoteCache::ensure_uploaded(const crypto::Digest& digest, std::uint64_t si
     log::debug("remote cache: " + path + " is gone from the local store; its result is not uploaded");
   } else if (!m_off) {
     auto status = m_client->put_file(path, blob);
-    ok = status && success(*status);
+    ok = status && stored(*status);
     if (ok) {
       ++m_blobs_up;
       m_bytes_up += size;
@@ -253,7 +256,7 @@ void RemoteCache::upload_now(const std::string& key, ActionEntry& entry) {
   std::string path = "ac/" + key;
   std::string body = encode_action_result(entry);
   auto status = m_client->put(path, body);
-  if (status && success(*status)) {
+  if (status && stored(*status)) {
     ++m_results_up;
     m_bytes_up += body.size();
     return;

@@ -95,6 +95,16 @@ run = "head -c 20971520 /dev/urandom > big.bin"
     assert (b / "big.bin").read_bytes() == (a / "big.bin").read_bytes()
 
 
+def test_uploading_what_the_server_has_is_no_failure(sandbox, nginx):
+    # nginx answers 204 to a PUT that replaces a file: a success.
+    origin = project(sandbox, name="origin")
+    assert run(sandbox, origin, nginx.url, "build").code == 0
+    r = run(sandbox, origin, nginx.url, "build", "--force")
+    assert r.code == 0 and warnings(r) == [], r
+    assert "uploaded 3 blobs and 1 result" in r.err, r
+    assert [s for (m, _, s, *_ ) in nginx.requests() if m == "PUT"][-4:] == ["204"] * 4, nginx.requests()
+
+
 def test_the_action_entry_is_a_real_action_result_that_protoc_reads(sandbox, nginx):
     origin = project(sandbox, name="origin")
     r = run(sandbox, origin, nginx.url, "build")
