@@ -139,7 +139,9 @@ std::unique_ptr<pipeline::RemoteCache> open_remote(const Context& ctx, const pip
   auto timeout = pipeline::parse_duration(ctx.config.get_string("cache.remote.timeout", "60s"));
   if (!timeout) bad_value(ctx, "cache.remote.timeout", timeout.error().message);
   h.timeout = *timeout;
+  h.cancelled = [] { return process::interrupted(); };
   pipeline::RemoteOptions r;
+  r.cancelled = h.cancelled;
   r.upload = ctx.config.get_bool("cache.remote.upload", true);
   auto max_blob = pipeline::parse_size(ctx.config.get_string("cache.remote.max_blob_size", "1G"));
   if (!max_blob) bad_value(ctx, "cache.remote.max_blob_size", max_blob.error().message);

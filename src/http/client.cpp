@@ -95,6 +95,10 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 
 std::size_t discard_body(char*, std::size_t, std::size_t n, void*) { return n; }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const Options*>(user)->cancelled() ? 1 : 0;
+}
+
 Handle* new_handle(const Options& o, curl_slist* headers) {
   auto* h = new Handle;
   h->easy = curl_easy_init();
@@ -119,6 +123,11 @@ Handle* new_handle(const Options& o, curl_slist* headers) {
   curl_easy_setopt(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "keel/" KEEL_VERSION);
+  if (o.cancelled) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &o);
+  }
   // libcurl does not read SSL_CERT_FILE itself (the curl tool does).
   const char* env_file = std::getenv("SSL_CERT_FILE");
   const char* env_dir = std::getenv("SSL_CERT_DIR");
@@ -222,6 +231,7 @@ std::string what_failed(CURLcode code, const Handle& h) {
     case CURLE_TOO_MANY_REDIRECTS: return "too many redirects";
     // The base URL's scheme is allowed: only a redirect leads to another.
     case CURLE_UNSUPPORTED_PROTOCOL: return "redirected to another scheme, which keel does not follow";
+    case CURLE_ABORTED_BY_CALLBACK: return "cancelled";
     case CURLE_PEER_FAILED_VERIFICATION: return "the server's TLS certificate does not verify (" + detail + ")";
     case CURLE_SSL_CONNECT_ERROR: return "the TLS handshake failed (" + detail + ")";
     default: return detail;

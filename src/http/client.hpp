@@ -27,6 +27,9 @@ struct Options {
   std::string ca_file;                      // empty: $SSL_CERT_FILE, else the system's CAs
   // Longest wait to connect, and longest a transfer may make no progress.
   std::chrono::milliseconds timeout{60000};
+  // Polled during transfers: true stops them (Ctrl-C must not wait for a
+  // slow server).
+  std::function<bool()> cancelled;
 };
 
 // Receives a body in pieces; returning false stops the transfer.

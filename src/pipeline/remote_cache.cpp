@@ -188,6 +188,10 @@ void RemoteCache::work() {
       job = std::move(m_queue.front());
       m_queue.pop_front();
     }
+    if (m_options.cancelled && m_options.cancelled()) {
+      ++m_skipped;  // keel was interrupted: what is left is not uploaded
+      continue;
+    }
     upload_now(job.first, job.second);
   }
 }

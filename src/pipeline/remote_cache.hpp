@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -38,6 +39,7 @@ struct RemoteOptions {
   bool upload = true;                       // cache.remote.upload
   std::uint64_t max_blob_size = 1ull << 30;  // cache.remote.max_blob_size
   std::size_t transfers = 8;                // blobs fetched at once for one job; upload threads
+  std::function<bool()> cancelled;          // true: queued uploads are dropped
 };
 
 struct RemoteSummary {

@@ -131,6 +131,7 @@ class FaultServer:
 
     def __init__(self, mode="store"):
         self.mode = mode
+        self.slow_seconds = 4
         self.blobs = {}
         self.log = []
         self.lock = threading.Lock()
@@ -186,7 +187,7 @@ class FaultServer:
     def misbehave(self, h) -> bool:
         m = self.mode
         if m == "slow":
-            time.sleep(4)
+            time.sleep(self.slow_seconds)
             h.send(404)
             return True
         if m.startswith("status:"):

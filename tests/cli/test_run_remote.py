@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import KEEL_BIN
 from remote_support import FaultServer, Nginx, decode_action_result, encode_action_result, make_ca
 
 from test_run_cache import BUILD, project, runs
@@ -219,6 +220,31 @@ def test_a_failing_server_is_one_warning_and_the_build_goes_on(sandbox, mode, ex
         store_is_sound(sandbox, "cache")
         r = sandbox.keel("run", "build", cwd=repo, env={"KEEL_CACHE__DIR": str(sandbox.root / "cache")})
         assert r.code == 0 and "up to date" in r.err, r
+    finally:
+        server.stop()
+
+
+def test_ctrl_c_does_not_wait_for_a_slow_server(sandbox):
+    import signal
+    import time
+    origin = project(sandbox, name="origin")
+    server = FaultServer("slow")
+    server.slow_seconds = 30
+    try:
+        env = dict(sandbox.env, KEEL_CACHE__DIR=str(sandbox.root / "cache"), KEEL_CACHE__REMOTE__URL=server.url,
+                   KEEL_CACHE__REMOTE__TIMEOUT="60s")
+        p = subprocess.Popen([KEEL_BIN, "run", "build"], cwd=origin, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while not server.log and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.log, "keel never asked the server"
+        p.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, err = p.communicate(timeout=20)
+        assert time.monotonic() - sent < 10, err
+        assert p.returncode == 130, err
+        assert runs(sandbox) == 0
     finally:
         server.stop()
 
