@@ -378,7 +378,7 @@ def test_the_remote_url_cannot_come_from_the_project(sandbox):
     assert r.err.startswith("keel: error: keel.toml:8:1: 'cache.remote.url' cannot be set in a project file"), r
 
 
-def test_through_a_forward_proxy(sandbox, tmp_path, nginx):
+def start_tinyproxy(tmp_path):
     from remote_support import free_port, wait_for_port
     port = free_port()
     log = tmp_path / "tinyproxy.log"
@@ -386,8 +386,13 @@ def test_through_a_forward_proxy(sandbox, tmp_path, nginx):
     conf.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{log}\"\n"
                     f"LogLevel Info\nPidFile \"{tmp_path}/tinyproxy.pid\"\nMaxClients 20\n")
     proxy = subprocess.Popen(["tinyproxy", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, proxy, log)
+    return proxy, port, log
+
+
+def test_through_a_forward_proxy(sandbox, tmp_path, nginx):
+    proxy, port, log = start_tinyproxy(tmp_path)
     try:
-        wait_for_port(port, proxy, log)
         origin = project(sandbox, name="origin")
         r = run(sandbox, origin, nginx.url, "build", env={"http_proxy": f"http://127.0.0.1:{port}"})
         assert r.code == 0 and warnings(r) == [] and "uploaded 3 blobs" in r.err, r
@@ -396,6 +401,29 @@ def test_through_a_forward_proxy(sandbox, tmp_path, nginx):
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
+
+
+def test_https_through_a_forward_proxy_and_no_proxy(sandbox, tmp_path):
+    ca, cert, key = make_ca(tmp_path / "ca")
+    server = Nginx(tmp_path / "nginx", tls=(cert, key))
+    proxy, port, log = start_tinyproxy(tmp_path)
+    try:
+        origin = project(sandbox, name="origin")
+        env = {"https_proxy": f"http://127.0.0.1:{port}", "KEEL_CACHE__REMOTE__CA_FILE": str(ca)}
+        r = run(sandbox, origin, server.url, "build", env=env)
+        assert r.code == 0 and warnings(r) == [] and "uploaded 3 blobs" in r.err, r
+        assert f"CONNECT 127.0.0.1:{server.port}" in log.read_text(), log.read_text()
+        # no_proxy: straight to the server, although the proxy is gone
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        b = clone(sandbox, origin, "b")
+        r = run(sandbox, b, server.url, "build", cache="cache-b", env={**env, "no_proxy": "127.0.0.1"})
+        assert r.code == 0 and warnings(r) == [] and "1 hit" in r.err, r
+    finally:
+        if proxy.poll() is None:
+            proxy.terminate()
+            proxy.wait(timeout=10)
+        server.stop()
 
 
 def test_cache_stats_shows_the_remote(sandbox, nginx):
