@@ -543,6 +543,16 @@ Result<bool> restore_backup(const git::Repository& repo, std::ostream& err, cons
 
 Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunRequest& request, RunIo& io) {
   RepoState state = repo_state(repo);
+  // run:COMMAND conditions: the user's shell, in the work tree, output
+  // dropped; data from the repository never reaches it as script text.
+  state.succeeds = [&repo, &io](const std::string& command) {
+    auto c = process::Command::shell_command(command, io.shell);
+    c.cwd = repo.is_bare() ? repo.git_dir() : repo.workdir();
+    for (const auto& [k, v] : io.command_env) c.env.set[k] = v;
+    c.out = process::Output::capture();
+    c.err = process::Output::capture();
+    return process::run(c).ok();
+  };
   if (auto why = skip_reason(hook.skip, hook.only, state)) {
     io.out << hook.name << ": skipped (" << *why << ")\n";
     return 0;

@@ -1,5 +1,8 @@
 #include "hooks/settings.hpp"
 
+#include "build_config.hpp"
+#include "semver/semver.hpp"
+
 #include <algorithm>
 
 #include "core/spell.hpp"
@@ -39,10 +42,11 @@ Result<Conditions> conditions(const Value* v, std::string_view key) {
   }
   c.items = strings(v);
   for (const auto& item : c.items) {
-    bool known = item == "merge" || item == "rebase" || (item.rfind("branch:", 0) == 0 && item.size() > 7);
+    auto with = [&](std::string_view prefix) { return item.rfind(prefix, 0) == 0 && item.size() > prefix.size(); };
+    bool known = item == "merge" || item == "rebase" || with("branch:") || with("ref:") || with("run:");
     if (!known)
       return Error{where(*v) + "unknown " + std::string(key) + " condition " + quote(item) +
-                       ": expected merge, rebase or branch:GLOB",
+                       ": expected merge, rebase, branch:GLOB, ref:GLOB or run:COMMAND",
                    {}, Exit::config};
   }
   return c;
@@ -145,6 +149,9 @@ bool holds(const std::string& item, const RepoState& s) {
   if (item == "merge") return s.merging;
   if (item == "rebase") return s.rebasing;
   if (item.rfind("branch:", 0) == 0) return !s.branch.empty() && glob_match("/" + item.substr(7), s.branch);
+  // lefthook's ref: the current branch, as branch:.
+  if (item.rfind("ref:", 0) == 0) return !s.branch.empty() && glob_match("/" + item.substr(4), s.branch);
+  if (item.rfind("run:", 0) == 0) return s.succeeds && s.succeeds(item.substr(4));
   return false;
 }
 
@@ -155,8 +162,18 @@ Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config
   const Value* root = config.find("hooks");
   if (!root || !root->is_table()) return out;
   GlobStyle style = config.get_string("hooks.glob_style", "keel") == "lefthook" ? GlobStyle::lefthook : GlobStyle::keel;
+  if (const Value* min = root->find("min_version"); min && min->is_string()) {
+    auto wanted = semver::parse(min->as_string());
+    if (!wanted) return Error{where(*min) + "hooks.min_version: " + wanted.error().message, {}, Exit::config};
+    auto running = semver::parse(KEEL_VERSION);
+    if (running && semver::compare(*running, *wanted) < 0)
+      return Error{where(*min) + "this configuration needs keel " + min->as_string() + " or newer; this is keel " +
+                       KEEL_VERSION,
+                   "update keel", Exit::config};
+  }
   for (std::size_t i = 0; i < root->size(); ++i) {
-    if (root->key_at(i) == "glob_style") continue;  // an option of [hooks], not a hook
+    // Options of [hooks], not hooks.
+    if (root->key_at(i) == "glob_style" || root->key_at(i) == "min_version") continue;
     auto h = hook(root->key_at(i), root->value_at(i));
     if (!h) return h.error();
     for (auto& c : h->commands) c.glob_style = style;

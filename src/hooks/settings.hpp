@@ -3,6 +3,7 @@
 // skip/only conditions.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,7 +19,7 @@ namespace keel::hooks {
 struct Conditions {
   bool set = false;     // the key was given
   bool always = false;  // skip = true
-  std::vector<std::string> items;  // merge, rebase, branch:GLOB
+  std::vector<std::string> items;  // merge, rebase, branch:GLOB, ref:GLOB, run:COMMAND
 };
 
 struct CommandSettings {
@@ -56,6 +57,8 @@ struct RepoState {
   bool merging = false;   // MERGE_HEAD exists
   bool rebasing = false;  // rebase-merge/ or rebase-apply/ exists
   std::string branch;     // empty when detached
+  // run:COMMAND holds when this says the shell command exits 0; unset: never.
+  std::function<bool(const std::string&)> succeeds;
 };
 
 // Why the hook or command is skipped ("skip: merge", "only: branch:main"),

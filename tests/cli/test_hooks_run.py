@@ -193,6 +193,44 @@ skip = true
     assert "  skipped main-only: only: branch:main\n" in r.out
 
 
+def test_lefthook_ref_and_run_conditions(sandbox):
+    # lefthook's `ref` (the branch) and `run` (a command that exits 0) conditions.
+    config = """\
+[hooks.pre-commit.commands.not-on-main]
+run = "echo ran-a"
+skip = ["ref:ma*"]
+[hooks.pre-commit.commands.flagged]
+run = "echo ran-b"
+only = ["run:test -e enable.flag"]
+[hooks.pre-commit.commands.unless-ci]
+run = "echo ran-c"
+skip = ['run:test "$IN_CI" = yes']
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"IN_CI": "yes"})
+    assert r.code == 0, r
+    assert "ran-a" not in r.out and "ran-b" not in r.out and "ran-c" not in r.out, r
+    assert "  skipped not-on-main: skip: ref:ma*\n" in r.out
+    assert "  skipped flagged: only: run:test -e enable.flag\n" in r.out
+    assert '  skipped unless-ci: skip: run:test "$IN_CI" = yes\n' in r.out
+    sandbox.git("checkout", "-q", "-b", "feature", cwd=repo)
+    (repo / "enable.flag").write_text("")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"IN_CI": "no"})
+    assert r.code == 0, r
+    assert "ran-a" in r.out and "ran-b" in r.out and "ran-c" in r.out, r
+
+
+def test_min_version_refuses_an_older_keel(sandbox):
+    repo = project(sandbox, '[hooks]\nmin_version = "99.0.0"\n[hooks.pre-commit.commands.x]\nrun = "echo ran"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err.startswith("keel: error: keel.toml:2:1: this configuration needs keel 99.0.0 or newer; this is keel "), r
+    assert "ran" not in r.out
+    (repo / "keel.toml").write_text('[hooks]\nmin_version = "0.1.0"\n[hooks.pre-commit.commands.x]\nrun = "echo ran"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0 and "ran" in r.out, r
+
+
 def test_whole_hook_skipped_on_rebase(sandbox):
     repo = project(sandbox, '[hooks.pre-commit]\nskip = ["rebase"]\n[hooks.pre-commit.commands.x]\nrun = "echo ran"\n')
     (repo / ".git" / "rebase-merge").mkdir()

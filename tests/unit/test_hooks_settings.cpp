@@ -74,7 +74,7 @@ TEST_CASE("hooks settings: errors name the file, position and problem") {
     auto c = load_toml(dir, "[hooks.pre-commit]\nskip = [\"merging\"]\n");
     auto h = hooks_from_config(c);
     REQUIRE_FALSE(h);
-    CHECK(h.error().message == "keel.toml:2:1: unknown skip condition 'merging': expected merge, rebase or branch:GLOB");
+    CHECK(h.error().message == "keel.toml:2:1: unknown skip condition 'merging': expected merge, rebase, branch:GLOB, ref:GLOB or run:COMMAND");
   }
   SUBCASE("bad hook name") {
     auto c = load_toml(dir, "[hooks.\"pre commit\".commands.x]\nrun = \"x\"\n");

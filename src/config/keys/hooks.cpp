@@ -8,7 +8,8 @@ namespace keel::config::keys {
 #define KEEL_CONDITIONS(prefix, what)                                                                        \
   {prefix ".skip", KeyType::flag_or_list, "",                                                                \
    "Skip " what ": true always; or conditions, any of which skips: merge (a merge is in progress), rebase "  \
-   "(a rebase is in progress), branch:GLOB (the current branch matches GLOB).",                            \
+   "(a rebase is in progress), branch:GLOB or ref:GLOB (the current branch matches GLOB), run:COMMAND "     \
+   "(the shell command exits 0; run in the repository's root).",                                          \
    0},                                                                                                       \
   {prefix ".only", KeyType::flag_or_list, "",                                                                \
       "Run " what " only when one of these conditions holds (see skip).", 0}
@@ -19,6 +20,8 @@ static const KeyDecl k_hooks_keys[] = {
      "without '/' match at any depth) or lefthook (lefthook's default matcher: '*' crosses '/', the glob is "
      "matched against the whole path, glob ignores case).",
      0, "keel|lefthook"},
+    {"hooks.min_version", KeyType::string, "",
+     "The oldest keel that may run these hooks, as lefthook's min_version: an older one refuses with an error.", 0},
     {"hooks.*.parallel", KeyType::boolean, "true",
      "Run the hook's commands at the same time; each command's output is still printed whole.", 0},
     {"hooks.*.fail_fast", KeyType::boolean, "false",
