@@ -122,6 +122,13 @@ Result<HookSettings> hook(const std::string& name, const Value& t) {
   if (!t.is_table()) return Error{where(t) + "hook " + quote(name) + " must be a table", {}, Exit::config};
   h.parallel = flag(t.find("parallel"), true);
   h.fail_fast = flag(t.find("fail_fast"), false);
+  // lefthook's piped: one command after another, stopping at the first failure.
+  if (const Value* piped = t.find("piped"); flag(piped, false)) {
+    if (flag(t.find("parallel"), false))
+      return Error{where(*piped) + "hook " + quote(name) + " cannot be both piped and parallel", {}, Exit::config};
+    h.parallel = false;
+    h.fail_fast = true;
+  }
   h.exclude_tags = strings(t.find("exclude_tags"));
   if (const Value* j = t.find("jobs"); j && j->type() == Value::Type::integer) {
     if (j->as_int() < 0 || j->as_int() > 1024)

@@ -127,6 +127,30 @@ run = "touch ../second-ran"
     assert not (sandbox.root / "second-ran").exists()
 
 
+def test_piped_runs_in_order_and_stops_at_the_first_failure(sandbox):
+    config = """\
+[hooks.pre-commit]
+piped = true
+[hooks.pre-commit.commands.b]
+priority = 2
+run = "exit 1"
+[hooks.pre-commit.commands.a]
+priority = 1
+run = "echo a >> ../order"
+[hooks.pre-commit.commands.c]
+priority = 3
+run = "echo c >> ../order"
+"""
+    repo = project(sandbox, config)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert (sandbox.root / "order").read_text() == "a\n"
+    assert "  skipped c: an earlier command failed (fail_fast)\n" in r.out
+    (repo / "keel.toml").write_text("[hooks.pre-commit]\npiped = true\nparallel = true\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert (r.code, r.err) == (78, "keel: error: keel.toml:2:1: hook 'pre-commit' cannot be both piped and parallel\n"), r
+
+
 def test_parallel_output_is_not_interleaved(sandbox):
     config = "[hooks.pre-commit]\njobs = 4\n"
     for name in "abcd":

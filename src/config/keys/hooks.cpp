@@ -26,6 +26,10 @@ static const KeyDecl k_hooks_keys[] = {
      "Run the hook's commands at the same time; each command's output is still printed whole.", 0},
     {"hooks.*.fail_fast", KeyType::boolean, "false",
      "Start no further command once one has failed; those not started are reported as skipped.", 0},
+    {"hooks.*.piped", KeyType::boolean, "false",
+     "Run the commands one after another in priority order and stop at the first failure, as lefthook's piped "
+     "(parallel = false with fail_fast = true).",
+     0},
     {"hooks.*.exclude_tags", KeyType::string_list, "",
      "Skip the hook's commands that have one of these tags (or names), as lefthook's exclude_tags.", 0},
     {"hooks.*.jobs", KeyType::integer, "",
