@@ -1,6 +1,7 @@
 // keel run: a repository's tasks from [tasks.NAME] tables, in dependency
 // order and in parallel. The work is in src/pipeline/.
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "commands/groups.hpp"
@@ -222,9 +223,11 @@ void print_remote_summary(const pipeline::RemoteSummary& r, const std::string& s
       << r.skipped << " skipped, " << r.failed << " failed\n";
 }
 
-void finish_cache(CacheState& state, const pipeline::RunResult& result, const Context& ctx) {
+// Returns the remote cache's line, printed after the run's summary.
+std::string finish_cache(CacheState& state, const pipeline::RunResult& result, const Context& ctx) {
   if (auto st = state.stats.save(state.stat_file); !st) log::debug("stat cache not saved: " + st.error().message);
-  if (!state.store) return;
+  if (!state.store) return {};
+  std::ostringstream remote_line;
   pipeline::RunCounts counts;
   for (const auto* list : {&result.jobs, &result.finally})
     for (const auto& r : *list) {
@@ -237,18 +240,19 @@ void finish_cache(CacheState& state, const pipeline::RunResult& result, const Co
     counts.remote_misses = r.misses;
     counts.remote_bytes_down = r.bytes_down;
     counts.remote_bytes_up = r.bytes_up;
-    if (!ctx.globals.quiet || r.failed) print_remote_summary(r, state.remote->shown(), ctx.err);
+    if (!ctx.globals.quiet || r.failed) print_remote_summary(r, state.remote->shown(), remote_line);
   }
   state.store->note_run(counts);
   std::uint64_t misses = counts.misses;
-  if (misses == 0) return;
+  if (misses == 0) return remote_line.str();
   auto limit = pipeline::parse_size(ctx.config.get_string("cache.max_size", "5G"));
   if (!limit) {
     log::warn("cache.max_size: " + limit.error().message);
-    return;
+    return remote_line.str();
   }
   auto stats = state.store->stats();
   if (stats && stats->bytes > *limit) (void)state.store->gc({*limit, std::nullopt});
+  return remote_line.str();
 }
 
 // The plan in order with each command as it would run, and what the cache
@@ -360,10 +364,11 @@ int run(const RunOptions& o, Context& ctx) {
     return status(Exit::ok);
   }
   auto result = pipeline::run_plan(specs, plan, options, ctx.out, ctx.err);
-  if (cache) finish_cache(*cache, result, ctx);
+  std::string remote_line = cache ? finish_cache(*cache, result, ctx) : std::string();
   ctx.out.flush();
   // -q: the summary only when something went wrong.
   if (!ctx.globals.quiet || result.failed || result.cancelled) ctx.err << pipeline::summary(result);
+  ctx.err << remote_line;
   if (!o.report.empty())
     fs::write_file(o.report, pipeline::junit_xml(result, "keel run"), {.mode = 0644}).value_or_throw();
   if (result.cancelled) return status(Exit::interrupted);
