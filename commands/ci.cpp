@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include "commands/groups.hpp"
+#include "commands/tasks.hpp"
 #include "fs/fs.hpp"
 #include "pipeline/ci_export.hpp"
-#include "pipeline/jobs.hpp"
 
 namespace keel::cmd {
 
@@ -25,10 +25,8 @@ std::string usual_path(const std::string& system) {
   return system == "github" ? ".github/workflows/keel.yml" : ".gitlab-ci.yml";
 }
 
-std::vector<pipeline::TaskSpec> configured_tasks(const Context& ctx) {
-  std::vector<pipeline::TaskSpec> specs;
-  if (const config::Value* tasks = ctx.config.find("tasks")) specs = pipeline::tasks_from(*tasks).value_or_throw();
-  pipeline::check_tasks(specs).value_or_throw();
+std::vector<pipeline::TaskSpec> tasks_to_export(const Context& ctx) {
+  auto specs = configured_tasks(ctx);
   if (specs.empty()) throw usage_error("keel.toml has no [tasks.NAME] to export");
   return specs;
 }
@@ -42,7 +40,7 @@ std::string exported(const Context& ctx, const std::string& system, const std::s
   // Standard output shows what the usual file holds.
   bool usual = output.empty() || output == "-";
   s.command = "keel ci export " + system + (usual ? "" : " --output " + output);
-  return pipeline::export_ci(configured_tasks(ctx), ctx.config.get_list("ci.tasks"), system_named(system), s)
+  return pipeline::export_ci(tasks_to_export(ctx), ctx.config.get_list("ci.tasks"), system_named(system), s)
       .value_or_throw();
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "commands/groups.hpp"
+#include "commands/tasks.hpp"
 #include "crypto/sha256.hpp"
 #include "fs/fs.hpp"
 #include "git/git.hpp"
@@ -71,13 +72,6 @@ pipeline::Invocation invocation(const RunOptions& o, const Context& ctx, const s
   if (call.tasks.empty()) call.tasks = defaults;
   call.only = o.only;
   return call;
-}
-
-std::vector<pipeline::TaskSpec> configured(const Context& ctx) {
-  std::vector<pipeline::TaskSpec> specs;
-  if (const config::Value* tasks = ctx.config.find("tasks")) specs = pipeline::tasks_from(*tasks).value_or_throw();
-  pipeline::check_tasks(specs).value_or_throw();
-  return specs;
 }
 
 pipeline::CiMarkers ci_markers(const Context& ctx) {
@@ -310,7 +304,7 @@ void print_dry_run(const std::vector<pipeline::TaskSpec>& specs, const pipeline:
 }
 
 int run(const RunOptions& o, Context& ctx) {
-  auto specs = configured(ctx);
+  auto specs = configured_tasks(ctx);
   if (o.list) {
     ctx.out << (o.json ? pipeline::list_json(specs) : pipeline::list_text(specs));
     return status(Exit::ok);

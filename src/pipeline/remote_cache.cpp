@@ -22,6 +22,22 @@ bool found(long status) { return status >= 200 && status < 300 && status != 204;
 // An upload's success: any 2xx, 204 too (nginx replacing a file it had).
 bool stored(long status) { return status >= 200 && status < 300; }
 
+using Blob = std::pair<crypto::Digest, std::uint64_t>;  // digest, size
+
+// The blobs an entry names: its files' contents (links have none) and its
+// replayed output, each once.
+std::vector<Blob> blobs_of(const ActionEntry& entry) {
+  std::vector<Blob> blobs;
+  for (const auto& o : entry.outputs)
+    if (o.mode != 0120000) blobs.emplace_back(o.digest, o.size);
+  if (entry.out) blobs.emplace_back(*entry.out, entry.out_size);
+  if (entry.err) blobs.emplace_back(*entry.err, entry.err_size);
+  std::sort(blobs.begin(), blobs.end());
+  blobs.erase(std::unique(blobs.begin(), blobs.end(), [](const Blob& a, const Blob& b) { return a.first == b.first; }),
+              blobs.end());
+  return blobs;
+}
+
 std::uint64_t size_of_file(const std::filesystem::path& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
@@ -135,15 +151,8 @@ std::optional<ActionEntry> RemoteCache::fetch(const std::string& key, bool fill)
     return std::move(entry).value();
   }
 
-  std::vector<std::pair<crypto::Digest, std::uint64_t>> blobs;
-  for (const auto& o : entry->outputs)
-    if (o.mode != 0120000) blobs.emplace_back(o.digest, o.size);
-  if (entry->out) blobs.emplace_back(*entry->out, entry->out_size);
-  if (entry->err) blobs.emplace_back(*entry->err, entry->err_size);
-  std::sort(blobs.begin(), blobs.end());
-  blobs.erase(std::unique(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-              blobs.end());
-  std::vector<std::pair<crypto::Digest, std::uint64_t>> wanted;
+  std::vector<Blob> blobs = blobs_of(*entry);
+  std::vector<Blob> wanted;
   for (const auto& b : blobs)
     if (!m_local.has_blob(b.first, b.second)) wanted.push_back(b);
   std::atomic<bool> whole{true};
@@ -235,11 +244,10 @@ bool RemoteCache::ensure_uploaded(const crypto::Digest& digest, std::uint64_t si
 }
 
 void RemoteCache::upload_now(const std::string& key, ActionEntry& entry) {
-  std::vector<std::pair<crypto::Digest, std::uint64_t>> blobs;
-  for (const auto& o : entry.outputs)
-    if (o.mode != 0120000) blobs.emplace_back(o.digest, o.size);
-  if (entry.out) blobs.emplace_back(*entry.out, entry.out_size = size_of_file(m_local.blob_path(*entry.out)));
-  if (entry.err) blobs.emplace_back(*entry.err, entry.err_size = size_of_file(m_local.blob_path(*entry.err)));
+  // The local entry does not keep its output's sizes; the blobs have them.
+  if (entry.out) entry.out_size = size_of_file(m_local.blob_path(*entry.out));
+  if (entry.err) entry.err_size = size_of_file(m_local.blob_path(*entry.err));
+  std::vector<Blob> blobs = blobs_of(entry);
   for (const auto& b : blobs) {
     if (b.second > m_options.max_blob_size) {
       log::debug("remote cache: " + key + " is not uploaded: a blob is over cache.remote.max_blob_size");

@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include "config/parse.hpp"
+
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
@@ -88,6 +90,14 @@ config::Config load_project_toml(const TempDir& dir, const std::string& text) {
   o.project_root = dir.path();
   o.env["KEEL_SYSTEM_CONFIG_DIR"] = "/nonexistent-keel-test";
   return config::load(o);
+}
+
+std::vector<pipeline::TaskSpec> task_specs(std::string_view toml) {
+  auto doc = config::parse_document(toml, "keel.toml", config::Origin::Kind::project);
+  REQUIRE(doc.ok());
+  auto t = pipeline::tasks_from(*doc->find("tasks"));
+  REQUIRE(t.ok());
+  return *t;
 }
 
 }  // namespace keel::test

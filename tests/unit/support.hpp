@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/tasks.hpp"
 
 // Lets CHECK print both sides of a comparison of string lists.
 namespace doctest {
@@ -56,5 +57,8 @@ std::string read_text(const std::filesystem::path& path);
 // Writes text as dir/keel.toml and loads the configuration with dir as the
 // project root and no system or user files.
 config::Config load_project_toml(const TempDir& dir, const std::string& text);
+
+// The [tasks.NAME] tables of a keel.toml text, read as keel run reads them.
+std::vector<pipeline::TaskSpec> task_specs(std::string_view toml);
 
 }  // namespace keel::test

@@ -3,6 +3,8 @@
 // CI cannot run is refused.
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include "config/parse.hpp"
@@ -14,14 +16,6 @@ using namespace keel::pipeline;
 
 namespace {
 
-std::vector<TaskSpec> specs(std::string_view toml) {
-  auto doc = config::parse_document(toml, "keel.toml", config::Origin::Kind::project);
-  REQUIRE(doc.ok());
-  auto t = tasks_from(*doc->find("tasks"));
-  REQUIRE(t.ok());
-  return *t;
-}
-
 CiSettings settings() {
   CiSettings s;
   s.command = "keel ci export github";
@@ -31,7 +25,7 @@ CiSettings settings() {
 }  // namespace
 
 TEST_CASE("ci export: the same graph gives the same bytes") {
-  auto s = specs("[tasks.b]\nrun = \"true\"\nmatrix = { os = [\"linux\", \"mac\"] }\n[tasks.a]\nrun = \"true\"\n");
+  auto s = test::task_specs("[tasks.b]\nrun = \"true\"\nmatrix = { os = [\"linux\", \"mac\"] }\n[tasks.a]\nrun = \"true\"\n");
   for (CiSystem system : {CiSystem::github, CiSystem::gitlab}) {
     auto one = export_ci(s, {}, system, settings());
     auto two = export_ci(s, {}, system, settings());
@@ -42,7 +36,7 @@ TEST_CASE("ci export: the same graph gives the same bytes") {
 }
 
 TEST_CASE("ci export: a task name that YAML would read as something else stays a string") {
-  auto s = specs("[tasks.\"a: b # c\"]\nrun = \"true\"\n[tasks.\"x\\ny\"]\nrun = \"true\"\n");
+  auto s = test::task_specs("[tasks.\"a: b # c\"]\nrun = \"true\"\n[tasks.\"x\\ny\"]\nrun = \"true\"\n");
   auto text = export_ci(s, {}, CiSystem::gitlab, settings());
   REQUIRE(text.ok());
   YAML::Node doc = YAML::Load(*text);
@@ -51,7 +45,7 @@ TEST_CASE("ci export: a task name that YAML would read as something else stays a
 }
 
 TEST_CASE("ci export: finally jobs wait for the tasks naming them, in a later stage") {
-  auto s = specs("[tasks.report]\nrun = \"true\"\n[tasks.test]\nrun = \"true\"\nfinally = [\"report\"]\n");
+  auto s = test::task_specs("[tasks.report]\nrun = \"true\"\n[tasks.test]\nrun = \"true\"\nfinally = [\"report\"]\n");
   auto text = export_ci(s, {}, CiSystem::gitlab, settings());
   REQUIRE(text.ok());
   YAML::Node doc = YAML::Load(*text);
@@ -62,15 +56,15 @@ TEST_CASE("ci export: finally jobs wait for the tasks naming them, in a later st
 }
 
 TEST_CASE("ci export: what a CI cannot run is refused") {
-  auto s = specs("[tasks.sh]\ninteractive = true\nrun = \"sh\"\n");
+  auto s = test::task_specs("[tasks.sh]\ninteractive = true\nrun = \"sh\"\n");
   auto r = export_ci(s, {}, CiSystem::github, settings());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == "keel.toml:1:8: task 'sh' is interactive, and a CI job has no terminal");
-  s = specs("[tasks.\"a.b\"]\nrun = \"true\"\n[tasks.\"a-b\"]\nrun = \"true\"\n");
+  s = test::task_specs("[tasks.\"a.b\"]\nrun = \"true\"\n[tasks.\"a-b\"]\nrun = \"true\"\n");
   r = export_ci(s, {}, CiSystem::github, settings());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("would both be the GitHub job 'a-b'") != std::string::npos);
-  s = specs("[tasks.variables]\nrun = \"true\"\n");
+  s = test::task_specs("[tasks.variables]\nrun = \"true\"\n");
   r = export_ci(s, {}, CiSystem::gitlab, settings());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("task 'variables' has a name GitLab CI keeps for itself") != std::string::npos);

@@ -3,6 +3,8 @@
 // the cache key and sizes.
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -22,20 +24,8 @@ using namespace keel;
 using namespace keel::pipeline;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::vector<TaskSpec> specs(std::string_view toml) {
-  auto doc = config::parse_document(toml, "keel.toml", config::Origin::Kind::project);
-  REQUIRE(doc.ok());
-  auto t = tasks_from(*doc->find("tasks"));
-  REQUIRE(t.ok());
-  return *t;
-}
-
-}  // namespace
-
 TEST_CASE("pipeline jobs: templates become positional parameters") {
-  auto s = specs("[tasks.t]\nrun = \"echo '{vars.who}' {args}\"\nvars = { who = \"w\" }\n");
+  auto s = test::task_specs("[tasks.t]\nrun = \"echo '{vars.who}' {args}\"\nvars = { who = \"w\" }\n");
   REQUIRE(check_tasks(s).ok());
   Invocation call{{"t"}, {{"who", "$(id)"}}, {"a b", "c"}, false};
   auto plan = plan_jobs(s, call);
@@ -48,7 +38,7 @@ TEST_CASE("pipeline jobs: templates become positional parameters") {
 }
 
 TEST_CASE("pipeline jobs: matrix values in run, env and dir; deps wait for every job") {
-  auto s = specs(
+  auto s = test::task_specs(
       "[tasks.b]\nrun = \"make {matrix.os}\"\ndir = \"out/{matrix.os}\"\nenv = { OS = \"{matrix.os}\" }\n"
       "matrix = { os = [\"linux\", \"mac\"] }\n[tasks.ship]\ndeps = [\"b\"]\nrun = \"true\"\n");
   auto plan = plan_jobs(s, {{"ship"}, {}, {}, false});
@@ -62,19 +52,19 @@ TEST_CASE("pipeline jobs: matrix values in run, env and dir; deps wait for every
 }
 
 TEST_CASE("pipeline jobs: errors") {
-  auto s = specs("[tasks.t]\nrun = \"echo {vars.whom} {a,b} {1..3}\"\nvars = { who = \"w\" }\nfinally = [\"rep\"]\n"
+  auto s = test::task_specs("[tasks.t]\nrun = \"echo {vars.whom} {a,b} {1..3}\"\nvars = { who = \"w\" }\nfinally = [\"rep\"]\n"
                  "[tasks.report]\nrun = \"true\"\n");
   auto st = check_tasks(s);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().message == "keel.toml:1:8: unknown template '{vars.whom}' in 'run' of task 't'");
   CHECK(st.error().hint == "did you mean '{vars.who}'?");
 
-  auto f = specs("[tasks.t]\nrun = \"echo {a,b} {1..3} ${HOME}\"\nfinally = [\"rep\"]\n[tasks.report]\nrun = \"true\"\n");
+  auto f = test::task_specs("[tasks.t]\nrun = \"echo {a,b} {1..3} ${HOME}\"\nfinally = [\"rep\"]\n[tasks.report]\nrun = \"true\"\n");
   st = check_tasks(f);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().message == "keel.toml:1:8: task 't' names 'rep' in 'finally', which does not exist");
 
-  auto ok = specs("[tasks.t]\nrun = \"echo {vars.who}\"\nvars = { who = \"w\" }\n");
+  auto ok = test::task_specs("[tasks.t]\nrun = \"echo {vars.who}\"\nvars = { who = \"w\" }\n");
   auto p = plan_jobs(ok, {{"t"}, {{"whom", "x"}}, {}, false});
   REQUIRE_FALSE(p.ok());
   CHECK(p.error().exit == Exit::usage);
@@ -82,7 +72,7 @@ TEST_CASE("pipeline jobs: errors") {
 }
 
 TEST_CASE("pipeline jobs: finally tasks run once, after the graph, without repeating its tasks") {
-  auto s = specs("[tasks.a]\nrun = \"true\"\nfinally = [\"report\", \"a\"]\n[tasks.report]\nrun = \"true\"\n");
+  auto s = test::task_specs("[tasks.a]\nrun = \"true\"\nfinally = [\"report\", \"a\"]\n[tasks.report]\nrun = \"true\"\n");
   auto p = plan_jobs(s, {{"a"}, {}, {}, false});
   REQUIRE(p.ok());
   REQUIRE(p->finally.size() == 1);
