@@ -7,6 +7,7 @@ namespace keel::cmd {
 
 void setup_cache(CLI::App& app, Runner& chosen);
 void setup_ci(CLI::App& app, Runner& chosen);
+void setup_dist(CLI::App& app, Runner& chosen);
 void setup_commit(CLI::App& app, Runner& chosen);
 void setup_completions(CLI::App& app, Runner& chosen);
 void setup_config(CLI::App& app, Runner& chosen);

@@ -18,6 +18,7 @@ const CommandSpec k_commands[] = {
     {"completions", "Print a shell completion script", setup_completions, k_needs_nothing},
     {"config", "Show, check and change keel's layered configuration", setup_config,
      k_loads_config | k_tolerates_bad_config},
+    {"dist", "Build the release's archives, checksums, signatures and manifest", setup_dist, k_loads_config},
     {"hooks", "Install git hooks and run their commands", setup_hooks, k_loads_config | k_needs_repo},
     {"key", "Make and show minisign key pairs", setup_key, k_needs_nothing},
     {"man", "Print keel's manual pages in roff", setup_man, k_needs_nothing},

@@ -369,6 +369,16 @@ int run(const RunOptions& o, Context& ctx) {
   return check_status(result.failed);
 }
 
+}  // namespace
+
+int run_tasks(Context& ctx, const std::vector<std::string>& names) {
+  RunOptions o;
+  o.words = names;
+  return run(o, ctx);
+}
+
+namespace {
+
 const char* k_description =
     "Runs the tasks of keel.toml's [tasks.NAME] tables, each after the tasks in its deps, as many at once as -j "
     "allows (default: one per CPU); each task runs at most once. With no TASK, the tasks of run.default run; "

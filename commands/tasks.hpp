@@ -17,4 +17,8 @@ inline std::vector<pipeline::TaskSpec> configured_tasks(const Context& ctx) {
   return specs;
 }
 
+// Runs the named tasks as `keel run NAME...` would (keel dist's before):
+// the exit status of that run.
+int run_tasks(Context& ctx, const std::vector<std::string>& names);
+
 }  // namespace keel::cmd

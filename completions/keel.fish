@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
             set skip 1
             continue
         end
-        if contains -- $w cache ci commit completions config hooks key man release run semver sign verify stats gc clean export check lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
+        if contains -- $w cache ci commit completions config dist hooks key man release run semver sign verify stats gc clean export check lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -28,6 +28,7 @@ complete -c keel -n '__keel_at' -a 'ci' -d 'Export the tasks as GitHub Actions o
 complete -c keel -n '__keel_at' -a 'commit' -d 'Check commit messages against Conventional Commits'
 complete -c keel -n '__keel_at' -a 'completions' -d 'Print a shell completion script'
 complete -c keel -n '__keel_at' -a 'config' -d 'Show, check and change keel\'s layered configuration'
+complete -c keel -n '__keel_at' -a 'dist' -d 'Build the release\'s archives, checksums, signatures and manifest'
 complete -c keel -n '__keel_at' -a 'hooks' -d 'Install git hooks and run their commands'
 complete -c keel -n '__keel_at' -a 'key' -d 'Make and show minisign key pairs'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
@@ -103,6 +104,14 @@ complete -c keel -n '__keel_at config validate' -s h -l help -d 'Print this help
 complete -c keel -n '__keel_at config validate' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at config schema' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at config schema' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at dist' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at dist' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at dist' -l version -r -F -d 'Build this version instead of the release tag on HEAD'
+complete -c keel -n '__keel_at dist' -l target -r -F -d 'Build for this os/arch instead of dist.targets (repeatable)'
+complete -c keel -n '__keel_at dist' -l snapshot -d 'Build without a release tag, as X.Y.Z-snapshot+SHORT_SHA'
+complete -c keel -n '__keel_at dist' -l clean -d 'Empty the output directory first'
+complete -c keel -n '__keel_at dist' -s n -l dry-run -d 'Print what would be built, with every entry; write nothing'
+complete -c keel -n '__keel_at dist' -l json -d 'Print manifest.json instead of the list of files'
 complete -c keel -n '__keel_at hooks' -a 'install' -d 'Write keel\'s hook scripts into the repository\'s hooks directory'
 complete -c keel -n '__keel_at hooks' -a 'uninstall' -d 'Remove keel\'s hook scripts and put back the hooks they replaced'
 complete -c keel -n '__keel_at hooks' -a 'status' -d 'Compare configured hooks with the installed scripts'

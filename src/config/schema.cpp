@@ -20,6 +20,7 @@ std::span<const KeyTable> all_key_tables() {
       keys::release_table,
       keys::run_table,
       keys::ci_table,
+      keys::dist_table,
   };
   return tables;
 }

@@ -48,13 +48,16 @@ Digest sha256(std::string_view bytes) {
   return h.finish();
 }
 
-Result<Digest> sha256_file(const std::filesystem::path& path) {
+namespace {
+
+// Feeds a file to `take` in large blocks; errors name the path.
+template <class Take>
+Status read_blocks(const std::filesystem::path& path, Take take) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   auto fail = [&](int err) {
     return Error{"cannot read " + quote(path.string()) + ": " + std::strerror(err), {}, Exit::io};
   };
   if (fd < 0) return fail(errno);
-  Sha256 h;
   thread_local std::vector<char> buf(1 << 18);
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
@@ -65,10 +68,65 @@ Result<Digest> sha256_file(const std::filesystem::path& path) {
       return fail(err);
     }
     if (n == 0) break;
-    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    take(std::string_view(buf.data(), static_cast<std::size_t>(n)));
   }
   ::close(fd);
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Digest> sha256_file(const std::filesystem::path& path) {
+  Sha256 h;
+  if (auto s = read_blocks(path, [&](std::string_view b) { h.update(b); }); !s) return s.error();
   return h.finish();
+}
+
+namespace {
+
+const EVP_MD* digest_named(std::string_view algorithm) {
+  if (algorithm == "sha256") return EVP_sha256();
+  if (algorithm == "sha512") return EVP_sha512();
+  if (algorithm == "md5") return EVP_md5();
+  return nullptr;
+}
+
+std::string finish_hex(EVP_MD_CTX* md) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(md, out, &n);
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string text;
+  for (unsigned i = 0; i < n; ++i) {
+    text += k_digits[out[i] >> 4];
+    text += k_digits[out[i] & 15];
+  }
+  return text;
+}
+
+using MdCtx = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
+
+MdCtx start(std::string_view algorithm) {
+  MdCtx md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  const EVP_MD* type = digest_named(algorithm);
+  if (!md || !type || EVP_DigestInit_ex(md.get(), type, nullptr) != 1) throw std::bad_alloc();
+  return md;
+}
+
+}  // namespace
+
+Result<std::string> file_digest_hex(const std::filesystem::path& path, std::string_view algorithm) {
+  if (!digest_named(algorithm)) return Error{"unsupported digest " + quote(algorithm), {}, Exit::usage};
+  MdCtx md = start(algorithm);
+  if (auto s = read_blocks(path, [&](std::string_view b) { EVP_DigestUpdate(md.get(), b.data(), b.size()); }); !s)
+    return s.error();
+  return finish_hex(md.get());
+}
+
+std::string digest_hex(std::string_view bytes, std::string_view algorithm) {
+  MdCtx md = start(algorithm);
+  EVP_DigestUpdate(md.get(), bytes.data(), bytes.size());
+  return finish_hex(md.get());
 }
 
 std::string hex(const Digest& d) {

@@ -36,6 +36,11 @@ Digest sha256(std::string_view bytes);
 // The file's digest, read in large blocks; errors name the path (Exit::io).
 Result<Digest> sha256_file(const std::filesystem::path& path);
 
+// A file's or some bytes' digest in lowercase hex: "sha256" and "sha512"
+// for checksum files, "md5" for a Debian package's md5sums.
+Result<std::string> file_digest_hex(const std::filesystem::path& path, std::string_view algorithm);
+std::string digest_hex(std::string_view bytes, std::string_view algorithm);
+
 std::string hex(const Digest& d);
 // 64 lowercase hex digits, or nothing.
 bool parse_hex(std::string_view text, Digest& out);

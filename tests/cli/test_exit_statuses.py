@@ -20,6 +20,7 @@ BAD_ARGUMENT = {
     "config path": (["config", "path", "extra"], "keel: error: unexpected argument 'extra'"),
     "config validate": (["config", "validate", "extra"], "keel: error: unexpected argument 'extra'"),
     "config schema": (["config", "schema", "extra"], "keel: error: unexpected argument 'extra'"),
+    "dist": (["dist", "--target", "linux"], "keel: error: invalid target 'linux': expected os/arch such as linux/amd64"),
     "hooks install": (["hooks", "install", "--nope"], "keel: error: unexpected argument '--nope'"),
     "hooks uninstall": (["hooks", "uninstall", "--nope"], "keel: error: unexpected argument '--nope'"),
     "hooks status": (["hooks", "status", "--nope"], "keel: error: unexpected argument '--nope'"),

@@ -12,5 +12,6 @@ extern const KeyTable hooks_table;
 extern const KeyTable release_table;
 extern const KeyTable run_table;
 extern const KeyTable ci_table;
+extern const KeyTable dist_table;
 
 }  // namespace keel::config::keys

@@ -1,0 +1,325 @@
+// keel dist: the release's archives, checksum file, signatures and
+// manifest (src/dist/), built into a staging directory and moved into the
+// output directory only when everything is there.
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <thread>
+
+#include "commands/groups.hpp"
+#include "build_config.hpp"
+#include "commands/signing/common.hpp"
+#include "commands/tasks.hpp"
+#include "core/json.hpp"
+#include "dist/build.hpp"
+#include "fs/fs.hpp"
+#include "git/commit.hpp"
+#include "git/refs.hpp"
+#include "git/tags.hpp"
+#include "release/history.hpp"
+#include "semver/semver.hpp"
+
+namespace keel::cmd {
+
+namespace stdfs = std::filesystem;
+
+namespace {
+
+struct DistOptions {
+  std::string version;
+  std::vector<std::string> targets;
+  bool snapshot = false;
+  bool clean = false;
+  bool dry_run = false;
+  bool json = false;
+};
+
+std::string short_id(const std::string& full) { return full.substr(0, 7); }
+
+// The version to build: --version, dist.version, a snapshot of the next
+// release, or the release tag on HEAD.
+std::string choose_version(const DistOptions& o, const dist::Settings& s, Context& ctx,
+                           const std::optional<git::Oid>& head) {
+  std::string commit = head ? head->hex() : std::string();
+  std::string given = !o.version.empty() ? o.version : s.version;
+  if (!given.empty() && !o.snapshot) {
+    if (given.front() == 'v') given.erase(0, 1);
+    auto parsed = semver::parse(given);
+    if (!parsed) throw usage_error("invalid version " + quote(given) + ": " + parsed.error().message);
+    return semver::to_string(*parsed);
+  }
+  git::Repository* repo = repository(ctx);
+  if (!repo || commit.empty())
+    throw usage_error("keel dist needs a version outside a git repository", "pass --version X.Y.Z");
+  auto settings = release::settings_from_config(ctx.config).value_or_throw();
+  auto tags = git::list_tags(*repo, git::KindCheck::when_used).value_or_throw();
+  release::NextOptions next;
+  next.initial = settings.root.initial;
+  auto plan = release::make_plan(*repo, *head, settings.root, tags, settings.rules, next, settings.commit_message)
+                  .value_or_throw();
+  if (o.snapshot) {
+    // A snapshot sorts after the last release: the next version, or at
+    // least the next patch.
+    semver::Version base = settings.root.initial;
+    if (!given.empty()) {
+      base = semver::parse(given.front() == 'v' ? given.substr(1) : given).value_or_throw();
+    } else if (plan.next.version) {
+      base = *plan.next.version;
+    } else if (plan.next.current) {
+      base = *plan.next.current;
+      ++base.patch;
+    }
+    base.prerelease.clear();
+    base.build.clear();
+    return semver::to_string(base) + "-snapshot+" + short_id(commit);
+  }
+  if (plan.last && plan.last->commit == *head) return semver::to_string(plan.last->tag.version);
+  throw usage_error("HEAD is not a release: no release tag points at it",
+                    "tag it with keel release, or build with --snapshot or --version X.Y.Z");
+}
+
+std::int64_t source_date(const dist::Settings& s, const Context& ctx, Context& mutable_ctx) {
+  auto env = ctx.env.find("SOURCE_DATE_EPOCH");
+  if (env != ctx.env.end() && !env->second.empty()) {
+    const std::string& t = env->second;
+    bool digits = t.size() <= 12 && t.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) throw usage_error("invalid SOURCE_DATE_EPOCH " + quote(t) + ": expected seconds since 1970");
+    return std::stoll(t);
+  }
+  if (s.source_date_epoch) return *s.source_date_epoch;
+  git::Repository* repo = repository(mutable_ctx);
+  if (repo) {
+    git::Head h = git::head(*repo).value_or_throw();
+    if (h.commit) return git::lookup_commit(*repo, *h.commit).value_or_throw().committer.time;
+  }
+  throw usage_error("keel dist has no source date outside a git repository",
+                    "set SOURCE_DATE_EPOCH or dist.source_date_epoch");
+}
+
+std::optional<git::Oid> head_commit(Context& ctx) {
+  git::Repository* repo = repository(ctx);
+  if (!repo) return std::nullopt;
+  return git::head(*repo).value_or_throw().commit;
+}
+
+// The headers of the conventional commits since the previous release tag,
+// for the changelog.Debian keel writes.
+std::vector<std::string> release_changes(Context& ctx, const std::optional<git::Oid>& head) {
+  git::Repository* repo = repository(ctx);
+  if (!repo || !head) return {};
+  auto settings = release::settings_from_config(ctx.config).value_or_throw();
+  auto tags = git::list_tags(*repo, git::KindCheck::when_used).value_or_throw();
+  std::vector<git::Oid> hide;
+  for (const auto& t : release::version_tags(tags, settings.root))
+    if (t.commit != *head) hide.push_back(t.commit);
+  std::vector<release::Change> changes;
+  if (!release::collect_changes(*repo, *head, hide, "", changes)) return {};
+  std::vector<std::string> out;
+  for (const auto& c : changes)
+    if (!c.message.type.empty() && out.size() < 100) out.push_back(c.message.header);
+  return out;
+}
+
+// A signer that loads the key once, before anything is built: a missing
+// key or a wrong password stops keel dist while nothing is written.
+dist::Signer make_signer(const dist::Settings& s, const dist::Release& r, Context& ctx) {
+  if (s.sign == dist::SignWhat::none) return {};
+  auto key = std::make_shared<crypto::SecretKey>(signing::load_secret_key(s.sign_key, {}, ctx));
+  std::int64_t when = r.source_date;
+  return [key, when](const stdfs::path& file) -> Result<std::string> {
+    std::ifstream data(file, std::ios::binary);
+    if (!data) return Error{"cannot read " + quote(file.string()), {}, Exit::io};
+    auto alg = crypto::SigAlg::prehashed;
+    // The source date, not the clock: the same commit gives the same signature.
+    auto sig = crypto::sign(*key, data, alg, crypto::default_trusted_comment(when, file.filename().string(), alg),
+                            "signature from keel dist");
+    if (!sig) return sig.error();
+    return crypto::signature_file(*sig);
+  };
+}
+
+// output_dir must be empty (or missing); --clean empties it first, unless it
+// is the project itself or holds it.
+void prepare_output(const stdfs::path& out, const stdfs::path& root, bool clean) {
+  std::error_code ec;
+  if (clean && stdfs::exists(out, ec)) {
+    auto canonical_out = stdfs::weakly_canonical(out, ec);
+    auto canonical_root = stdfs::weakly_canonical(root, ec);
+    auto rel = canonical_root.lexically_relative(canonical_out);
+    if (canonical_out == canonical_out.root_path() || (!rel.empty() && !rel.string().starts_with("..")))
+      throw usage_error("refusing to clean " + quote(out.string()) + ": it holds the project",
+                        "set dist.output_dir to a directory of its own");
+    stdfs::remove_all(out, ec);
+    if (ec) throw Failure("cannot remove " + quote(out.string()) + ": " + ec.message(), Exit::io);
+  }
+  if (stdfs::exists(out, ec) && !stdfs::is_directory(out, ec))
+    throw Failure("the output directory " + quote(out.string()) + " is not a directory", Exit::io);
+  if (stdfs::exists(out, ec) && !stdfs::is_empty(out, ec))
+    throw usage_error("the output directory " + quote(out.string()) + " is not empty",
+                      "remove it, or run keel dist --clean");
+  stdfs::create_directories(out, ec);
+  if (ec) throw Failure("cannot create " + quote(out.string()) + ": " + ec.message(), Exit::io);
+  if (::access(out.c_str(), W_OK) != 0)
+    throw Failure("cannot write to the output directory " + quote(out.string()), Exit::io);
+}
+
+// The staging directory inside output_dir, removed with whatever is left
+// in it when keel dist stops.
+class Staging {
+ public:
+  explicit Staging(const stdfs::path& out) {
+    std::string tmpl = (out / ".keel-dist-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw Failure("cannot write to " + quote(out.string()) + ": " + std::strerror(errno), Exit::io);
+    m_path = tmpl;
+  }
+  ~Staging() {
+    std::error_code ec;
+    stdfs::remove_all(m_path, ec);
+  }
+  const stdfs::path& path() const { return m_path; }
+
+ private:
+  stdfs::path m_path;
+};
+
+void fsync_dir(const stdfs::path& dir) {
+  fs::FdCloser fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() >= 0) ::fsync(fd.get());
+}
+
+std::string human_size(std::uint64_t n) {
+  char buf[32];
+  if (n < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  else if (n < 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%.1f MiB", n / (1024.0 * 1024.0));
+  return buf;
+}
+
+void print_plan(const std::vector<dist::Planned>& planned, const dist::Release& r, const std::string& out_dir,
+                const dist::Settings& s, std::ostream& out) {
+  out << "keel dist would build " << r.name << ' ' << r.version << " (source date " << r.source_date
+      << (r.commit.empty() ? "" : ", commit " + short_id(r.commit)) << ") into " << out_dir << "/\n";
+  for (const auto& p : planned) {
+    std::size_t files = 0;
+    for (const auto& e : p.entries) files += e.kind != dist::EntryKind::dir;
+    out << "  " << p.name << "  (" << (p.kind == dist::Kind::package ? "deb" : dist::format_name(p.format)) << ", " << p.target.text() << ", " << files
+        << (files == 1 ? " file" : " files") << ")\n";
+    for (const auto& e : p.entries) {
+      if (p.kind == dist::Kind::binary) break;
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", e.mode);
+      out << "      " << mode << ' ' << e.path << (e.kind == dist::EntryKind::dir ? "/" : "")
+          << (e.kind == dist::EntryKind::symlink ? " -> " + e.link_target : "") << '\n';
+    }
+  }
+  if (!planned.empty()) {
+    auto sums = dist::expand(s.checksum_template, {r.name, r.version, "", ""});
+    out << "  " << (sums ? *sums : s.checksum_template) << "  (" << s.checksum_algorithm << ")\n";
+    if (s.sign != dist::SignWhat::none)
+      out << "  " << (s.sign == dist::SignWhat::all ? "a .minisig for every file" : "a .minisig for the checksum file")
+          << '\n';
+  }
+  out << "  manifest.json\n";
+}
+
+int run_dist(const DistOptions& o, Context& ctx) {
+  auto s = dist::settings_from_config(ctx.config).value_or_throw();
+  for (const auto& t : o.targets) s.targets.push_back(dist::parse_target(t).value_or_throw());
+  if (!o.targets.empty()) s.targets.erase(s.targets.begin(), s.targets.end() - static_cast<long>(o.targets.size()));
+  if (s.archives.empty() && s.packages.empty())
+    throw Failure("nothing to build: keel.toml has no [[dist.archives]] or [[dist.packages]]", Exit::nothing_to_do,
+                  "add one, see keel-dist(1)");
+  stdfs::path root = ctx.project_root.value_or(ctx.cwd);
+  dist::Release r;
+  r.name = s.name.empty() ? root.filename().string() : s.name;
+  auto head = head_commit(ctx);
+  r.commit = head ? head->hex() : std::string();
+  r.version = choose_version(o, s, ctx, head);
+  r.source_date = source_date(s, ctx, ctx);
+  r.tool = std::string("keel ") + KEEL_VERSION;
+  if (!s.packages.empty()) r.changes = release_changes(ctx, head);
+  stdfs::path out_dir = stdfs::path(s.output_dir).is_absolute() ? stdfs::path(s.output_dir) : root / s.output_dir;
+
+  if (!s.before.empty() && !o.dry_run) {
+    int rc = run_tasks(ctx, s.before);
+    if (rc != 0) throw Failure("a task of dist.before failed: nothing was built", static_cast<Exit>(rc));
+  }
+  auto planned = dist::plan(s, r, root).value_or_throw();
+  if (o.dry_run) {
+    print_plan(planned, r, fs::display_path(out_dir, ctx.cwd), s, ctx.out);
+    return status(Exit::ok);
+  }
+  dist::BuildOptions options;
+  options.root = root;
+  options.signer = make_signer(s, r, ctx);
+  prepare_output(out_dir, root, o.clean);
+  Staging staging(out_dir);
+  auto artifacts = dist::build(planned, s, r, staging.path(), options).value_or_throw();
+  std::string manifest = dist::manifest_json(r, artifacts);
+  fs::write_file(staging.path() / "manifest.json", manifest, {.mode = 0644}).value_or_throw();
+  // The manifest goes last: whoever sees it sees every file it lists.
+  for (const auto& a : artifacts) {
+    std::error_code ec;
+    stdfs::rename(staging.path() / a.name, out_dir / a.name, ec);
+    if (ec) throw Failure("cannot move " + quote(a.name) + " into " + quote(out_dir.string()) + ": " + ec.message(), Exit::io);
+  }
+  fsync_dir(out_dir);
+  std::error_code ec;
+  stdfs::rename(staging.path() / "manifest.json", out_dir / "manifest.json", ec);
+  if (ec) throw Failure("cannot move manifest.json into " + quote(out_dir.string()) + ": " + ec.message(), Exit::io);
+  fsync_dir(out_dir);
+
+  if (o.json) {
+    ctx.out << manifest;
+    return status(Exit::ok);
+  }
+  std::string shown = fs::display_path(out_dir, ctx.cwd);
+  for (const auto& a : artifacts)
+    ctx.out << shown << '/' << a.name << "  " << human_size(a.size) << '\n';
+  ctx.out << shown << "/manifest.json\n";
+  return status(Exit::ok);
+}
+
+const char* k_description =
+    "Builds the release's artifacts into dist.output_dir (default dist/): the archives of [[dist.archives]] for "
+    "each target of dist.targets (default: this machine), a checksum file, minisign signatures (dist.sign) and "
+    "manifest.json, which lists every artifact with its kind, format, os, arch, size and SHA-256, and the version, "
+    "commit, source date and keel version. The version is the release tag on HEAD, dist.version, --version, or "
+    "with --snapshot X.Y.Z-snapshot+SHORT_SHA (X.Y.Z: the next release). The tasks of dist.before run first.\n\n"
+    "The artifacts are reproducible: keel makes every entry itself, sorted by path with each directory before "
+    "its children, owned by root:root (0:0), mode 0755 for directories and executables and 0644 otherwise "
+    "(unless mode says), every time the source date (SOURCE_DATE_EPOCH, else dist.source_date_epoch, else "
+    "HEAD's commit time), gzip without name or time at level 9, zstd at level 19 and xz at level 6 with their "
+    "multi-threaded encoders, zip with UTC times. The same commit gives the same bytes in any time zone, umask, "
+    "locale or build directory.\n\n"
+    "An archive's files are paths or globs (relative to the project root; a directory brings its tree), or "
+    "tables {src, dst, mode}: without dst a file keeps its path; a dst ending in '/' is a directory that "
+    "receives the file, or a glob's matches below the glob's fixed leading directories. {os}, {arch}, {name} "
+    "and {version} are filled in src, dst and name templates. Missing inputs, globs matching nothing, two files "
+    "with one destination or a destination climbing out of the archive stop keel dist before anything is "
+    "written. Everything is built in a staging directory inside the output directory and moved into place at "
+    "the end, manifest.json last; the output directory must be empty (--clean empties it).";
+
+}  // namespace
+
+void setup_dist(CLI::App& app, Runner& chosen) {
+  set_long_description(&app, k_description);
+  auto o = std::make_shared<DistOptions>();
+  app.add_option("--version", o->version, "Build this version instead of the release tag on HEAD")->type_name("X.Y.Z");
+  app.add_option("--target", o->targets, "Build for this os/arch instead of dist.targets (repeatable)")
+      ->type_name("OS/ARCH")
+      ->allow_extra_args(false);
+  app.add_flag("--snapshot", o->snapshot, "Build without a release tag, as X.Y.Z-snapshot+SHORT_SHA");
+  app.add_flag("--clean", o->clean, "Empty the output directory first");
+  app.add_flag("-n,--dry-run", o->dry_run, "Print what would be built, with every entry; write nothing");
+  app.add_flag("--json", o->json, "Print manifest.json instead of the list of files");
+  app.parse_complete_callback([&chosen, o] { chosen = [o](Context& c) { return run_dist(*o, c); }; });
+}
+
+}  // namespace keel::cmd

@@ -1,0 +1,74 @@
+#pragma once
+// keel dist's work: the plan (which artifact holds which files), building
+// it into a staging directory, the checksum file, signatures and the
+// manifest, and moving everything into the output directory at the end.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "dist/entries.hpp"
+#include "dist/settings.hpp"
+
+namespace keel::dist {
+
+enum class Kind { archive, binary, package, checksum, signature };
+std::string_view kind_name(Kind k);
+
+struct Planned {
+  std::string name;
+  Kind kind = Kind::archive;
+  Format format = Format::tar_gz;  // archives and binaries
+  Target target;
+  std::string deb_version;  // packages
+  std::vector<Entry> entries;
+  std::size_t spec = 0;  // index into Settings::archives or ::packages
+};
+
+struct Release {
+  std::string name;
+  std::string version;
+  std::string commit;  // HEAD's full id; empty outside git
+  std::int64_t source_date = 0;
+  std::string tool;  // "keel 1.2.3"
+  std::vector<std::string> changes;  // commit headers of this release, for changelog.Debian
+};
+
+// Every artifact with its entries; errors for missing inputs, clashing
+// destinations and names before anything is written.
+Result<std::vector<Planned>> plan(const Settings& s, const Release& r, const std::filesystem::path& root);
+
+struct Artifact {
+  std::string name;
+  Kind kind = Kind::archive;
+  std::string format;  // "tar.gz", "deb", ... ; empty for checksum and signature files
+  std::string os, arch;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+// Signs a file; returns the signature file's text (minisign format).
+using Signer = std::function<Result<std::string>(const std::filesystem::path& file)>;
+
+struct BuildOptions {
+  std::filesystem::path root;  // the project: maintainer scripts are read from it
+  unsigned threads = 0;
+  Signer signer;  // required when Settings::sign is not none
+};
+
+// Builds the plan into `staging` (an empty directory) and returns every
+// file written there, checksum file and signatures included, in name order.
+Result<std::vector<Artifact>> build(const std::vector<Planned>& planned, const Settings& s, const Release& r,
+                                    const std::filesystem::path& staging, const BuildOptions& options);
+
+// "<hex>  <name>\n" per artifact, sorted by name: sha256sum -c reads it.
+std::string checksum_lines(const std::vector<std::pair<std::string, std::string>>& name_and_hex);
+
+// manifest.json: the release and each artifact (documented in
+// docs/dist-manifest.schema.json).
+std::string manifest_json(const Release& r, const std::vector<Artifact>& artifacts);
+
+}  // namespace keel::dist
