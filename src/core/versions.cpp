@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <fmt/core.h>
 #include <git2.h>
+#include <libdeflate.h>
 #include <openssl/crypto.h>
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
@@ -55,6 +56,7 @@ std::vector<std::pair<std::string, std::string>> library_versions() {
   out.emplace_back("libarchive", after_space(archive_version_string()));
   out.emplace_back("zstd", ZSTD_versionString());
   out.emplace_back("zlib", zlibVersion());
+  out.emplace_back("libdeflate", LIBDEFLATE_VERSION_STRING);
   out.emplace_back("libsodium", sodium_version_string());
   out.emplace_back("protobuf-c", protobuf_c_version());
   // yaml-cpp has no version in its headers or at run time: what the build

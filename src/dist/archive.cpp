@@ -16,6 +16,7 @@
 #include <memory>
 #include <thread>
 
+#include "dist/parallel_gzip.hpp"
 #include "fs/fs.hpp"
 
 namespace keel::dist {
@@ -74,10 +75,17 @@ class OutFile {
   std::uint64_t m_size = 0;
 };
 
+// Where libarchive's bytes go: the file, or first the parallel gzip.
+struct Output {
+  OutFile* file;
+  ParallelGzip* gzip = nullptr;
+};
+
 la_ssize_t write_callback(struct archive* a, void* data, const void* buffer, size_t length) {
-  auto* out = static_cast<OutFile*>(data);
-  if (!out->write(buffer, length)) {
-    archive_set_error(a, out->error(), "%s", std::strerror(out->error()));
+  auto* out = static_cast<Output*>(data);
+  bool ok = out->gzip ? out->gzip->write({static_cast<const char*>(buffer), length}) : out->file->write(buffer, length);
+  if (!ok) {
+    archive_set_error(a, out->file->error(), "%s", std::strerror(out->file->error()));
     return -1;
   }
   return static_cast<la_ssize_t>(length);
@@ -109,10 +117,8 @@ Status configure(struct archive* a, Format f, const ArchiveOptions& o) {
   std::string threads = std::to_string(threads_for(o));
   int r = ARCHIVE_OK;
   switch (f) {
-    case Format::tar_gz:
+    case Format::tar_gz:  // compressed by ParallelGzip, not by libarchive
       r = archive_write_set_format_pax_restricted(a);
-      if (r == ARCHIVE_OK) r = archive_write_add_filter_gzip(a);
-      if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:compression-level=9,gzip:!timestamp");
       break;
     case Format::tar_zst:
       r = archive_write_set_format_pax_restricted(a);
@@ -210,7 +216,7 @@ class Utf8Locale {
 
 Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOptions& o,
                               const stdfs::path& path, std::string_view root,
-                              const std::function<Status(struct archive*)>& set_up) {
+                              const std::function<Status(struct archive*)>& set_up, bool parallel_gzip = false) {
   Utf8Locale utf8;
   if (!utf8.active())
     for (const auto& e : entries)
@@ -220,13 +226,19 @@ Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOp
                        Exit::io};
   OutFile out(path);
   if (!out.opened()) return io_error(path, "create", out.error());
+  std::optional<ParallelGzip> gzip;
+  if (parallel_gzip)
+    gzip.emplace([&out](std::string_view member) { return out.write(member.data(), member.size()); },
+                 threads_for(o));
+  Output sink{&out, gzip ? &*gzip : nullptr};
   ArchivePtr a(archive_write_new());
   if (auto s = set_up(a.get()); !s) return s.error();
-  if (archive_write_open2(a.get(), &out, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
+  if (archive_write_open2(a.get(), &sink, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
     return archive_error(a.get(), out);
   for (const auto& e : entries)
     if (auto s = add_entry(a.get(), out, e, o.mtime, root); !s) return s.error();
   if (archive_write_close(a.get()) != ARCHIVE_OK) return archive_error(a.get(), out);
+  if (gzip && !gzip->finish()) return io_error(path, "write", out.error());
   return out.keep();
 }
 
@@ -327,7 +339,9 @@ Result<Written> write_archive(Format format, const std::vector<Entry>& entries, 
     ::setenv("TZ", "UTC0", 1);
     ::tzset();
   }
-  return write_entries(entries, options, out, "", [&](struct archive* a) { return configure(a, format, options); });
+  return write_entries(
+      entries, options, out, "", [&](struct archive* a) { return configure(a, format, options); },
+      format == Format::tar_gz);
 }
 
 Result<Written> copy_file(const stdfs::path& source, const stdfs::path& path, unsigned mode) {
@@ -369,7 +383,8 @@ Result<Written> write_deb(const DebMember& control, const DebMember& data, std::
   // dpkg-deb writes them; GNU ar would add a '/'.
   if (archive_write_set_format_ar_bsd(a.get()) != ARCHIVE_OK) return archive_error(a.get(), out);
   archive_write_set_bytes_in_last_block(a.get(), 1);
-  if (archive_write_open2(a.get(), &out, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
+  Output sink{&out};
+  if (archive_write_open2(a.get(), &sink, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
     return archive_error(a.get(), out);
   auto member = [&](const std::string& name, const stdfs::path& source, std::uint64_t size) -> Status {
     Entry e;

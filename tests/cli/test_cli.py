@@ -24,6 +24,7 @@ DEV_PACKAGES = {
     "libarchive": "libarchive-dev",
     "zstd": "libzstd-dev",
     "zlib": "zlib1g-dev",
+    "libdeflate": "libdeflate-dev",
     "libsodium": "libsodium-dev",
     "protobuf-c": "libprotobuf-c-dev",
     "yaml-cpp": "libyaml-cpp-dev",
