@@ -18,8 +18,12 @@
 #include "commands/tasks.hpp"
 #include "core/json.hpp"
 #include "dist/build.hpp"
+#include "dist/publish.hpp"
+#include "pipeline/duration.hpp"
+#include "process/process.hpp"
 #include "fs/fs.hpp"
 #include "git/commit.hpp"
+#include "git/config.hpp"
 #include "git/refs.hpp"
 #include "git/tags.hpp"
 #include "release/history.hpp"
@@ -126,6 +130,25 @@ std::vector<std::string> release_changes(Context& ctx, const std::optional<git::
   return out;
 }
 
+// The provenance's source: remote.origin.url (credentials removed) as a
+// git+ URI, the same on every machine that cloned from it.
+std::string source_uri(Context& ctx) {
+  git::Repository* repo = repository(ctx);
+  if (!repo) return {};
+  auto config = git::Config::snapshot(*repo);
+  if (!config) return {};
+  auto url = config->get_string("remote.origin.url");
+  if (!url || !*url || (*url)->empty()) return {};
+  std::string text = **url;
+  // "https://user:token@host/x.git" names the host and path only.
+  if (std::size_t scheme = text.find("://"); scheme != std::string::npos) {
+    std::size_t start = scheme + 3, end = text.find('/', start);
+    std::size_t at = text.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (at != std::string::npos && at >= start) text.erase(start, at + 1 - start);
+  }
+  return "git+" + text;
+}
+
 // A signer that loads the key once, before anything is built: a missing
 // key or a wrong password stops keel dist while nothing is written.
 dist::Signer make_signer(const dist::Settings& s, const dist::Release& r, Context& ctx) {
@@ -221,8 +244,10 @@ void print_plan(const std::vector<dist::Planned>& planned, const dist::Release& 
   if (!planned.empty()) {
     auto sums = dist::expand(s.checksum_template, {r.name, r.version, "", ""});
     out << "  " << (sums ? *sums : s.checksum_template) << "  (" << s.checksum_algorithm << ")\n";
+    out << "  " << r.name << '_' << r.version << "_provenance.intoto.json\n";
     if (s.sign != dist::SignWhat::none)
-      out << "  " << (s.sign == dist::SignWhat::all ? "a .minisig for every file" : "a .minisig for the checksum file")
+      out << "  " << (s.sign == dist::SignWhat::all ? "a .minisig for every file"
+                                                     : "a .minisig for the checksum file and the provenance")
           << '\n';
   }
   out << "  manifest.json\n";
@@ -244,6 +269,9 @@ int run_dist(const DistOptions& o, Context& ctx) {
   r.source_date = source_date(s, ctx, ctx);
   r.tool = std::string("keel ") + KEEL_VERSION;
   if (!s.packages.empty()) r.changes = release_changes(ctx, head);
+  r.snapshot = o.snapshot;
+  r.source_uri = source_uri(ctx);
+  if (const config::Value* table = ctx.config.find("dist")) r.config_json = table->render_json();
   stdfs::path out_dir = stdfs::path(s.output_dir).is_absolute() ? stdfs::path(s.output_dir) : root / s.output_dir;
 
   if (!s.before.empty() && !o.dry_run) {
@@ -286,6 +314,43 @@ int run_dist(const DistOptions& o, Context& ctx) {
   return status(Exit::ok);
 }
 
+struct PublishOptions {
+  std::string url;
+  std::string token_env = "KEEL_PUBLISH_TOKEN";
+  std::string timeout = "60s";
+  bool overwrite = false;
+};
+
+int run_publish(const PublishOptions& o, Context& ctx) {
+  auto s = dist::settings_from_config(ctx.config).value_or_throw();
+  stdfs::path root = ctx.project_root.value_or(ctx.cwd);
+  stdfs::path dir = stdfs::path(s.output_dir).is_absolute() ? stdfs::path(s.output_dir) : root / s.output_dir;
+  dist::PublishOptions p;
+  p.url = o.url;
+  p.overwrite = o.overwrite;
+  auto timeout = pipeline::parse_duration(o.timeout);
+  if (!timeout) throw usage_error(timeout.error().message);
+  p.timeout = *timeout;
+  p.cancelled = [] { return process::interrupted(); };
+  auto token = ctx.env.find(o.token_env);
+  if (token != ctx.env.end() && !token->second.empty()) p.token = token->second;
+  auto report = dist::publish(dir, p, ctx.out).value_or_throw();
+  if (!ctx.globals.quiet)
+    ctx.err << "keel: published " << report.uploaded.size() << " files, " << report.skipped.size()
+            << " already there\n";
+  return status(Exit::ok);
+}
+
+const char* k_publish_description =
+    "Uploads what keel dist wrote, every file manifest.json lists and then manifest.json itself, with HTTP PUT "
+    "to URL/NAME: a WebDAV server (nginx's dav_methods PUT), or any server or presigned-URL prefix that takes "
+    "PUT (a query string after the URL stays after each NAME). The bearer token comes from the variable "
+    "--token-env names (default KEEL_PUBLISH_TOKEN). Each local file must still be the one the manifest "
+    "describes. Publishing again is safe: a file the server has with the same bytes is skipped; a file it has "
+    "with other bytes stops keel before anything is uploaded (exit 1), unless --overwrite, which first deletes "
+    "the server's manifest.json so that no reader sees it while its files change. The manifest goes last: an "
+    "upload that fails halfway leaves the server without one (exit 74).";
+
 const char* k_description =
     "Builds the release's artifacts into dist.output_dir (default dist/): the archives of [[dist.archives]] for "
     "each target of dist.targets (default: this machine), a checksum file, minisign signatures (dist.sign) and "
@@ -310,6 +375,7 @@ const char* k_description =
 
 void setup_dist(CLI::App& app, Runner& chosen) {
   set_long_description(&app, k_description);
+  app.require_subcommand(0, 1);
   auto o = std::make_shared<DistOptions>();
   app.add_option("--version", o->version, "Build this version instead of the release tag on HEAD")->type_name("X.Y.Z");
   app.add_option("--target", o->targets, "Build for this os/arch instead of dist.targets (repeatable)")
@@ -319,7 +385,20 @@ void setup_dist(CLI::App& app, Runner& chosen) {
   app.add_flag("--clean", o->clean, "Empty the output directory first");
   app.add_flag("-n,--dry-run", o->dry_run, "Print what would be built, with every entry; write nothing");
   app.add_flag("--json", o->json, "Print manifest.json instead of the list of files");
-  app.parse_complete_callback([&chosen, o] { chosen = [o](Context& c) { return run_dist(*o, c); }; });
+  CLI::App* self = &app;
+  app.parse_complete_callback([&chosen, o, self] {
+    if (self->get_subcommands().empty()) chosen = [o](Context& c) { return run_dist(*o, c); };
+  });
+
+  auto p = std::make_shared<PublishOptions>();
+  auto* pub = app.add_subcommand("publish", "Upload the artifacts and then manifest.json with HTTP PUT");
+  set_long_description(pub, k_publish_description);
+  pub->add_option("--to", p->url, "The URL the files go under")->type_name("URL")->required();
+  pub->add_option("--token-env", p->token_env, "The variable holding the bearer token")->type_name("NAME");
+  pub->add_option("--timeout", p->timeout, "Longest wait for the server to make progress (default 60s)")
+      ->type_name("DURATION");
+  pub->add_flag("--overwrite", p->overwrite, "Replace files the server has with other bytes");
+  pub->parse_complete_callback([&chosen, p] { chosen = [p](Context& c) { return run_publish(*p, c); }; });
 }
 
 }  // namespace keel::cmd

@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P --provenance
             set skip 1
             continue
         end
-        if contains -- $w cache ci commit completions config dist hooks key man release run semver sign verify stats gc clean export check lint list get set path validate schema install uninstall status run restore generate show change-password next changelog validate compare sort bump
+        if contains -- $w cache ci commit completions config dist hooks key man release run semver sign verify stats gc clean export check lint list get set path validate schema publish install uninstall status run restore generate show change-password next changelog validate compare sort bump
             set -a path $w
         end
     end
@@ -104,6 +104,7 @@ complete -c keel -n '__keel_at config validate' -s h -l help -d 'Print this help
 complete -c keel -n '__keel_at config validate' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at config schema' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at config schema' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at dist' -a 'publish' -d 'Upload the artifacts and then manifest.json with HTTP PUT'
 complete -c keel -n '__keel_at dist' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at dist' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at dist' -l version -r -F -d 'Build this version instead of the release tag on HEAD'
@@ -112,6 +113,12 @@ complete -c keel -n '__keel_at dist' -l snapshot -d 'Build without a release tag
 complete -c keel -n '__keel_at dist' -l clean -d 'Empty the output directory first'
 complete -c keel -n '__keel_at dist' -s n -l dry-run -d 'Print what would be built, with every entry; write nothing'
 complete -c keel -n '__keel_at dist' -l json -d 'Print manifest.json instead of the list of files'
+complete -c keel -n '__keel_at dist publish' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at dist publish' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at dist publish' -l to -r -F -d 'The URL the files go under'
+complete -c keel -n '__keel_at dist publish' -l token-env -r -F -d 'The variable holding the bearer token'
+complete -c keel -n '__keel_at dist publish' -l timeout -r -F -d 'Longest wait for the server to make progress (default 60s)'
+complete -c keel -n '__keel_at dist publish' -l overwrite -d 'Replace files the server has with other bytes'
 complete -c keel -n '__keel_at hooks' -a 'install' -d 'Write keel\'s hook scripts into the repository\'s hooks directory'
 complete -c keel -n '__keel_at hooks' -a 'uninstall' -d 'Remove keel\'s hook scripts and put back the hooks they replaced'
 complete -c keel -n '__keel_at hooks' -a 'status' -d 'Compare configured hooks with the installed scripts'
@@ -250,3 +257,4 @@ complete -c keel -n '__keel_at verify' -s Q -d 'Print only the trusted comment'
 complete -c keel -n '__keel_at verify' -s o -d 'Write the file to standard output once verified (messages go to stderr)'
 complete -c keel -n '__keel_at verify' -l require-prehashed -d 'Refuse legacy (non-prehashed) signatures'
 complete -c keel -n '__keel_at verify' -l json -d 'Print the key id, algorithm, trusted comment and result as JSON'
+complete -c keel -n '__keel_at verify' -l provenance -r -F -d 'Check FILE (an artifact) against this signed SLSA provenance of keel dist: the statement\'s signature (STATEMENT.minisig unless -x), then FILE\'s name and SHA-256 among its subjects'

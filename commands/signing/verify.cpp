@@ -12,6 +12,8 @@
 #include "commands/groups.hpp"
 #include "commands/signing/common.hpp"
 #include "core/json.hpp"
+#include "crypto/sha256.hpp"
+#include "dist/provenance.hpp"
 #include "fs/fs.hpp"
 
 namespace keel::cmd {
@@ -31,6 +33,7 @@ struct VerifyOptions {
   bool output = false;       // -o
   bool require_prehashed = false;
   bool json = false;
+  std::string provenance;  // --provenance: FILE is an artifact this statement must list
 };
 
 // minisign's statuses: 0 valid, 1 verification failure, 2 usage or I/O.
@@ -115,9 +118,37 @@ int report(const VerifyOptions& o, Context& ctx, const crypto::Signature& sig, c
   return check_status(!valid);
 }
 
-int run_verify(const VerifyOptions& o, Context& ctx) {
+// After the statement's signature verified: the artifact must be one of its
+// subjects, with the same SHA-256.
+int check_provenance(const VerifyOptions& o, Context& ctx) {
+  std::string text = read_small_file(o.provenance, k_bad_input);
+  auto digest = crypto::sha256_file(o.file);
+  if (!digest) throw Failure(digest.error().message, k_bad_input);
+  std::string name = stdfs::path(o.file).filename().string();
+  auto match = dist::match_provenance(text, o.provenance, name, crypto::hex(*digest));
+  if (!match) {
+    if (match.error().exit != Exit::failed) throw Failure(match.error().message, k_bad_input);
+    if (!o.quiet) ctx.err << "keel: error: " << match.error().message << '\n';
+    return status(Exit::failed);
+  }
+  if (!o.quiet)
+    ctx.out << "Provenance verified: " << name << " was built"
+            << (match->source_uri.empty() ? "" : " from " + match->source_uri)
+            << (match->commit.empty() ? "" : " at " + match->commit) << " by keel " << match->builder_version << '\n';
+  return status(Exit::ok);
+}
+
+int run_verify(VerifyOptions o, Context& ctx) {
   if (!o.public_key.empty() && !o.public_key_base64.empty())
     throw usage_error("A public key cannot be provided both inline and as a file");
+  if (!o.provenance.empty()) {
+    if (o.output || o.json || o.comment_only) throw usage_error("--provenance excludes -o, -Q and --json");
+    VerifyOptions statement = o;
+    statement.file = o.provenance;
+    statement.provenance.clear();
+    if (int st = run_verify(statement, ctx); st != status(Exit::ok)) return st;
+    return check_provenance(o, ctx);
+  }
   crypto::PublicKey key = load_public_key(o, ctx);
   std::string sig_path = o.signature.empty() ? o.file + ".minisig" : o.signature;
   auto sig = crypto::parse_signature_file(read_small_file(sig_path, k_bad_input), sig_path);
@@ -171,6 +202,10 @@ void setup_verify(CLI::App& app, Runner& chosen) {
   app.add_flag("-o", o->output, "Write the file to standard output once verified (messages go to stderr)");
   app.add_flag("--require-prehashed", o->require_prehashed, "Refuse legacy (non-prehashed) signatures");
   app.add_flag("--json", o->json, "Print the key id, algorithm, trusted comment and result as JSON");
+  app.add_option("--provenance", o->provenance,
+                 "Check FILE (an artifact) against this signed SLSA provenance of keel dist: the statement's "
+                 "signature (STATEMENT.minisig unless -x), then FILE's name and SHA-256 among its subjects")
+      ->type_name("STATEMENT");
   app.callback([o, &chosen] { chosen = [o](Context& ctx) { return run_verify(*o, ctx); }; });
 }
 

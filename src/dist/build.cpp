@@ -8,6 +8,7 @@
 
 #include "crypto/sha256.hpp"
 #include "dist/deb.hpp"
+#include "dist/provenance.hpp"
 #include "fs/fs.hpp"
 
 namespace keel::dist {
@@ -255,6 +256,7 @@ std::string_view kind_name(Kind k) {
     case Kind::binary: return "binary";
     case Kind::package: return "package";
     case Kind::checksum: return "checksum";
+    case Kind::provenance: return "provenance";
     case Kind::signature: return "signature";
   }
   return "";
@@ -326,12 +328,32 @@ Result<std::vector<Artifact>> build(const std::vector<Planned>& planned, const S
     if (!a) return a.error();
     out.push_back(std::move(a).value());
 
+    ProvenanceInputs in;
+    for (const auto& a : out) in.subjects.push_back({a.name, a.sha256});
+    in.source_uri = r.source_uri;
+    in.commit = r.commit;
+    in.version = r.version;
+    for (const auto& p : planned)
+      if (std::find(in.targets.begin(), in.targets.end(), p.target.text()) == in.targets.end())
+        in.targets.push_back(p.target.text());
+    in.snapshot = r.snapshot;
+    in.config_json = r.config_json;
+    in.keel_version = r.tool.substr(r.tool.find(' ') + 1);
+    in.source_date = r.source_date;
+    stdfs::path provenance = staging / (r.name + "_" + r.version + "_provenance.intoto.json");
+    if (auto ok = check_artifact_name(provenance.filename().string()); !ok) return ok.error();
+    if (auto w = fs::write_file(provenance, provenance_statement(in), {.mode = 0644}); !w) return w.error();
+    auto p = record_file(provenance, Kind::provenance);
+    if (!p) return p.error();
+    out.push_back(std::move(p).value());
+
     if (s.sign != SignWhat::none) {
       if (!options.signer) return Error{"no signing key", {}, Exit::usage};
       if (s.sign == SignWhat::all)
         for (std::size_t i = 0; i < built; ++i)
           if (auto st = sign_into(options.signer, staging / out[i].name, out); !st) return st.error();
       if (auto st = sign_into(options.signer, sums, out); !st) return st.error();
+      if (auto st = sign_into(options.signer, provenance, out); !st) return st.error();
     }
   }
   std::sort(out.begin(), out.end(), [](const Artifact& a, const Artifact& b) { return a.name < b.name; });

@@ -15,7 +15,7 @@
 
 namespace keel::dist {
 
-enum class Kind { archive, binary, package, checksum, signature };
+enum class Kind { archive, binary, package, checksum, provenance, signature };
 std::string_view kind_name(Kind k);
 
 struct Planned {
@@ -35,6 +35,11 @@ struct Release {
   std::int64_t source_date = 0;
   std::string tool;  // "keel 1.2.3"
   std::vector<std::string> changes;  // commit headers of this release, for changelog.Debian
+  // For the provenance: where the source comes from, how keel dist was
+  // asked to build it, and the [dist] table it read.
+  std::string source_uri;
+  bool snapshot = false;
+  std::string config_json;
 };
 
 // Every artifact with its entries; errors for missing inputs, clashing
@@ -60,7 +65,9 @@ struct BuildOptions {
 };
 
 // Builds the plan into `staging` (an empty directory) and returns every
-// file written there, checksum file and signatures included, in name order.
+// file written there, in name order: the artifacts, the checksum file, the
+// provenance ({name}_{version}_provenance.intoto.json, whose subjects are
+// the artifacts and the checksum file) and the signatures.
 Result<std::vector<Artifact>> build(const std::vector<Planned>& planned, const Settings& s, const Release& r,
                                     const std::filesystem::path& staging, const BuildOptions& options);
 

@@ -190,6 +190,10 @@ class Lease {
 }  // namespace
 
 Client::Client(Options options) : m_options(std::move(options)), m_pool(std::make_unique<Pool>()) {
+  if (std::size_t q = m_options.base_url.find('?'); q != std::string::npos) {
+    m_query = m_options.base_url.substr(q);
+    m_options.base_url.erase(q);
+  }
   while (!m_options.base_url.empty() && m_options.base_url.back() == '/') m_options.base_url.pop_back();
   m_shown = log::redact(m_options.base_url);
   if (m_options.bearer_token) {
@@ -213,17 +217,21 @@ Result<std::unique_ptr<Client>> Client::open(Options options) {
 
 std::uint64_t Client::requests() const { return m_pool->requests.load(); }
 
+std::string Client::url_for(std::string_view path) const {
+  return m_options.base_url + "/" + std::string(path) + m_query;
+}
+
 namespace {
 
 // keel's words for what went wrong, the same whichever libcurl is linked
 // (their texts change between versions); TLS problems keep libcurl's detail.
-std::string what_failed(CURLcode code, const Handle& h) {
+std::string what_failed(CURLcode code, const Handle& h, const std::string& timeout_key) {
   std::string detail = h.error[0] ? h.error : curl_easy_strerror(code);
   switch (code) {
     case CURLE_COULDNT_CONNECT: return "cannot connect";
     case CURLE_COULDNT_RESOLVE_HOST: return "cannot resolve the host name";
     case CURLE_COULDNT_RESOLVE_PROXY: return "cannot resolve the proxy's host name";
-    case CURLE_OPERATION_TIMEDOUT: return "timed out: no progress within cache.remote.timeout";
+    case CURLE_OPERATION_TIMEDOUT: return "timed out: no progress within " + timeout_key;
     case CURLE_PARTIAL_FILE: return "the body was cut short";
     case CURLE_GOT_NOTHING: return "the server closed the connection without an answer";
     case CURLE_SEND_ERROR:
@@ -238,8 +246,10 @@ std::string what_failed(CURLcode code, const Handle& h) {
   }
 }
 
-Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h) {
-  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(what_failed(code, h)), {}, Exit::io};
+Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h,
+                     const std::string& timeout_key) {
+  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(what_failed(code, h, timeout_key)),
+               {}, Exit::io};
 }
 
 }  // namespace
@@ -247,7 +257,7 @@ Error transfer_error(const char* method, const std::string& url, CURLcode code, 
 Result<long> Client::get(std::string_view path, const Sink& sink, std::uint64_t max_bytes) {
   Lease lease(m_pool->lock, m_pool->idle, m_options, m_pool->headers);
   Handle* h = &*lease;
-  std::string url = m_options.base_url + "/" + std::string(path);
+  std::string url = url_for(path);
   Download d{&sink, max_bytes};
   CURL* c = h->easy;
   h->error[0] = '\0';
@@ -267,13 +277,14 @@ Result<long> Client::get(std::string_view path, const Sink& sink, std::uint64_t 
     return Error{"GET " + log::redact(url) + ": the body is larger than " + std::to_string(max_bytes) + " bytes", {},
                  Exit::io};
   if (d.stopped) return Error{"GET " + log::redact(url) + ": the body was refused", {}, Exit::io};
-  if (code != CURLE_OK) return transfer_error("GET", url, code, *h);
+  if (code != CURLE_OK) return transfer_error("GET", url, code, *h, m_options.timeout_key);
   return status;
 }
 
 namespace {
 
-Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up, std::uint64_t size) {
+Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up, std::uint64_t size,
+                         const std::string& timeout_key) {
   h.error[0] = '\0';
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
@@ -287,7 +298,7 @@ Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up,
   CURLcode code = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (code != CURLE_OK) return transfer_error("PUT", url, code, h);
+  if (code != CURLE_OK) return transfer_error("PUT", url, code, h, timeout_key);
   return status;
 }
 
@@ -298,7 +309,7 @@ Result<long> Client::put(std::string_view path, std::string_view body) {
   Handle* h = &*lease;
   ++m_pool->requests;
   Upload up{body};
-  return perform_put(h->easy, *h, m_options.base_url + "/" + std::string(path), up, body.size());
+  return perform_put(h->easy, *h, url_for(path), up, body.size(), m_options.timeout_key);
 }
 
 Result<long> Client::put_file(std::string_view path, const std::filesystem::path& file) {
@@ -311,8 +322,27 @@ Result<long> Client::put_file(std::string_view path, const std::filesystem::path
   Handle* h = &*lease;
   ++m_pool->requests;
   Upload up{{}, fd};
-  return perform_put(h->easy, *h, m_options.base_url + "/" + std::string(path), up,
-                     static_cast<std::uint64_t>(st.st_size));
+  return perform_put(h->easy, *h, url_for(path), up, static_cast<std::uint64_t>(st.st_size), m_options.timeout_key);
+}
+
+Result<long> Client::remove(std::string_view path) {
+  Lease lease(m_pool->lock, m_pool->idle, m_options, m_pool->headers);
+  Handle* h = &*lease;
+  ++m_pool->requests;
+  std::string url = url_for(path);
+  CURL* c = h->easy;
+  h->error[0] = '\0';
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+  CURLcode code = curl_easy_perform(c);
+  // The handle goes back to the pool: its next request must not be a DELETE.
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, nullptr);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (code != CURLE_OK) return transfer_error("DELETE", url, code, *h, m_options.timeout_key);
+  return status;
 }
 
 }  // namespace keel::http

@@ -22,11 +22,14 @@
 namespace keel::http {
 
 struct Options {
-  std::string base_url;                     // http(s)://[user:pass@]host[:port][/prefix]
+  // http(s)://[user:pass@]host[:port][/prefix][?query]: a path is added
+  // after the prefix, and the query (a presigned URL's) kept after it.
+  std::string base_url;
   std::optional<std::string> bearer_token;  // sent as Authorization: Bearer
   std::string ca_file;                      // empty: $SSL_CERT_FILE, else the system's CAs
   // Longest wait to connect, and longest a transfer may make no progress.
   std::chrono::milliseconds timeout{60000};
+  std::string timeout_key = "cache.remote.timeout";  // named when it runs out
   // Polled during transfers: true stops them (Ctrl-C must not wait for a
   // slow server).
   std::function<bool()> cancelled;
@@ -47,6 +50,7 @@ class Client {
   Result<long> get(std::string_view path, const Sink& sink, std::uint64_t max_bytes);
   Result<long> put(std::string_view path, std::string_view body);
   Result<long> put_file(std::string_view path, const std::filesystem::path& file);
+  Result<long> remove(std::string_view path);  // DELETE
 
   // base_url with credentials replaced, for messages.
   const std::string& shown() const { return m_shown; }
@@ -56,7 +60,9 @@ class Client {
  private:
   struct Pool;
   explicit Client(Options options);
+  std::string url_for(std::string_view path) const;
   Options m_options;
+  std::string m_query;  // "?..." of the base URL, or empty
   std::string m_shown;
   std::unique_ptr<Pool> m_pool;
 };

@@ -126,7 +126,7 @@ def encode_action_result(text: str) -> bytes:
 class FaultServer:
     """An HTTP/1.1 cache server of our own. `mode` picks how it misbehaves:
     store (a working cache that records the order of requests), slow, status:N, html, truncate, drop,
-    redirect (to https), wrong_bytes (blobs of the right length with other bytes), long_blob (blobs with
+    redirect (to https), put_fails_after:N (the connection breaks on each PUT after the first N), wrong_bytes (blobs of the right length with other bytes), long_blob (blobs with
     bytes added), ac:HEX (every action result is these bytes)."""
 
     def __init__(self, mode="store"):
@@ -186,6 +186,16 @@ class FaultServer:
 
     def misbehave(self, h) -> bool:
         m = self.mode
+        if m.startswith("put_fails_after:"):
+            if h.command != "PUT":
+                return False
+            with self.lock:
+                self.puts = getattr(self, "puts", 0) + 1
+                fail = self.puts > int(m.split(":")[1])
+            if fail:  # the connection breaks in the middle of the upload
+                h.close_connection = True
+                h.connection.shutdown(socket.SHUT_RDWR)
+            return fail
         if m == "slow":
             time.sleep(self.slow_seconds)
             h.send(404)

@@ -164,6 +164,7 @@ def test_the_manifest_lists_every_file_and_matches_its_schema(sandbox):
     assert kinds[f"{TOOL}.tar.zst"] == ("archive", "tar.zst", "linux", "amd64")
     assert kinds[TOOL] == ("binary", "binary", "linux", "amd64")
     assert kinds["tool_1.2.0_checksums.txt"] == ("checksum", None, None, None)
+    assert kinds["tool_1.2.0_provenance.intoto.json"] == ("provenance", None, None, None)
     # A manifest that breaks the schema is caught by it: the check can fail.
     broken = dict(manifest, artifacts=[dict(manifest["artifacts"][0], sha256="xyz")])
     try:
@@ -194,7 +195,7 @@ def test_signatures_are_verified_by_minisign(sandbox):
     assert r.code == 0, r
     out = repo / "dist"
     signed = [p for p in out.iterdir() if not p.name.endswith(".minisig") and p.name != "manifest.json"]
-    assert len(signed) == 6
+    assert len(signed) == 7  # five artifacts, the checksum file, the provenance
     for p in signed:
         v = subprocess.run(["minisign", "-Vm", p, "-p", keys / "keel.pub"], capture_output=True, text=True)
         assert v.returncode == 0, v.stderr
@@ -204,7 +205,7 @@ def test_signatures_are_verified_by_minisign(sandbox):
     v = subprocess.run(["minisign", "-Vm", out / TOOL, "-p", keys / "keel.pub"], capture_output=True, text=True)
     assert v.returncode == 1
     manifest = json.loads((out / "manifest.json").read_text())
-    assert sum(a["kind"] == "signature" for a in manifest["artifacts"]) == 6
+    assert sum(a["kind"] == "signature" for a in manifest["artifacts"]) == 7
 
 
 def test_only_the_checksum_file_is_signed_by_default_choice_checksum(sandbox):
@@ -215,7 +216,7 @@ def test_only_the_checksum_file_is_signed_by_default_choice_checksum(sandbox):
     r = dist(sandbox, repo, env={"KEEL_SIGNING_KEY": (keys / "keel.key").read_text()})
     assert r.code == 0, r
     sigs = sorted(p.name for p in (repo / "dist").iterdir() if p.name.endswith(".minisig"))
-    assert sigs == ["tool_1.2.0_checksums.txt.minisig"]
+    assert sigs == ["tool_1.2.0_checksums.txt.minisig", "tool_1.2.0_provenance.intoto.json.minisig"]
     run("minisign", "-Vm", repo / "dist" / "tool_1.2.0_checksums.txt", "-p", keys / "keel.pub")
 
 
@@ -273,7 +274,8 @@ def test_dry_run_prints_every_entry_and_writes_nothing(sandbox):
     assert f"  {TOOL}.tar.gz  (tar.gz, linux/amd64, 7 files)" in lines
     assert f"      0755 {TOOL}/bin/tool" in lines
     assert "      0700 tool" in lines
-    assert lines[-2:] == ["  tool_1.2.0_checksums.txt  (sha256)", "  manifest.json"]
+    assert lines[-3:] == ["  tool_1.2.0_checksums.txt  (sha256)", "  tool_1.2.0_provenance.intoto.json",
+                          "  manifest.json"]
 
 
 def test_before_runs_the_tasks_that_build_the_inputs(sandbox):
@@ -328,3 +330,56 @@ def test_an_unwritable_output_directory_is_refused(sandbox):
     r = dist(sandbox, repo)
     assert r.code == 74, r
     assert r.err == f"keel: error: the output directory '{repo}/dist' is not a directory\n"
+
+
+def test_the_provenance_names_every_artifact_and_keel_verify_checks_one(sandbox):
+    repo = dist_project(sandbox, ALL_FORMATS + '\n[dist.sign]\nartifacts = "checksum"\nkey = "../keys/keel.key"\n')
+    sandbox.git("remote", "add", "origin", "https://user:token@forge.invalid/team/tool.git", cwd=repo)
+    keys = sandbox.root / "keys"
+    for name in ("keel", "other"):
+        r = sandbox.keel("key", "generate", "--unencrypted", "-p", keys / f"{name}.pub", "-s", keys / f"{name}.key")
+        assert r.code == 0, r
+    r = dist(sandbox, repo)
+    assert r.code == 0, r
+    out = repo / "dist"
+    statement = json.loads((out / "tool_1.2.0_provenance.intoto.json").read_text())
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert statement["_type"] == "https://in-toto.io/Statement/v1"
+    assert statement["predicateType"] == "https://slsa.dev/provenance/v1"
+    digests = {a["name"]: a["sha256"] for a in manifest["artifacts"] if a["kind"] in ("archive", "binary", "checksum")}
+    assert {s["name"]: s["digest"]["sha256"] for s in statement["subject"]} == digests
+    definition = statement["predicate"]["buildDefinition"]
+    head = sandbox.git("rev-parse", "HEAD", cwd=repo).strip()
+    assert definition["resolvedDependencies"] == [
+        {"uri": "git+https://forge.invalid/team/tool.git", "digest": {"gitCommit": head}}]
+    assert definition["externalParameters"] == {"command": "keel dist", "version": "1.2.0",
+                                                "targets": ["linux/amd64"], "snapshot": False}
+    assert definition["internalParameters"]["config"]["name"] == "tool"
+    run = statement["predicate"]["runDetails"]
+    assert run["metadata"] == {"startedOn": "2023-11-14T22:13:20Z", "finishedOn": "2023-11-14T22:13:20Z"}
+    assert run["builder"]["version"]["keel"]
+    # The statement's signature is minisign's.
+    run_ok = subprocess.run(["minisign", "-Vm", out / "tool_1.2.0_provenance.intoto.json", "-p", keys / "keel.pub"],
+                            capture_output=True)
+    assert run_ok.returncode == 0
+
+    prov = out / "tool_1.2.0_provenance.intoto.json"
+    r = sandbox.keel("verify", "--provenance", prov, out / f"{TOOL}.zip", "-p", keys / "keel.pub", cwd=repo)
+    assert r.code == 0, r
+    assert r.out.endswith(f"Provenance verified: {TOOL}.zip was built from git+https://forge.invalid/team/tool.git "
+                          f"at {head} by keel {run['builder']['version']['keel']}\n")
+    # Another file under the same name, a file it does not list, another key.
+    other = sandbox.root / f"{TOOL}.zip"
+    other.write_bytes(b"not the zip")
+    r = sandbox.keel("verify", "-q", "--provenance", prov, other, "-p", keys / "keel.pub", cwd=repo)
+    assert r.code == 1, r
+    r = sandbox.keel("verify", "--provenance", prov, other, "-p", keys / "keel.pub", cwd=repo)
+    assert r.code == 1, r
+    assert r.err == f"keel: error: '{TOOL}.zip' is not the file '{prov}' describes: its SHA-256 differs\n"
+    r = sandbox.keel("verify", "--provenance", prov, repo / "README.md", "-p", keys / "keel.pub", cwd=repo)
+    assert r.code == 1, r
+    assert r.err == f"keel: error: 'README.md' is not a subject of '{prov}'\n"
+    r = sandbox.keel("verify", "--provenance", prov, out / f"{TOOL}.zip", "-p", keys / "other.pub", cwd=repo)
+    assert r.code == 1, r
+    assert r.err.startswith(f"keel: error: Signature key id in {prov}.minisig is ")
+    assert " but the key id in the public key is " in r.err and r.err.count("\n") == 1

@@ -58,6 +58,9 @@ def test_two_machines_build_the_same_bytes(sandbox):
         subprocess.run(["sh", "-c", 'umask 077 && exec git clone -q "$0" "$1"', str(source), str(clone)], check=True,
                        env=sandbox.env)
         scramble_times(clone)
+        # Both machines cloned from the same forge.
+        sandbox.git("remote", "add", "origin", "https://forge.invalid/team/tool.git", cwd=source)
+        sandbox.git("remote", "set-url", "origin", "https://forge.invalid/team/tool.git", cwd=clone)
         home = other / "home"
         home.mkdir()
         subprocess.run(["chown", "-R", "65534:65534", str(other)], check=True)
@@ -70,7 +73,8 @@ def test_two_machines_build_the_same_bytes(sandbox):
                                               LANG="de_DE.UTF-8"), "077", user="65534")
         names = sorted(p.name for p in first.iterdir())
         assert names == sorted(p.name for p in second.iterdir())
-        assert len(names) == 2 * 6 * 2 + 2 + 1  # artifacts and signatures; checksums and its signature; manifest
+        # artifacts and signatures; checksums, provenance and their signatures; manifest
+        assert len(names) == 2 * 6 * 2 + 4 + 1
         assert "keel-tool_1.2.0-1_arm64.deb" in names
         differ = [n for n in names if (first / n).read_bytes() != (second / n).read_bytes()]
         if differ:
