@@ -130,8 +130,9 @@ Result<Planned> plan_package(const PackageSpec& spec, std::size_t index, const T
   auto gz = gzip_bytes(changelog);
   if (!gz) return gz.error();
   entries->push_back(generated_file(doc + "changelog.Debian.gz", std::move(gz).value()));
-  if (spec.changelog.empty())
-    entries->push_back(generated_file("usr/share/lintian/overrides/" + spec.package, deb::lintian_overrides(spec.package)));
+  std::string overrides = deb::lintian_overrides(spec.package, spec.lintian_overrides, spec.changelog.empty());
+  if (!overrides.empty())
+    entries->push_back(generated_file("usr/share/lintian/overrides/" + spec.package, std::move(overrides)));
 
   auto tree = finish_tree(std::move(entries).value());
   if (!tree) return at(spec.origin, tree.error());

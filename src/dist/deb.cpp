@@ -184,11 +184,39 @@ Result<std::string> control_file(const Control& c) {
   return out;
 }
 
+namespace {
+
+// "  * text", wrapped at 80 columns with continuation lines under the text
+// (Debian policy 4.4 wants changelog lines within 80 columns).
+std::string bullet(std::string_view text) {
+  std::string out = "  *";
+  std::size_t column = 3;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::size_t end = text.find(' ', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(i, end - i);
+    if (word.empty()) break;
+    if (column + 1 + word.size() > 80 && column > 4) {
+      out += "\n   ";
+      column = 3;
+    }
+    out += ' ';
+    out += word;
+    column += 1 + word.size();
+    i = end;
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
 std::string changelog(const std::string& package, const std::string& version, const std::string& maintainer,
                       const std::vector<std::string>& changes, std::int64_t date) {
   std::string out = package + " (" + version + ") unstable; urgency=medium\n\n";
-  if (changes.empty()) out += "  * Release " + version + ".\n";
-  for (const auto& c : changes) out += "  * " + c + "\n";
+  if (changes.empty()) out += bullet("Release " + version + ".");
+  for (const auto& c : changes) out += bullet(c);
   out += "\n -- " + maintainer + "  " + rfc5322_date(date) + "\n";
   return out;
 }
@@ -236,11 +264,16 @@ std::string copyright(std::string_view given, const std::string& package, const 
   return out;
 }
 
-std::string lintian_overrides(const std::string& package) {
-  return "# keel dist wrote this package's changelog.Debian: one entry, for the version built.\n"
-         "# A first upload to Debian's archive must close an ITP bug; a package built by\n"
-         "# keel dist is not uploaded there, so it has no such bug to close.\n" +
-         package + ": initial-upload-closes-no-bugs\n";
+std::string lintian_overrides(const std::string& package, const std::vector<std::pair<std::string, std::string>>& given,
+                              bool keel_changelog) {
+  std::string out;
+  if (keel_changelog)
+    out += "# keel dist wrote this package's changelog.Debian: one entry, for the version built.\n"
+           "# A first upload to Debian's archive must close an ITP bug; a package built by\n"
+           "# keel dist is not uploaded there, so it has no such bug to close.\n" +
+           package + ": initial-upload-closes-no-bugs\n";
+  for (const auto& [tag, why] : given) out += "# " + why + "\n" + package + ": " + tag + "\n";
+  return out;
 }
 
 std::string md5sums_line(const std::string& md5_hex, const std::string& path) { return md5_hex + "  " + path + "\n"; }

@@ -41,9 +41,11 @@ Result<std::string> control_file(const Control& c);
 std::string changelog(const std::string& package, const std::string& version, const std::string& maintainer,
                       const std::vector<std::string>& changes, std::int64_t date);
 
-// lintian's overrides for a package whose changelog keel wrote: each rule
-// that cannot apply to a package built outside Debian's archive, with why.
-std::string lintian_overrides(const std::string& package);
+// lintian's overrides file: the configured {tag, why} pairs, and when keel
+// wrote the changelog the rule that cannot apply to a package built outside
+// Debian's archive; each under a comment saying why. Empty for none.
+std::string lintian_overrides(const std::string& package, const std::vector<std::pair<std::string, std::string>>& given,
+                              bool keel_changelog);
 
 // A copyright file in the machine-readable format (DEP-5): the file as
 // given when it already is one, else the text as the licence of every file.

@@ -183,11 +183,24 @@ Result<PackageSpec> package_spec(const Value& item, std::size_t index) {
       auto f = file_specs(v, name, true);
       if (!f) return f.error();
       p.contents = std::move(f).value();
+    } else if (field == "lintian_overrides") {
+      if (!v.is_array()) return bad(v, name, "expected an array of tables {tag, why}");
+      for (const Value& o : v.items()) {
+        const Value* tag = o.is_table() ? o.find("tag") : nullptr;
+        const Value* why = o.is_table() ? o.find("why") : nullptr;
+        if (!tag || !why || !tag->is_string() || !why->is_string() || o.size() != 2 || why->as_string().empty())
+          return bad(o, name, "expected {tag = \"lintian-tag\", why = \"the reason it cannot apply\"}");
+        const std::string& t = tag->as_string();
+        if (t.empty() || t.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-+./ []*") != std::string::npos)
+          return bad(*tag, name, "invalid lintian tag " + quote(t));
+        if (why->as_string().find('\n') != std::string::npos) return bad(*why, name, "the reason is one line");
+        p.lintian_overrides.emplace_back(t, why->as_string());
+      }
     } else {
       return bad(v, name, "unknown field",
                  "fields are package, maintainer, description, section, priority, homepage, depends, recommends, "
                  "conflicts, provides, replaces, contents, preinst, postinst, prerm, postrm, copyright, license, "
-                 "changelog, compression and revision");
+                 "changelog, compression, revision and lintian_overrides");
     }
   }
   for (auto [field, value] : {std::pair{"package", &p.package}, {"maintainer", &p.maintainer},

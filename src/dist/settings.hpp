@@ -37,6 +37,9 @@ struct PackageSpec {
   std::string changelog;                         // path of a Debian changelog; empty: keel writes one
   std::string compression = "xz";                // data.tar's
   std::string revision = "1";                    // the Debian revision: version 1.2.0 is 1.2.0-1
+  // lintian rules that cannot apply to the package: {tag, why}, each written
+  // to its overrides file under its reason.
+  std::vector<std::pair<std::string, std::string>> lintian_overrides;
   config::Origin origin;
 };
 

@@ -21,6 +21,7 @@ BAD_ARGUMENT = {
     "config validate": (["config", "validate", "extra"], "keel: error: unexpected argument 'extra'"),
     "config schema": (["config", "schema", "extra"], "keel: error: unexpected argument 'extra'"),
     "dist": (["dist", "--target", "linux"], "keel: error: invalid target 'linux': expected os/arch such as linux/amd64"),
+    "dist publish": (["dist", "publish"], "keel: error: --to is required"),
     "hooks install": (["hooks", "install", "--nope"], "keel: error: unexpected argument '--nope'"),
     "hooks uninstall": (["hooks", "uninstall", "--nope"], "keel: error: unexpected argument '--nope'"),
     "hooks status": (["hooks", "status", "--nope"], "keel: error: unexpected argument '--nope'"),
@@ -69,7 +70,7 @@ def commands(sandbox):
     for name in listed():
         subs = listed(name)
         out.extend(f"{name} {sub}" for sub in subs)
-        if not subs or name == "release":  # keel release itself releases
+        if not subs or name in ("release", "dist"):  # keel release releases, keel dist builds
             out.append(name)
     return out
 
@@ -100,7 +101,8 @@ def test_a_bad_argument_is_a_usage_error(sandbox, command):
 @pytest.mark.parametrize("command", sorted(set(BAD_ARGUMENT) - LOADS_NO_CONFIG - {"config set"}))
 def test_an_unreadable_config_file_is_an_io_error(sandbox, command):
     repo = repository(sandbox)
-    extra = {"hooks run": ["pre-commit"], "config get": ["log.level"], "ci export": ["github"]}
+    extra = {"hooks run": ["pre-commit"], "config get": ["log.level"], "ci export": ["github"],
+             "dist publish": ["--to", "http://127.0.0.1:9/x"]}
     args = ["--config", "a-directory", *command.split(), *extra.get(command, [])]
     r = sandbox.keel(*args, cwd=repo)
     wanted = 1 if command == "config validate" else 74  # validate reports what it checked
