@@ -56,9 +56,9 @@ project() {  # name, keel.toml text
     git -C "$work/$1" init -q
     printf '%s\n' "$2" > "$work/$1/keel.toml"
 }
-tar_tree() { tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH -C "$tree" -c .; }
-export -f tar_tree
-export tree
+# GNU tar's reproducible flags; written out in each command, which hyperfine
+# runs through sh.
+tar_tree="tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH -C $tree -c ."
 
 # One comparison: hyperfine on keel dist in project NAME and the baseline,
 # then both outputs' sizes. Arguments: name, runs, keel's artifact, the
@@ -67,7 +67,7 @@ compare() {
     local name=$1 runs=$2 artifact=$3 base_out=$4 base_cmd=$5
     cd "$work/$name"
     echo "+ hyperfine ($name)"
-    hyperfine --export-json "$out/dist-$name.json" --runs "$runs" --prepare "rm -rf dist $base_out" \
+    hyperfine --shell=bash --export-json "$out/dist-$name.json" --runs "$runs" --prepare "rm -rf dist $base_out" \
         "$keel dist --version 1.0.0" "$base_cmd" >/dev/null
     read -r k b < <(median "$out/dist-$name.json")
     "$keel" dist --clean --version 1.0.0 >/dev/null
@@ -80,12 +80,12 @@ archive_toml() { printf '[dist]\nname = "bench"\n[[dist.archives]]\nformat = "%s
 # 1. tar.gz and its checksum line.
 project gz "$(archive_toml tar.gz)"
 compare gz 3 bench_1.0.0_linux_amd64.tar.gz "$work/base.tar.gz" \
-    "tar_tree | gzip -9n > $work/base.tar.gz && sha256sum $work/base.tar.gz > $work/base.sums"
+    "set -o pipefail; $tar_tree | gzip -9n > $work/base.tar.gz && sha256sum $work/base.tar.gz > $work/base.sums"
 echo "tar.gz: keel $k s ($ks bytes), tar|gzip -9n + sha256sum $b s ($bs bytes); keel/baseline $(ratio "$k" "$b") (target <= 0.5), size $(ratio "$ks" "$bs") (target <= 1.0)"
 
 # 2. tar.zst.
 project zst "$(archive_toml tar.zst)"
-compare zst 1 bench_1.0.0_linux_amd64.tar.zst "$work/base.tar.zst" "tar_tree | zstd -q -19 -T0 -o $work/base.tar.zst -f"
+compare zst 1 bench_1.0.0_linux_amd64.tar.zst "$work/base.tar.zst" "set -o pipefail; $tar_tree | zstd -q -19 -T0 -o $work/base.tar.zst -f"
 echo "tar.zst: keel $k s ($ks bytes), tar|zstd -19 -T0 $b s ($bs bytes); keel/baseline $(ratio "$k" "$b") (target <= 1.0), size $(ratio "$ks" "$bs") (target <= 1.0)"
 
 # 3. .deb: the tree under /usr/share/bench, against dpkg-deb on the same tree.

@@ -25,6 +25,7 @@
 #include "git/commit.hpp"
 #include "git/config.hpp"
 #include "git/refs.hpp"
+#include "git/status.hpp"
 #include "git/tags.hpp"
 #include "release/history.hpp"
 #include "semver/semver.hpp"
@@ -46,6 +47,18 @@ struct DistOptions {
 
 std::string short_id(const std::string& full) { return full.substr(0, 7); }
 
+// A release is built from its commit: the provenance names it, and anyone
+// rebuilding it gets the commit's files, not these.
+void refuse_uncommitted_changes(const git::Repository& repo) {
+  auto staged = git::staged_changes(repo).value_or_throw();
+  auto unstaged = git::unstaged_changes(repo).value_or_throw();
+  const auto* first = !staged.empty() ? &staged.front() : !unstaged.empty() ? &unstaged.front() : nullptr;
+  if (!first) return;
+  throw usage_error("the work tree has uncommitted changes (" + quote(first->path) +
+                        "): a release is built from its commit",
+                    "commit or stash them, or build with --snapshot");
+}
+
 // The version to build: --version, dist.version, a snapshot of the next
 // release, or the release tag on HEAD.
 std::string choose_version(const DistOptions& o, const dist::Settings& s, Context& ctx,
@@ -55,7 +68,7 @@ std::string choose_version(const DistOptions& o, const dist::Settings& s, Contex
   if (!given.empty() && !o.snapshot) {
     if (given.front() == 'v') given.erase(0, 1);
     auto parsed = semver::parse(given);
-    if (!parsed) throw usage_error("invalid version " + quote(given) + ": " + parsed.error().message);
+    if (!parsed) throw usage_error(parsed.error().message);
     return semver::to_string(*parsed);
   }
   git::Repository* repo = repository(ctx);
@@ -83,7 +96,10 @@ std::string choose_version(const DistOptions& o, const dist::Settings& s, Contex
     base.build.clear();
     return semver::to_string(base) + "-snapshot+" + short_id(commit);
   }
-  if (plan.last && plan.last->commit == *head) return semver::to_string(plan.last->tag.version);
+  if (plan.last && plan.last->commit == *head) {
+    refuse_uncommitted_changes(*repo);
+    return semver::to_string(plan.last->tag.version);
+  }
   throw usage_error("HEAD is not a release: no release tag points at it",
                     "tag it with keel release, or build with --snapshot or --version X.Y.Z");
 }
@@ -360,8 +376,8 @@ const char* k_description =
     "The artifacts are reproducible: keel makes every entry itself, sorted by path with each directory before "
     "its children, owned by root:root (0:0), mode 0755 for directories and executables and 0644 otherwise "
     "(unless mode says), every time the source date (SOURCE_DATE_EPOCH, else dist.source_date_epoch, else "
-    "HEAD's commit time), gzip without name or time at level 9, zstd at level 19 and xz at level 6 with their "
-    "multi-threaded encoders, zip with UTC times. The same commit gives the same bytes in any time zone, umask, "
+    "HEAD's commit time), gzip at libdeflate's level 9 in 4 MiB members compressed on every core (no name, no "
+    "time), xz at level 6 with its multi-threaded encoder, zstd at level 19, zip with UTC times. The same commit gives the same bytes in any time zone, umask, "
     "locale or build directory.\n\n"
     "An archive's files are paths or globs (relative to the project root; a directory brings its tree), or "
     "tables {src, dst, mode}: without dst a file keeps its path; a dst ending in '/' is a directory that "

@@ -106,6 +106,12 @@ Error archive_error(struct archive* a, const OutFile& out) {
   return Error{"cannot write " + quote(out.path().string()) + ": " + (why ? why : "libarchive failed"), {}, Exit::io};
 }
 
+// zstd runs single-threaded: Debian's libzstd.a (the static build's) has no
+// multi-threaded compressor, and its single-threaded bytes differ from the
+// multi-threaded ones of the shared library. One setting gives every keel
+// build the same bytes.
+constexpr const char* k_zstd_options = "zstd:compression-level=19,zstd:threads=0";
+
 unsigned threads_for(const ArchiveOptions& o) {
   unsigned n = o.threads ? o.threads : std::thread::hardware_concurrency();
   // One worker would select the single-threaded encoders, whose bytes differ.
@@ -123,8 +129,7 @@ Status configure(struct archive* a, Format f, const ArchiveOptions& o) {
     case Format::tar_zst:
       r = archive_write_set_format_pax_restricted(a);
       if (r == ARCHIVE_OK) r = archive_write_add_filter_zstd(a);
-      if (r == ARCHIVE_OK)
-        r = archive_write_set_options(a, ("zstd:compression-level=19,zstd:threads=" + threads).c_str());
+      if (r == ARCHIVE_OK) r = archive_write_set_options(a, k_zstd_options);
       break;
     case Format::tar_xz:
       r = archive_write_set_format_pax_restricted(a);
@@ -254,7 +259,7 @@ Status configure_deb_tar(struct archive* a, std::string_view compression, const 
     options = "xz:compression-level=6,xz:threads=" + threads;
   } else if (r == ARCHIVE_OK && compression == "zst") {
     r = archive_write_add_filter_zstd(a);
-    options = "zstd:compression-level=19,zstd:threads=" + threads;
+    options = k_zstd_options;
   }
   if (r == ARCHIVE_OK && !options.empty()) r = archive_write_set_options(a, options.c_str());
   if (r != ARCHIVE_OK) {

@@ -30,9 +30,10 @@ struct Written {
 
 struct ArchiveOptions {
   std::int64_t mtime = 0;  // every entry's time: the source date
-  // Compressor threads. The bytes do not depend on it (zstd and xz always
-  // run their multi-threaded encoders, whose output does not depend on the
-  // number of workers); a test holds that.
+  // Compressor threads for gzip and xz. The bytes do not depend on it (xz
+  // always runs its multi-threaded encoder, whose output does not depend on
+  // the number of workers; gzip's pieces have a fixed size); a test holds
+  // that. zstd is single-threaded (archive.cpp says why).
   unsigned threads = 0;  // 0: one per CPU
 };
 

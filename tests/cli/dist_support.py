@@ -36,6 +36,13 @@ def dist_project(sandbox, config, tag="v1.2.0", name="repo"):
     return repo
 
 
+def rewrite_config(sandbox, repo, text, tag="v1.2.0"):
+    """A new keel.toml, committed, with the release tag moved onto it: keel dist builds releases from clean trees."""
+    (repo / "keel.toml").write_text(text)
+    sandbox.git("commit", "-q", "--allow-empty", "-am", "chore: new config", cwd=repo)
+    sandbox.git("tag", "-f", tag, cwd=repo)
+
+
 def dist(sandbox, repo, *args, env=None):
     full = {"SOURCE_DATE_EPOCH": str(SOURCE_DATE)}
     full.update(env or {})

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 
 from conftest import KEEL_BIN
-from dist_support import FILES, SOURCE_DATE, dist, dist_project, run, tree_of
+from dist_support import FILES, SOURCE_DATE, dist, dist_project, rewrite_config, run, tree_of
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "dist-manifest.schema.json"
 
@@ -136,7 +136,7 @@ def test_the_checksum_file_passes_sha256sum_and_sha512sum(sandbox):
     assert names == sorted(names) and len(names) == 5
     run("sha256sum", "--strict", "-c", "tool_1.2.0_checksums.txt", cwd=repo / "dist")
 
-    (repo / "keel.toml").write_text(ALL_FORMATS + '\n[dist.checksums]\nalgorithm = "sha512"\nname_template = "SUMS-{version}"\n')
+    rewrite_config(sandbox, repo, ALL_FORMATS + '\n[dist.checksums]\nalgorithm = "sha512"\nname_template = "SUMS-{version}"\n')
     r = dist(sandbox, repo, "--clean")
     assert r.code == 0, r
     assert len((repo / "dist" / "SUMS-1.2.0").read_text().split()[0]) == 128
@@ -297,7 +297,7 @@ files = ["out/tool"]
     listing = run("tar", "-xzOf", repo / "dist" / f"{TOOL}.tar.gz", "out/tool")
     assert listing == b"built"
 
-    (repo / "keel.toml").write_text(config.replace("printf built > out/tool", "exit 3"))
+    rewrite_config(sandbox, repo, config.replace("printf built > out/tool", "exit 3"))
     r = dist(sandbox, repo, "--clean")
     assert r.code == 1, r
     assert r.err.endswith("keel: error: a task of dist.before failed: nothing was built\n")
@@ -316,7 +316,7 @@ def test_clean_empties_the_output_directory_but_never_the_project(sandbox):
     assert r.code == 0, r
     assert not (repo / "dist" / "old.tar.gz").exists()
 
-    (repo / "keel.toml").write_text(ALL_FORMATS.replace('name = "tool"', 'name = "tool"\noutput_dir = "."'))
+    rewrite_config(sandbox, repo, ALL_FORMATS.replace('name = "tool"', 'name = "tool"\noutput_dir = "."'))
     r = dist(sandbox, repo, "--clean")
     assert r.code == 2, r
     assert r.err == (f"keel: error: refusing to clean '{repo}/.': it holds the project\n"
@@ -383,3 +383,83 @@ def test_the_provenance_names_every_artifact_and_keel_verify_checks_one(sandbox)
     assert r.code == 1, r
     assert r.err.startswith(f"keel: error: Signature key id in {prov}.minisig is ")
     assert " but the key id in the public key is " in r.err and r.err.count("\n") == 1
+
+
+BAD_INPUT = [
+    # (a files entry, the error after "keel: error: keel.toml:", the exit status)
+    ('"README.md", "missing.txt"', "9:23: dist input 'missing.txt' does not exist\n"
+     "hint: build it first, or list a task in dist.before\n", 74),
+    ('"README.md", "nodocs/*.md"', "9:23: the glob 'nodocs/*.md' matches no file\n"
+     "hint: build the inputs first, or fix the glob\n", 74),
+    ('"README.md", { src = "LICENSE", dst = "README.md" }',
+     "5:1: two files have the destination 'tool_1.2.0_linux_amd64/README.md' (keel.toml:9:10 and keel.toml:9:23)\n"
+     "hint: give one of them another dst\n", 78),
+    ('{ src = "LICENSE", dst = "../LICENSE" }', "9:10: the destination '../LICENSE' climbs out of the archive root\n"
+     "hint: remove the '..'\n", 78),
+    ('{ src = "LICENSE", dst = "a/{nme}" }', "9:10: unknown field '{nme}' in 'a/{nme}'\n"
+     "hint: fields are {name}, {version}, {os} and {arch}\n", 78),
+]
+
+
+def test_bad_inputs_stop_dist_before_anything_is_written(sandbox):
+    repo = dist_project(sandbox, ALL_FORMATS)
+    for files, error, code in BAD_INPUT:
+        rewrite_config(sandbox, repo, f'\n[dist]\nname = "tool"\n\n[[dist.archives]]\nformat = "tar.gz"\n'
+                                      f'wrap_in_directory = true\n\nfiles = [{files}]\n')
+        r = dist(sandbox, repo)
+        assert r.code == code, (files, r)
+        assert r.err == "keel: error: keel.toml:" + error, files
+        assert not (repo / "dist").exists()
+
+
+def test_an_unknown_format_is_refused_with_its_position(sandbox):
+    repo = dist_project(sandbox, ALL_FORMATS.replace('format = "tar.xz"', 'format = "tar.bz2"'))
+    r = dist(sandbox, repo)
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.toml:21:1: invalid 'dist.archives[2].format': unknown format 'tar.bz2'\n"
+                     "hint: formats are tar.gz, tar.zst, tar.xz, zip and binary\n")
+
+
+def test_a_wrong_signing_password_stops_before_anything_is_written(sandbox):
+    repo = dist_project(sandbox, ALL_FORMATS + '\n[dist.sign]\nartifacts = "checksum"\nkey = "../keel.key"\n')
+    secret = sandbox.root / "password"
+    secret.write_text("right horse battery\n")
+    r = sandbox.keel("key", "generate", "--password-file", secret, "-p", sandbox.root / "keel.pub",
+                     "-s", sandbox.root / "keel.key")
+    assert r.code == 0, r
+    r = dist(sandbox, repo, env={"KEEL_SIGNING_PASSWORD": "wrong"})
+    assert r.code == 2, r
+    assert r.err == "keel: error: Wrong password for that key: '../keel.key'\n"
+    assert not (repo / "dist").exists()
+
+
+def test_a_release_is_not_built_from_uncommitted_changes(sandbox):
+    repo = dist_project(sandbox, ALL_FORMATS)
+    (repo / "README.md").write_text("# tool, edited\n")
+    r = dist(sandbox, repo)
+    assert r.code == 2, r
+    assert r.err == ("keel: error: the work tree has uncommitted changes ('README.md'): a release is built from "
+                     "its commit\nhint: commit or stash them, or build with --snapshot\n")
+    assert not (repo / "dist").exists()
+    r = dist(sandbox, repo, "--snapshot")
+    assert r.code == 0, r
+
+
+def test_a_full_disk_stops_dist_and_leaves_the_output_directory_empty(sandbox):
+    small = sandbox.root / "small"
+    small.mkdir()
+    config = f'[dist]\nname = "tool"\noutput_dir = "{small}"\n[[dist.archives]]\nformat = "tar.gz"\nfiles = ["big.bin"]\n'
+    repo = dist_project(sandbox, config, tag=None)
+    (repo / "big.bin").write_bytes(os.urandom(3 << 20))  # does not compress: 3 MiB on a 1 MiB disk
+    sandbox.git("add", "big.bin", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "feat: big", cwd=repo)
+    sandbox.git("tag", "v1.2.0", cwd=repo)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(small)], check=True)
+    try:
+        r = dist(sandbox, repo)
+        assert r.code == 74, r
+        assert r.err.startswith(f"keel: error: cannot write '{small}/.keel-dist-"), r.err
+        assert r.err.endswith(f"/{TOOL}.tar.gz': No space left on device\n"), r.err
+        assert list(small.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(small)], check=True)

@@ -4,7 +4,7 @@ installed, removed and purged by dpkg in a temporary root; bad package fields ar
 import os
 import subprocess
 
-from dist_support import dist, dist_project, run
+from dist_support import dist, dist_project, rewrite_config, run
 
 PACKAGE = """
 [dist]
@@ -173,7 +173,7 @@ def test_bad_package_fields_are_refused_with_their_position(sandbox):
     original = (repo / "keel.toml").read_text()
     for old, new, error in cases:
         assert old in original
-        (repo / "keel.toml").write_text(original.replace(old, new))
+        rewrite_config(sandbox, repo, original.replace(old, new))
         r = dist(sandbox, repo)
         assert r.code == 78, r
         assert r.err == error
@@ -187,3 +187,14 @@ def test_a_version_debian_cannot_sort_is_refused_and_prereleases_sort_first(sand
     assert (repo / "dist" / "keel-tool_2.0.0~rc.1-1_amd64.deb").exists()
     # dpkg agrees that the pre-release comes before the release.
     assert subprocess.run(["dpkg", "--compare-versions", "2.0.0~rc.1", "lt", "2.0.0"]).returncode == 0
+
+
+def test_a_version_debian_cannot_spell_is_refused(sandbox):
+    repo = package_project(sandbox)
+    r = dist(sandbox, repo, "--version", "1.0.0+build-1")
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.toml:6:1: invalid Debian version '1.0.0+build-1': "
+                     "a '-' would start a Debian revision\n")
+    r = dist(sandbox, repo, "--version", "1.x")
+    assert r.code == 2, r
+    assert r.err == "keel: error: invalid version '1.x': expected MAJOR.MINOR.PATCH\n"
