@@ -16,7 +16,7 @@
 #include <memory>
 #include <thread>
 
-#include "dist/parallel_gzip.hpp"
+#include "dist/parallel_compress.hpp"
 #include "fs/fs.hpp"
 
 namespace keel::dist {
@@ -75,15 +75,16 @@ class OutFile {
   std::uint64_t m_size = 0;
 };
 
-// Where libarchive's bytes go: the file, or first the parallel gzip.
+// Where libarchive's bytes go: the file, or first a parallel compressor.
 struct Output {
   OutFile* file;
-  ParallelGzip* gzip = nullptr;
+  ParallelCompressor* compressor = nullptr;
 };
 
 la_ssize_t write_callback(struct archive* a, void* data, const void* buffer, size_t length) {
   auto* out = static_cast<Output*>(data);
-  bool ok = out->gzip ? out->gzip->write({static_cast<const char*>(buffer), length}) : out->file->write(buffer, length);
+  bool ok = out->compressor ? out->compressor->write({static_cast<const char*>(buffer), length})
+                            : out->file->write(buffer, length);
   if (!ok) {
     archive_set_error(a, out->file->error(), "%s", std::strerror(out->file->error()));
     return -1;
@@ -106,10 +107,10 @@ Error archive_error(struct archive* a, const OutFile& out) {
   return Error{"cannot write " + quote(out.path().string()) + ": " + (why ? why : "libarchive failed"), {}, Exit::io};
 }
 
-// zstd runs single-threaded: Debian's libzstd.a (the static build's) has no
-// multi-threaded compressor, and its single-threaded bytes differ from the
-// multi-threaded ones of the shared library. One setting gives every keel
-// build the same bytes.
+// A .deb's data.tar.zst (rare; xz is the default) through libarchive runs
+// zstd single-threaded: Debian's libzstd.a (the static build's) has no
+// multi-threaded compressor, whose bytes would differ from the shared
+// library's. One setting gives every keel build the same bytes.
 constexpr const char* k_zstd_options = "zstd:compression-level=19,zstd:threads=0";
 
 unsigned threads_for(const ArchiveOptions& o) {
@@ -123,13 +124,9 @@ Status configure(struct archive* a, Format f, const ArchiveOptions& o) {
   std::string threads = std::to_string(threads_for(o));
   int r = ARCHIVE_OK;
   switch (f) {
-    case Format::tar_gz:  // compressed by ParallelGzip, not by libarchive
-      r = archive_write_set_format_pax_restricted(a);
-      break;
+    case Format::tar_gz:  // compressed by ParallelCompressor, not by libarchive
     case Format::tar_zst:
       r = archive_write_set_format_pax_restricted(a);
-      if (r == ARCHIVE_OK) r = archive_write_add_filter_zstd(a);
-      if (r == ARCHIVE_OK) r = archive_write_set_options(a, k_zstd_options);
       break;
     case Format::tar_xz:
       r = archive_write_set_format_pax_restricted(a);
@@ -221,7 +218,8 @@ class Utf8Locale {
 
 Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOptions& o,
                               const stdfs::path& path, std::string_view root,
-                              const std::function<Status(struct archive*)>& set_up, bool parallel_gzip = false) {
+                              const std::function<Status(struct archive*)>& set_up,
+                              std::optional<PieceFormat> pieces = std::nullopt) {
   Utf8Locale utf8;
   if (!utf8.active())
     for (const auto& e : entries)
@@ -231,11 +229,11 @@ Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOp
                        Exit::io};
   OutFile out(path);
   if (!out.opened()) return io_error(path, "create", out.error());
-  std::optional<ParallelGzip> gzip;
-  if (parallel_gzip)
-    gzip.emplace([&out](std::string_view member) { return out.write(member.data(), member.size()); },
-                 threads_for(o));
-  Output sink{&out, gzip ? &*gzip : nullptr};
+  std::optional<ParallelCompressor> compressor;
+  if (pieces)
+    compressor.emplace(
+        *pieces, [&out](std::string_view piece) { return out.write(piece.data(), piece.size()); }, threads_for(o));
+  Output sink{&out, compressor ? &*compressor : nullptr};
   ArchivePtr a(archive_write_new());
   if (auto s = set_up(a.get()); !s) return s.error();
   if (archive_write_open2(a.get(), &sink, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
@@ -243,7 +241,7 @@ Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOp
   for (const auto& e : entries)
     if (auto s = add_entry(a.get(), out, e, o.mtime, root); !s) return s.error();
   if (archive_write_close(a.get()) != ARCHIVE_OK) return archive_error(a.get(), out);
-  if (gzip && !gzip->finish()) return io_error(path, "write", out.error());
+  if (compressor && !compressor->finish()) return io_error(path, "write", out.error());
   return out.keep();
 }
 
@@ -346,7 +344,9 @@ Result<Written> write_archive(Format format, const std::vector<Entry>& entries, 
   }
   return write_entries(
       entries, options, out, "", [&](struct archive* a) { return configure(a, format, options); },
-      format == Format::tar_gz);
+      format == Format::tar_gz    ? std::optional(PieceFormat::gzip)
+      : format == Format::tar_zst ? std::optional(PieceFormat::zstd)
+                                  : std::nullopt);
 }
 
 Result<Written> copy_file(const stdfs::path& source, const stdfs::path& path, unsigned mode) {

@@ -101,10 +101,9 @@ TEST_CASE("dist checksums: one line per file, sorted by name, as sha256sum write
 
 TEST_CASE("dist archive: gzip, zstd and xz give the same bytes whatever the number of threads") {
   test::TempDir dir;
-  // 40 MiB of one random block repeated: past xz's 24 MiB blocks at level 6
-  // and ten of gzip's 4 MiB pieces, so those encoders really split the work
-  // (zstd runs single-threaded whatever the option); quick to compress
-  // because it repeats.
+  // 40 MiB of one random block repeated: past xz's 24 MiB blocks at level
+  // 6, zstd's 32 MiB pieces and ten of gzip's 4 MiB pieces, so the encoders
+  // really split the work; quick to compress because it repeats.
   std::mt19937 rng(7);
   std::string block(1 << 16, '\0');
   for (auto& c : block) c = static_cast<char>(rng());
