@@ -6,6 +6,7 @@
 #   2. tar.zst: keel dist <= 1.0 x tar ... | zstd -19 -T0, no larger
 #   3. .deb: keel dist <= 1.0 x dpkg-deb --root-owner-group --build
 # Usage: bench/dist.sh [path/to/static/keel]   (default build-release/keel)
+#        ONLY=gz|zst|deb bench/dist.sh ...       (one comparison)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 keel=$(realpath "${1:-$root/build-release/keel}")
@@ -77,26 +78,34 @@ compare() {
 
 archive_toml() { printf '[dist]\nname = "bench"\n[[dist.archives]]\nformat = "%s"\nfiles = [{ src = "%s", dst = "." }]\n' "$1" "$tree"; }
 
+wanted() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
+
 # 1. tar.gz and its checksum line.
+if wanted gz; then
 project gz "$(archive_toml tar.gz)"
 compare gz 3 bench_1.0.0_linux_amd64.tar.gz "$work/base.tar.gz" \
     "set -o pipefail; $tar_tree | gzip -9n > $work/base.tar.gz && sha256sum $work/base.tar.gz > $work/base.sums"
 echo "tar.gz: keel $k s ($ks bytes), tar|gzip -9n + sha256sum $b s ($bs bytes); keel/baseline $(ratio "$k" "$b") (target <= 0.5), size $(ratio "$ks" "$bs") (target <= 1.0)"
+fi
 
 # 2. tar.zst.
+if wanted zst; then
 project zst "$(archive_toml tar.zst)"
 compare zst 1 bench_1.0.0_linux_amd64.tar.zst "$work/base.tar.zst" "set -o pipefail; $tar_tree | zstd -q -19 -T0 -o $work/base.tar.zst -f"
 echo "tar.zst: keel $k s ($ks bytes), tar|zstd -19 -T0 $b s ($bs bytes); keel/baseline $(ratio "$k" "$b") (target <= 1.0), size $(ratio "$ks" "$bs") (target <= 1.0)"
+fi
 
 # 3. .deb: the tree under /usr/share/bench, against dpkg-deb on the same tree.
+if wanted deb; then
 project deb "$(printf '[dist]\nname = "bench"\n[[dist.packages]]\npackage = "bench"\nmaintainer = "Bench <bench@keel.invalid>"\ndescription = "benchmark package"\ncopyright = "COPYING"\ncontents = [{ src = "%s", dst = "/usr/share/bench/" }]\n' "$tree")"
 echo "Copyright 2026 bench" > "$work/deb/COPYING"
 pkg=$work/pkgroot
 mkdir -p "$pkg/DEBIAN" "$pkg/usr/share"
 cp -a "$tree" "$pkg/usr/share/bench"
 printf 'Package: bench\nVersion: 1.0.0-1\nArchitecture: amd64\nMaintainer: Bench <bench@keel.invalid>\nDescription: benchmark package\n' > "$pkg/DEBIAN/control"
-compare deb 2 bench_1.0.0-1_amd64.deb "$work/base.deb" "dpkg-deb --root-owner-group --build $pkg $work/base.deb >/dev/null"
+compare deb 3 bench_1.0.0-1_amd64.deb "$work/base.deb" "dpkg-deb --root-owner-group --build $pkg $work/base.deb >/dev/null"
 echo ".deb: keel $k s ($ks bytes), dpkg-deb --build $b s ($bs bytes); keel/dpkg-deb $(ratio "$k" "$b") (target <= 1.0)"
+fi
 
 stripped=$work/keel.stripped
 strip -o "$stripped" "$keel"

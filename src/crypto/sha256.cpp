@@ -91,7 +91,7 @@ const EVP_MD* digest_named(std::string_view algorithm) {
   return nullptr;
 }
 
-std::string finish_hex(EVP_MD_CTX* md) {
+std::string finish_hex_of(EVP_MD_CTX* md) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_DigestFinal_ex(md, out, &n);
@@ -115,18 +115,29 @@ MdCtx start(std::string_view algorithm) {
 
 }  // namespace
 
+struct Hash::Ctx {
+  MdCtx md;
+};
+
+Hash::Hash(std::string_view algorithm) : m_ctx(new Ctx{start(algorithm)}) {}
+Hash::~Hash() = default;
+Hash::Hash(Hash&&) noexcept = default;
+Hash& Hash::operator=(Hash&&) noexcept = default;
+void Hash::update(std::string_view bytes) { EVP_DigestUpdate(m_ctx->md.get(), bytes.data(), bytes.size()); }
+std::string Hash::finish_hex() { return finish_hex_of(m_ctx->md.get()); }
+
 Result<std::string> file_digest_hex(const std::filesystem::path& path, std::string_view algorithm) {
   if (!digest_named(algorithm)) return Error{"unsupported digest " + quote(algorithm), {}, Exit::usage};
   MdCtx md = start(algorithm);
   if (auto s = read_blocks(path, [&](std::string_view b) { EVP_DigestUpdate(md.get(), b.data(), b.size()); }); !s)
     return s.error();
-  return finish_hex(md.get());
+  return finish_hex_of(md.get());
 }
 
 std::string digest_hex(std::string_view bytes, std::string_view algorithm) {
   MdCtx md = start(algorithm);
   EVP_DigestUpdate(md.get(), bytes.data(), bytes.size());
-  return finish_hex(md.get());
+  return finish_hex_of(md.get());
 }
 
 std::string hex(const Digest& d) {

@@ -36,6 +36,21 @@ Digest sha256(std::string_view bytes);
 // The file's digest, read in large blocks; errors name the path (Exit::io).
 Result<Digest> sha256_file(const std::filesystem::path& path);
 
+// An incremental digest by name ("sha256", "sha512", "md5"), in hex.
+class Hash {
+ public:
+  explicit Hash(std::string_view algorithm);  // std::bad_alloc for an unknown name
+  ~Hash();
+  Hash(Hash&&) noexcept;
+  Hash& operator=(Hash&&) noexcept;
+  void update(std::string_view bytes);
+  std::string finish_hex();  // the object may not be used afterwards
+
+ private:
+  struct Ctx;
+  std::unique_ptr<Ctx> m_ctx;
+};
+
 // A file's or some bytes' digest in lowercase hex: "sha256" and "sha512"
 // for checksum files, "md5" for a Debian package's md5sums.
 Result<std::string> file_digest_hex(const std::filesystem::path& path, std::string_view algorithm);

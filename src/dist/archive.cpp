@@ -153,7 +153,8 @@ Status configure(struct archive* a, Format f, const ArchiveOptions& o) {
 
 // One entry's header and bytes. A file that changed size since it was
 // listed is an error: the archive would not say what the manifest says.
-Status add_entry(struct archive* a, const OutFile& out, const Entry& e, std::int64_t mtime, std::string_view root) {
+Status add_entry(struct archive* a, const OutFile& out, const Entry& e, std::int64_t mtime, std::string_view root,
+                 const std::function<void(const Entry&, std::string_view)>& observe = {}) {
   EntryPtr ae(archive_entry_new());
   std::string path = std::string(root) + e.path + (e.kind == EntryKind::dir && !e.path.empty() ? "/" : "");
   archive_entry_set_pathname_utf8(ae.get(), path.c_str());
@@ -171,6 +172,7 @@ Status add_entry(struct archive* a, const OutFile& out, const Entry& e, std::int
   if (archive_write_header(a, ae.get()) < ARCHIVE_WARN) return archive_error(a, out);
   if (e.kind != EntryKind::file) return ok_status();
   if (e.generated) {
+    if (observe) observe(e, e.data);
     if (!e.data.empty() && archive_write_data(a, e.data.data(), e.data.size()) < 0) return archive_error(a, out);
     return ok_status();
   }
@@ -186,6 +188,7 @@ Status add_entry(struct archive* a, const OutFile& out, const Entry& e, std::int
     if (n == 0) break;
     total += static_cast<std::uint64_t>(n);
     if (total > e.size) break;
+    if (observe) observe(e, std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     if (archive_write_data(a, buffer.data(), static_cast<std::size_t>(n)) < 0) return archive_error(a, out);
   }
   if (total != e.size)
@@ -239,7 +242,7 @@ Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOp
   if (archive_write_open2(a.get(), &sink, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
     return archive_error(a.get(), out);
   for (const auto& e : entries)
-    if (auto s = add_entry(a.get(), out, e, o.mtime, root); !s) return s.error();
+    if (auto s = add_entry(a.get(), out, e, o.mtime, root, o.observe); !s) return s.error();
   if (archive_write_close(a.get()) != ARCHIVE_OK) return archive_error(a.get(), out);
   if (compressor && !compressor->finish()) return io_error(path, "write", out.error());
   return out.keep();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ struct ArchiveOptions {
   // the number of workers; gzip's pieces have a fixed size); a test holds
   // that. zstd is single-threaded (archive.cpp says why).
   unsigned threads = 0;  // 0: one per CPU
+  // Sees every regular file's bytes as they are written (a .deb's md5sums
+  // come from it, without reading the files twice).
+  std::function<void(const Entry&, std::string_view)> observe;
 };
 
 // Writes entries (already finished by finish_tree) as an archive at `out`,

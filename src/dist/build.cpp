@@ -140,11 +140,6 @@ Result<Planned> plan_package(const PackageSpec& spec, std::size_t index, const T
   return p;
 }
 
-Result<std::string> md5_of(const Entry& e) {
-  if (e.generated) return crypto::digest_hex(e.data, "md5");
-  return crypto::file_digest_hex(e.source, "md5");
-}
-
 Result<Entry> script_entry(const std::string& name, const std::string& path, const stdfs::path& root,
                            const config::Origin& origin) {
   auto text = fs::read_file(root / path, 1u << 20);
@@ -158,7 +153,9 @@ Result<Entry> script_entry(const std::string& name, const std::string& path, con
 
 Result<Written> build_package(const Planned& p, const PackageSpec& spec, const Release& r, const stdfs::path& staging,
                               const stdfs::path& root, unsigned threads) {
-  std::string md5sums, conffiles;
+  // Everything that can be wrong with the config is checked before the
+  // data is compressed.
+  std::string conffiles;
   std::uint64_t bytes = 0, others = 0;
   for (const auto& e : p.entries) {
     if (e.kind != EntryKind::file) {
@@ -166,13 +163,7 @@ Result<Written> build_package(const Planned& p, const PackageSpec& spec, const R
       continue;
     }
     bytes += e.size;
-    if (e.config) {
-      conffiles += "/" + e.path + "\n";
-      continue;
-    }
-    auto md5 = md5_of(e);
-    if (!md5) return md5.error();
-    md5sums += deb::md5sums_line(*md5, e.path);
+    if (e.config) conffiles += "/" + e.path + "\n";
   }
   deb::Control c;
   c.package = spec.package;
@@ -191,9 +182,7 @@ Result<Written> build_package(const Planned& p, const PackageSpec& spec, const R
   c.installed_size_kib = (bytes + 1023) / 1024 + others;
   auto control = deb::control_file(c);
   if (!control) return at(spec.origin, control.error());
-
-  std::vector<Entry> meta{generated_file("control", std::move(control).value()),
-                          generated_file("md5sums", std::move(md5sums))};
+  std::vector<Entry> meta{generated_file("control", std::move(control).value())};
   if (!conffiles.empty()) meta.push_back(generated_file("conffiles", std::move(conffiles)));
   for (auto [name, path] : {std::pair{"preinst", &spec.preinst}, {"postinst", &spec.postinst},
                             {"prerm", &spec.prerm}, {"postrm", &spec.postrm}}) {
@@ -202,10 +191,7 @@ Result<Written> build_package(const Planned& p, const PackageSpec& spec, const R
     if (!e) return e.error();
     meta.push_back(std::move(e).value());
   }
-  auto sorted = finish_tree(std::move(meta));
-  if (!sorted) return sorted.error();
 
-  ArchiveOptions options{r.source_date, threads};
   std::string control_name = "control.tar.xz", data_name = "data.tar." + spec.compression;
   stdfs::path control_tar = staging / ("." + p.name + "." + control_name);
   stdfs::path data_tar = staging / ("." + p.name + "." + data_name);
@@ -216,8 +202,25 @@ Result<Written> build_package(const Planned& p, const PackageSpec& spec, const R
       for (const auto& q : paths) stdfs::remove(q, ec);
     }
   } remove{{control_tar, data_tar}};
-  if (auto w = write_deb_tar(*sorted, "xz", options, control_tar); !w) return w.error();
+
+  // The files' MD5s are taken as they go into the data, not read twice.
+  std::map<std::string, crypto::Hash> md5s;
+  ArchiveOptions options{r.source_date, threads, {}};
+  options.observe = [&md5s](const Entry& e, std::string_view chunk) {
+    if (!e.config) md5s.try_emplace(e.path, "md5").first->second.update(chunk);
+  };
   if (auto w = write_deb_tar(p.entries, spec.compression, options, data_tar); !w) return w.error();
+  options.observe = nullptr;
+  std::string md5sums;
+  for (const auto& e : p.entries) {
+    if (e.kind != EntryKind::file || e.config) continue;
+    auto it = md5s.find(e.path);
+    md5sums += deb::md5sums_line(it != md5s.end() ? it->second.finish_hex() : crypto::digest_hex("", "md5"), e.path);
+  }
+  meta.push_back(generated_file("md5sums", std::move(md5sums)));
+  auto sorted = finish_tree(std::move(meta));
+  if (!sorted) return sorted.error();
+  if (auto w = write_deb_tar(*sorted, "xz", options, control_tar); !w) return w.error();
   return write_deb({control_name, control_tar}, {data_name, data_tar}, r.source_date, staging / p.name);
 }
 
@@ -292,7 +295,7 @@ Result<std::vector<Planned>> plan(const Settings& s, const Release& r, const std
 Result<std::vector<Artifact>> build(const std::vector<Planned>& planned, const Settings& s, const Release& r,
                                     const stdfs::path& staging, const BuildOptions& options) {
   std::vector<Artifact> out;
-  ArchiveOptions archive_options{r.source_date, options.threads};
+  ArchiveOptions archive_options{r.source_date, options.threads, {}};
   for (const auto& p : planned) {
     auto written = p.kind == Kind::package
                        ? build_package(p, s.packages[p.spec], r, staging, options.root, options.threads)

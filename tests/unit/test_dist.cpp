@@ -115,8 +115,8 @@ TEST_CASE("dist archive: gzip, zstd and xz give the same bytes whatever the numb
   e.size = big.size();
   for (Format f : {Format::tar_gz, Format::tar_zst, Format::tar_xz}) {
     CAPTURE(format_name(f));
-    auto two = write_archive(f, {e}, {1700000000, 2}, dir / ("two" + std::string(extension(f))));
-    auto three = write_archive(f, {e}, {1700000000, 3}, dir / ("three" + std::string(extension(f))));
+    auto two = write_archive(f, {e}, {1700000000, 2, {}}, dir / ("two" + std::string(extension(f))));
+    auto three = write_archive(f, {e}, {1700000000, 3, {}}, dir / ("three" + std::string(extension(f))));
     REQUIRE(two);
     REQUIRE(three);
     CHECK(two->size > 0);
