@@ -223,7 +223,11 @@ std::string changelog(const std::string& package, const std::string& version, co
 
 std::string copyright(std::string_view given, const std::string& package, const std::string& holder,
                       const std::string& licence_name) {
-  if (given.starts_with("Format: ")) return std::string(given);
+  if (given.starts_with("Format: ")) {
+    std::string out(given);
+    if (out.back() != '\n') out += '\n';  // a file of lines ends with one
+    return out;
+  }
   // The notices the licence text gives ("Copyright (c) 2023 Jane Doe"),
   // else the holder's name.
   std::vector<std::string> notices;

@@ -9,6 +9,7 @@
 
 #include "dist/archive.hpp"
 #include "dist/build.hpp"
+#include "dist/deb.hpp"
 #include "dist/entries.hpp"
 #include "dist/template.hpp"
 
@@ -141,4 +142,27 @@ TEST_CASE("dist archive: the output must not exist yet, and a failure leaves not
   REQUIRE(!changed);
   CHECK(changed.error().message == "'" + (dir / "a.txt").string() + "' changed while it was being archived");
   CHECK(!std::filesystem::exists(dir / "changed.tar.gz"));
+}
+
+TEST_CASE("dist deb: the copyright file is DEP-5, with the licence's own notices") {
+  std::string wrapped = deb::copyright("Copyright (c) 2023 Jane Doe\n\nPermission is granted.\n", "tool",
+                                       "Keel Test", "MIT");
+  CHECK(wrapped ==
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: tool\n\n"
+        "Files: *\nCopyright: 2023 Jane Doe\nLicense: MIT\n Copyright (c) 2023 Jane Doe\n .\n Permission is granted.\n");
+  // A file that already is DEP-5 is kept, and ends with a newline (found by fuzz_deb_control).
+  CHECK(deb::copyright("Format: x\n\npara", "tool", "K", "MIT") == "Format: x\n\npara\n");
+}
+
+TEST_CASE("dist deb: changelog lines stay within 80 columns") {
+  std::string header = "feat(dist):";
+  for (int i = 0; i < 40; ++i) header += " word" + std::to_string(i);
+  std::string text = deb::changelog("tool", "1.0.0-1", "K T <k@t.invalid>", {header}, 1700000000);
+  std::size_t lines = 0;
+  for (std::size_t start = 0, nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1, ++lines)
+    CHECK(nl - start <= 80);
+  CHECK(lines == 8);  // the entry line, a blank, the bullet wrapped over four lines, a blank, the trailer
+  CHECK(text.starts_with("tool (1.0.0-1) unstable; urgency=medium\n\n  * feat(dist): word0 word1"));
+  CHECK(text.find("\n    word") != std::string::npos);
+  CHECK(text.ends_with("\n\n -- K T <k@t.invalid>  Tue, 14 Nov 2023 22:13:20 +0000\n"));
 }
