@@ -20,6 +20,7 @@
 #include "dist/build.hpp"
 #include "dist/publish.hpp"
 #include "pipeline/duration.hpp"
+#include "pipeline/store.hpp"
 #include "process/process.hpp"
 #include "fs/fs.hpp"
 #include "git/commit.hpp"
@@ -104,7 +105,7 @@ std::string choose_version(const DistOptions& o, const dist::Settings& s, Contex
                     "tag it with keel release, or build with --snapshot or --version X.Y.Z");
 }
 
-std::int64_t source_date(const dist::Settings& s, const Context& ctx, Context& mutable_ctx) {
+std::int64_t source_date(const dist::Settings& s, Context& ctx) {
   auto env = ctx.env.find("SOURCE_DATE_EPOCH");
   if (env != ctx.env.end() && !env->second.empty()) {
     const std::string& t = env->second;
@@ -113,7 +114,7 @@ std::int64_t source_date(const dist::Settings& s, const Context& ctx, Context& m
     return std::stoll(t);
   }
   if (s.source_date_epoch) return *s.source_date_epoch;
-  git::Repository* repo = repository(mutable_ctx);
+  git::Repository* repo = repository(ctx);
   if (repo) {
     git::Head h = git::head(*repo).value_or_throw();
     if (h.commit) return git::lookup_commit(*repo, *h.commit).value_or_throw().committer.time;
@@ -232,14 +233,6 @@ void fsync_dir(const stdfs::path& dir) {
   if (fd.get() >= 0) ::fsync(fd.get());
 }
 
-std::string human_size(std::uint64_t n) {
-  char buf[32];
-  if (n < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
-  else if (n < 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%.1f MiB", n / (1024.0 * 1024.0));
-  return buf;
-}
-
 void print_plan(const std::vector<dist::Planned>& planned, const dist::Release& r, const std::string& out_dir,
                 const dist::Settings& s, std::ostream& out) {
   out << "keel dist would build " << r.name << ' ' << r.version << " (source date " << r.source_date
@@ -282,7 +275,7 @@ int run_dist(const DistOptions& o, Context& ctx) {
   auto head = head_commit(ctx);
   r.commit = head ? head->hex() : std::string();
   r.version = choose_version(o, s, ctx, head);
-  r.source_date = source_date(s, ctx, ctx);
+  r.source_date = source_date(s, ctx);
   r.tool = std::string("keel ") + KEEL_VERSION;
   if (!s.packages.empty()) r.changes = release_changes(ctx, head);
   r.snapshot = o.snapshot;
@@ -325,7 +318,7 @@ int run_dist(const DistOptions& o, Context& ctx) {
   }
   std::string shown = fs::display_path(out_dir, ctx.cwd);
   for (const auto& a : artifacts)
-    ctx.out << shown << '/' << a.name << "  " << human_size(a.size) << '\n';
+    ctx.out << shown << '/' << a.name << "  " << pipeline::format_size(a.size) << '\n';
   ctx.out << shown << "/manifest.json\n";
   return status(Exit::ok);
 }

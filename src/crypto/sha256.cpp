@@ -91,17 +91,21 @@ const EVP_MD* digest_named(std::string_view algorithm) {
   return nullptr;
 }
 
+std::string hex_of(const unsigned char* bytes, std::size_t n) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string out(2 * n, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = k_digits[bytes[i] >> 4];
+    out[2 * i + 1] = k_digits[bytes[i] & 15];
+  }
+  return out;
+}
+
 std::string finish_hex_of(EVP_MD_CTX* md) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_DigestFinal_ex(md, out, &n);
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned i = 0; i < n; ++i) {
-    text += k_digits[out[i] >> 4];
-    text += k_digits[out[i] & 15];
-  }
-  return text;
+  return hex_of(out, n);
 }
 
 using MdCtx = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
@@ -140,15 +144,7 @@ std::string digest_hex(std::string_view bytes, std::string_view algorithm) {
   return finish_hex_of(md.get());
 }
 
-std::string hex(const Digest& d) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out(64, '0');
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    out[2 * i] = k_digits[d[i] >> 4];
-    out[2 * i + 1] = k_digits[d[i] & 15];
-  }
-  return out;
-}
+std::string hex(const Digest& d) { return hex_of(d.data(), d.size()); }
 
 bool parse_hex(std::string_view text, Digest& out) {
   if (text.size() != 64) return false;
