@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "dist/parallel_compress.hpp"
+#include "dist/xz_compress.hpp"
 #include "fs/fs.hpp"
 
 namespace keel::dist {
@@ -75,10 +76,10 @@ class OutFile {
   std::uint64_t m_size = 0;
 };
 
-// Where libarchive's bytes go: the file, or first a parallel compressor.
+// Where libarchive's bytes go: the file, or first keel's own compressor.
 struct Output {
   OutFile* file;
-  ParallelCompressor* compressor = nullptr;
+  Compressor* compressor = nullptr;
 };
 
 la_ssize_t write_callback(struct archive* a, void* data, const void* buffer, size_t length) {
@@ -86,7 +87,10 @@ la_ssize_t write_callback(struct archive* a, void* data, const void* buffer, siz
   bool ok = out->compressor ? out->compressor->write({static_cast<const char*>(buffer), length})
                             : out->file->write(buffer, length);
   if (!ok) {
-    archive_set_error(a, out->file->error(), "%s", std::strerror(out->file->error()));
+    if (std::string why = out->compressor ? out->compressor->error() : ""; !why.empty())
+      archive_set_error(a, EIO, "%s", why.c_str());
+    else
+      archive_set_error(a, out->file->error(), "%s", std::strerror(out->file->error()));
     return -1;
   }
   return static_cast<la_ssize_t>(length);
@@ -114,24 +118,17 @@ Error archive_error(struct archive* a, const OutFile& out) {
 constexpr const char* k_zstd_options = "zstd:compression-level=19,zstd:threads=0";
 
 unsigned threads_for(const ArchiveOptions& o) {
-  unsigned n = o.threads ? o.threads : std::thread::hardware_concurrency();
-  // One worker would select the single-threaded encoders, whose bytes differ.
-  return std::max(2u, n);
+  return std::max(1u, o.threads ? o.threads : std::thread::hardware_concurrency());
 }
 
 // The filter and format settings of each kind of output, pinned.
-Status configure(struct archive* a, Format f, const ArchiveOptions& o) {
-  std::string threads = std::to_string(threads_for(o));
+Status configure(struct archive* a, Format f) {
   int r = ARCHIVE_OK;
   switch (f) {
-    case Format::tar_gz:  // compressed by ParallelCompressor, not by libarchive
+    case Format::tar_gz:  // compressed by keel's own compressors, not by libarchive
     case Format::tar_zst:
-      r = archive_write_set_format_pax_restricted(a);
-      break;
     case Format::tar_xz:
       r = archive_write_set_format_pax_restricted(a);
-      if (r == ARCHIVE_OK) r = archive_write_add_filter_xz(a);
-      if (r == ARCHIVE_OK) r = archive_write_set_options(a, ("xz:compression-level=6,xz:threads=" + threads).c_str());
       break;
     case Format::zip:
       r = archive_write_set_format_zip(a);
@@ -219,10 +216,24 @@ class Utf8Locale {
   locale_t m_previous = LC_GLOBAL_LOCALE;
 };
 
+// The compressors keel runs itself, on the bytes libarchive writes.
+enum class OwnCompression { none, gzip, zstd, xz };
+
+std::unique_ptr<Compressor> make_compressor(OwnCompression c, std::function<bool(std::string_view)> out,
+                                            const ArchiveOptions& o) {
+  switch (c) {
+    case OwnCompression::none: return nullptr;
+    case OwnCompression::gzip: return std::make_unique<ParallelCompressor>(PieceFormat::gzip, out, threads_for(o));
+    case OwnCompression::zstd: return std::make_unique<ParallelCompressor>(PieceFormat::zstd, out, threads_for(o));
+    case OwnCompression::xz: return std::make_unique<XzCompressor>(out, threads_for(o), o.x86_code);
+  }
+  return nullptr;
+}
+
 Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOptions& o,
                               const stdfs::path& path, std::string_view root,
                               const std::function<Status(struct archive*)>& set_up,
-                              std::optional<PieceFormat> pieces = std::nullopt) {
+                              OwnCompression compression = OwnCompression::none) {
   Utf8Locale utf8;
   if (!utf8.active())
     for (const auto& e : entries)
@@ -232,11 +243,9 @@ Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOp
                        Exit::io};
   OutFile out(path);
   if (!out.opened()) return io_error(path, "create", out.error());
-  std::optional<ParallelCompressor> compressor;
-  if (pieces)
-    compressor.emplace(
-        *pieces, [&out](std::string_view piece) { return out.write(piece.data(), piece.size()); }, threads_for(o));
-  Output sink{&out, compressor ? &*compressor : nullptr};
+  auto compressor = make_compressor(
+      compression, [&out](std::string_view bytes) { return out.write(bytes.data(), bytes.size()); }, o);
+  Output sink{&out, compressor.get()};
   ArchivePtr a(archive_write_new());
   if (auto s = set_up(a.get()); !s) return s.error();
   if (archive_write_open2(a.get(), &sink, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
@@ -244,20 +253,21 @@ Result<Written> write_entries(const std::vector<Entry>& entries, const ArchiveOp
   for (const auto& e : entries)
     if (auto s = add_entry(a.get(), out, e, o.mtime, root, o.observe); !s) return s.error();
   if (archive_write_close(a.get()) != ARCHIVE_OK) return archive_error(a.get(), out);
-  if (compressor && !compressor->finish()) return io_error(path, "write", out.error());
+  if (compressor && !compressor->finish()) {
+    if (std::string why = compressor->error(); !why.empty())
+      return Error{"cannot write " + quote(path.string()) + ": " + why, {}, Exit::io};
+    return io_error(path, "write", out.error());
+  }
   return out.keep();
 }
 
-Status configure_deb_tar(struct archive* a, std::string_view compression, const ArchiveOptions& o) {
-  std::string threads = std::to_string(threads_for(o));
+// xz is compressed by XzCompressor, after libarchive.
+Status configure_deb_tar(struct archive* a, std::string_view compression) {
   int r = archive_write_set_format_gnutar(a);
   std::string options;
   if (r == ARCHIVE_OK && compression == "gz") {
     r = archive_write_add_filter_gzip(a);
     options = "gzip:compression-level=9,gzip:!timestamp";
-  } else if (r == ARCHIVE_OK && compression == "xz") {
-    r = archive_write_add_filter_xz(a);
-    options = "xz:compression-level=6,xz:threads=" + threads;
   } else if (r == ARCHIVE_OK && compression == "zst") {
     r = archive_write_add_filter_zstd(a);
     options = k_zstd_options;
@@ -346,10 +356,11 @@ Result<Written> write_archive(Format format, const std::vector<Entry>& entries, 
     ::tzset();
   }
   return write_entries(
-      entries, options, out, "", [&](struct archive* a) { return configure(a, format, options); },
-      format == Format::tar_gz    ? std::optional(PieceFormat::gzip)
-      : format == Format::tar_zst ? std::optional(PieceFormat::zstd)
-                                  : std::nullopt);
+      entries, options, out, "", [&](struct archive* a) { return configure(a, format); },
+      format == Format::tar_gz    ? OwnCompression::gzip
+      : format == Format::tar_zst ? OwnCompression::zstd
+      : format == Format::tar_xz  ? OwnCompression::xz
+                                  : OwnCompression::none);
 }
 
 Result<Written> copy_file(const stdfs::path& source, const stdfs::path& path, unsigned mode) {
@@ -378,8 +389,8 @@ Result<Written> write_deb_tar(const std::vector<Entry>& entries, std::string_vie
   root.mode = 0755;
   rooted.push_back(root);
   rooted.insert(rooted.end(), entries.begin(), entries.end());
-  return write_entries(rooted, options, out, "./",
-                       [&](struct archive* a) { return configure_deb_tar(a, compression, options); });
+  return write_entries(rooted, options, out, "./", [&](struct archive* a) { return configure_deb_tar(a, compression); },
+                       compression == "xz" ? OwnCompression::xz : OwnCompression::none);
 }
 
 Result<Written> write_deb(const DebMember& control, const DebMember& data, std::int64_t mtime,

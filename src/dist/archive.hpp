@@ -31,14 +31,15 @@ struct Written {
 
 struct ArchiveOptions {
   std::int64_t mtime = 0;  // every entry's time: the source date
-  // Compressor threads for gzip and xz. The bytes do not depend on it (xz
-  // always runs its multi-threaded encoder, whose output does not depend on
-  // the number of workers; gzip's pieces have a fixed size); a test holds
-  // that. zstd is single-threaded (archive.cpp says why).
+  // Compressor threads. The bytes do not depend on it (gzip's and zstd's
+  // pieces and xz's blocks have a fixed size); a test holds that. A .deb's
+  // data.tar.zst is single-threaded (archive.cpp says why).
   unsigned threads = 0;  // 0: one per CPU
   // Sees every regular file's bytes as they are written (a .deb's md5sums
   // come from it, without reading the files twice).
   std::function<void(const Entry&, std::string_view)> observe;
+  // The target is amd64 or i386: xz puts its x86 filter first.
+  bool x86_code = false;
 };
 
 // Writes entries (already finished by finish_tree) as an archive at `out`,

@@ -17,6 +17,9 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
+// Targets whose programs xz's x86 filter helps (Go's names, as in targets).
+bool is_x86(const Target& t) { return t.arch == "amd64" || t.arch == "386"; }
+
 Error at(const config::Origin& o, const Error& e) {
   std::string where = o.describe();
   return Error{(where.empty() ? "" : where + ": ") + e.message, e.hint, e.exit};
@@ -205,7 +208,7 @@ Result<Written> build_package(const Planned& p, const PackageSpec& spec, const R
 
   // The files' MD5s are taken as they go into the data, not read twice.
   std::map<std::string, crypto::Hash> md5s;
-  ArchiveOptions options{r.source_date, threads, {}};
+  ArchiveOptions options{r.source_date, threads, {}, is_x86(p.target)};
   options.observe = [&md5s](const Entry& e, std::string_view chunk) {
     if (!e.config) md5s.try_emplace(e.path, "md5").first->second.update(chunk);
   };
@@ -295,8 +298,8 @@ Result<std::vector<Planned>> plan(const Settings& s, const Release& r, const std
 Result<std::vector<Artifact>> build(const std::vector<Planned>& planned, const Settings& s, const Release& r,
                                     const stdfs::path& staging, const BuildOptions& options) {
   std::vector<Artifact> out;
-  ArchiveOptions archive_options{r.source_date, options.threads, {}};
   for (const auto& p : planned) {
+    ArchiveOptions archive_options{r.source_date, options.threads, {}, is_x86(p.target)};
     auto written = p.kind == Kind::package
                        ? build_package(p, s.packages[p.spec], r, staging, options.root, options.threads)
                        : write_archive(p.format, p.entries, archive_options, staging / p.name);

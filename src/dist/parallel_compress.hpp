@@ -22,9 +22,20 @@
 
 namespace keel::dist {
 
+// A compressor that archive writing feeds: bytes in, compressed bytes out
+// through the callback it was made with.
+class Compressor {
+ public:
+  virtual ~Compressor() = default;
+  virtual bool write(std::string_view data) = 0;
+  virtual bool finish() = 0;
+  // Why the compressor itself failed; empty when the output callback did.
+  virtual std::string error() const { return {}; }
+};
+
 enum class PieceFormat { gzip, zstd };
 
-class ParallelCompressor {
+class ParallelCompressor final : public Compressor {
  public:
   // `out` receives the compressed bytes in order; false stops everything.
   ParallelCompressor(PieceFormat format, std::function<bool(std::string_view)> out, unsigned threads);
@@ -32,10 +43,10 @@ class ParallelCompressor {
   ParallelCompressor(const ParallelCompressor&) = delete;
   ParallelCompressor& operator=(const ParallelCompressor&) = delete;
 
-  bool write(std::string_view data);
+  bool write(std::string_view data) override;
   // Compresses what is left and writes every piece; an empty stream is one
   // empty member or frame, as gzip and zstd write it.
-  bool finish();
+  bool finish() override;
 
  private:
   bool submit();

@@ -115,13 +115,17 @@ TEST_CASE("dist archive: gzip, zstd and xz give the same bytes whatever the numb
   e.source = dir.write("big.bin", big);
   e.size = big.size();
   for (Format f : {Format::tar_gz, Format::tar_zst, Format::tar_xz}) {
-    CAPTURE(format_name(f));
-    auto two = write_archive(f, {e}, {1700000000, 2, {}}, dir / ("two" + std::string(extension(f))));
-    auto three = write_archive(f, {e}, {1700000000, 3, {}}, dir / ("three" + std::string(extension(f))));
-    REQUIRE(two);
-    REQUIRE(three);
-    CHECK(two->size > 0);
-    CHECK(crypto::hex(two->sha256) == crypto::hex(three->sha256));
+    for (bool x86 : {false, true}) {
+      CAPTURE(format_name(f));
+      CAPTURE(x86);
+      std::string tag = std::string(x86 ? "x86" : "") + std::string(extension(f));
+      auto one = write_archive(f, {e}, {1700000000, 1, {}, x86}, dir / ("one" + tag));
+      auto three = write_archive(f, {e}, {1700000000, 3, {}, x86}, dir / ("three" + tag));
+      REQUIRE(one);
+      REQUIRE(three);
+      CHECK(one->size > 0);
+      CHECK(crypto::hex(one->sha256) == crypto::hex(three->sha256));
+    }
   }
 }
 
