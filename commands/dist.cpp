@@ -10,10 +10,12 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "commands/groups.hpp"
 #include "build_config.hpp"
+#include "core/identity.hpp"
 #include "commands/signing/common.hpp"
 #include "commands/tasks.hpp"
 #include "core/json.hpp"
@@ -44,6 +46,9 @@ struct DistOptions {
   bool clean = false;
   bool dry_run = false;
   bool json = false;
+  std::string channel;           // --channel: also write update/CHANNEL/manifest.json
+  std::string expires = "14d";   // --expires
+  std::optional<std::uint64_t> serial;  // --serial; default: the time of signing
 };
 
 std::string short_id(const std::string& full) { return full.substr(0, 7); }
@@ -262,6 +267,33 @@ void print_plan(const std::vector<dist::Planned>& planned, const dist::Release& 
   out << "  manifest.json\n";
 }
 
+// update/CHANNEL/manifest.json and its signature, for keel self update:
+// signed now (not at the source date: it is re-signed to stay fresh) with
+// dist.sign.key or KEEL_SIGNING_KEY.
+void write_update_manifest(const DistOptions& o, const dist::Settings& s, const dist::Release& r,
+                           const std::vector<dist::Artifact>& artifacts, const stdfs::path& out_dir, Context& ctx) {
+  std::int64_t now = std::time(nullptr);
+  auto lifetime = pipeline::parse_duration(o.expires);
+  if (!lifetime) throw usage_error("--expires: " + lifetime.error().message);
+  auto m = dist::update_manifest(r, artifacts, o.channel, o.serial.value_or(static_cast<std::uint64_t>(now)),
+                                 now + std::chrono::duration_cast<std::chrono::seconds>(*lifetime).count())
+               .value_or_throw();
+  std::string text = update::manifest_json(m);
+  auto key = signing::load_secret_key(s.sign_key, {}, ctx);
+  std::istringstream data(text);
+  auto sig = crypto::sign(key, data, crypto::SigAlg::prehashed,
+                          crypto::default_trusted_comment(now, "manifest.json", crypto::SigAlg::prehashed),
+                          "keel update manifest, " + o.channel + " channel")
+                 .value_or_throw();
+  stdfs::path dir = out_dir / "update" / o.channel;
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) throw Failure("cannot create " + quote(dir.string()) + ": " + ec.message(), Exit::io);
+  // The signature first: a manifest is never there without it.
+  fs::write_file(dir / "manifest.json.minisig", crypto::signature_file(sig)).value_or_throw();
+  fs::write_file(dir / "manifest.json", text).value_or_throw();
+}
+
 int run_dist(const DistOptions& o, Context& ctx) {
   auto s = dist::settings_from_config(ctx.config).value_or_throw();
   for (const auto& t : o.targets) s.targets.push_back(dist::parse_target(t).value_or_throw());
@@ -276,7 +308,7 @@ int run_dist(const DistOptions& o, Context& ctx) {
   r.commit = head ? head->hex() : std::string();
   r.version = choose_version(o, s, ctx, head);
   r.source_date = source_date(s, ctx);
-  r.tool = std::string("keel ") + KEEL_VERSION;
+  r.tool = "keel " + std::string(identity::version());
   if (!s.packages.empty()) r.changes = release_changes(ctx, head);
   r.snapshot = o.snapshot;
   r.source_uri = source_uri(ctx);
@@ -311,6 +343,8 @@ int run_dist(const DistOptions& o, Context& ctx) {
   stdfs::rename(staging.path() / "manifest.json", out_dir / "manifest.json", ec);
   if (ec) throw Failure("cannot move manifest.json into " + quote(out_dir.string()) + ": " + ec.message(), Exit::io);
   fsync_dir(out_dir);
+
+  if (!o.channel.empty()) write_update_manifest(o, s, r, artifacts, out_dir, ctx);
 
   if (o.json) {
     ctx.out << manifest;
@@ -380,7 +414,12 @@ const char* k_description =
     "and {version} are filled in src, dst and name templates. Missing inputs, globs matching nothing, two files "
     "with one destination or a destination climbing out of the archive stop keel dist before anything is "
     "written. Everything is built in a staging directory inside the output directory and moved into place at "
-    "the end, manifest.json last; the output directory must be empty (--clean empties it).";
+    "the end, manifest.json last; the output directory must be empty (--clean empties it).\n\n"
+    "With --channel NAME keel dist also writes update/NAME/manifest.json and its signature, the update manifest "
+    "that keel self update reads: the version, a serial (--serial, default the time of signing), an expiry "
+    "(--expires, default 14d) and, for each platform, the binary artifact's URL (relative to the manifest), size "
+    "and SHA-256, signed with dist.sign.key or KEEL_SIGNING_KEY. keel dist publish uploads it after everything "
+    "else. Schema: docs/update-manifest.schema.json.";
 
 }  // namespace
 
@@ -396,6 +435,19 @@ void setup_dist(CLI::App& app, Runner& chosen) {
   app.add_flag("--clean", o->clean, "Empty the output directory first");
   app.add_flag("-n,--dry-run", o->dry_run, "Print what would be built, with every entry; write nothing");
   app.add_flag("--json", o->json, "Print manifest.json instead of the list of files");
+  app.add_option("--channel", o->channel,
+                 "Also write the signed update manifest of this channel (update/CHANNEL/manifest.json) for keel "
+                 "self update")
+      ->type_name("NAME")
+      ->check([](const std::string& c) -> std::string {
+        if (c.empty() || c.size() > 32 || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+          return "a channel is a lower-case name such as stable or beta";
+        return {};
+      });
+  app.add_option("--expires", o->expires, "How long the update manifest stays valid (default 14d)")
+      ->type_name("DURATION");
+  app.add_option("--serial", o->serial, "The update manifest's serial (default: the time of signing, in seconds)")
+      ->type_name("N");
   CLI::App* self = &app;
   app.parse_complete_callback([&chosen, o, self] {
     if (self->get_subcommands().empty()) chosen = [o](Context& c) { return run_dist(*o, c); };

@@ -16,6 +16,7 @@ void setup_key(CLI::App& app, Runner& chosen);
 void setup_man(CLI::App& app, Runner& chosen);
 void setup_release(CLI::App& app, Runner& chosen);
 void setup_run(CLI::App& app, Runner& chosen);
+void setup_self(CLI::App& app, Runner& chosen);
 void setup_semver(CLI::App& app, Runner& chosen);
 void setup_sign(CLI::App& app, Runner& chosen);
 void setup_verify(CLI::App& app, Runner& chosen);

@@ -25,6 +25,7 @@ const CommandSpec k_commands[] = {
     {"release", "Compute the next version, write the changelog, bump, commit and tag", setup_release,
      k_loads_config | k_needs_repo},
     {"run", "Run the repository's tasks in dependency order, in parallel", setup_run, k_loads_config},
+    {"self", "Check for, install and undo signed updates of keel itself", setup_self, k_loads_config},
     {"semver", "Check, compare, sort and bump semantic versions", setup_semver, k_needs_nothing},
     {"sign", "Sign files with a minisign key", setup_sign, k_needs_nothing},
     {"verify", "Check a file's minisign signature", setup_verify, k_needs_nothing},

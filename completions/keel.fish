@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --pre -s -t -c --password-file -x -p -P --provenance
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --channel --expires --serial --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --channel --channel --to -x --pre -s -t -c --password-file -x -p -P --provenance
             set skip 1
             continue
         end
-        if contains -- $w cache ci commit completions config dist hooks key man release run semver sign verify stats gc clean export check lint list get set path validate schema publish install uninstall status run restore generate show change-password next changelog validate compare sort bump
+        if contains -- $w cache ci commit completions config dist hooks key man release run self semver sign verify stats gc clean export check lint list get set path validate schema publish install uninstall status run restore generate show change-password next changelog check update rollback verify-manifest validate compare sort bump
             set -a path $w
         end
     end
@@ -34,6 +34,7 @@ complete -c keel -n '__keel_at' -a 'key' -d 'Make and show minisign key pairs'
 complete -c keel -n '__keel_at' -a 'man' -d 'Print keel\'s manual pages in roff'
 complete -c keel -n '__keel_at' -a 'release' -d 'Compute the next version, write the changelog, bump, commit and tag'
 complete -c keel -n '__keel_at' -a 'run' -d 'Run the repository\'s tasks in dependency order, in parallel'
+complete -c keel -n '__keel_at' -a 'self' -d 'Check for, install and undo signed updates of keel itself'
 complete -c keel -n '__keel_at' -a 'semver' -d 'Check, compare, sort and bump semantic versions'
 complete -c keel -n '__keel_at' -a 'sign' -d 'Sign files with a minisign key'
 complete -c keel -n '__keel_at' -a 'verify' -d 'Check a file\'s minisign signature'
@@ -113,6 +114,9 @@ complete -c keel -n '__keel_at dist' -l snapshot -d 'Build without a release tag
 complete -c keel -n '__keel_at dist' -l clean -d 'Empty the output directory first'
 complete -c keel -n '__keel_at dist' -s n -l dry-run -d 'Print what would be built, with every entry; write nothing'
 complete -c keel -n '__keel_at dist' -l json -d 'Print manifest.json instead of the list of files'
+complete -c keel -n '__keel_at dist' -l channel -r -F -d 'Also write the signed update manifest of this channel (update/CHANNEL/manifest.json) for keel self update'
+complete -c keel -n '__keel_at dist' -l expires -r -F -d 'How long the update manifest stays valid (default 14d)'
+complete -c keel -n '__keel_at dist' -l serial -r -F -d 'The update manifest\'s serial (default: the time of signing, in seconds)'
 complete -c keel -n '__keel_at dist publish' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at dist publish' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at dist publish' -l to -r -F -d 'The URL the files go under'
@@ -223,6 +227,27 @@ complete -c keel -n '__keel_at run' -l report -r -F -d 'Write a JUnit XML report
 complete -c keel -n '__keel_at run' -l affected -d 'Only tasks whose inputs changed since REF (default: the merge base with the default branch), and the tasks that depend on them'
 complete -c keel -n '__keel_at run' -s f -l force -d 'Run tasks even when they are up to date (and store the results)'
 complete -c keel -n '__keel_at run' -l no-cache -d 'Neither read nor write the cache: every task runs'
+complete -c keel -n '__keel_at self' -a 'check' -d 'Say whether a newer keel is available (exit 0 yes, 3 no)'
+complete -c keel -n '__keel_at self' -a 'update' -d 'Download, check and install the newest keel of the channel'
+complete -c keel -n '__keel_at self' -a 'rollback' -d 'Put back the keel that the last update replaced (NAME.old)'
+complete -c keel -n '__keel_at self' -a 'verify-manifest' -d 'Check an update manifest\'s signature and fields against this keel\'s trusted keys'
+complete -c keel -n '__keel_at self' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at self' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at self check' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at self check' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at self check' -l channel -r -F -d 'The channel (default: update.channel, stable)'
+complete -c keel -n '__keel_at self check' -l json -d 'Print current and available versions as JSON'
+complete -c keel -n '__keel_at self update' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at self update' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at self update' -l channel -r -F -d 'The channel (default: update.channel, stable)'
+complete -c keel -n '__keel_at self update' -l to -r -F -d 'Install only if the channel offers this version'
+complete -c keel -n '__keel_at self update' -l allow-downgrade -d 'Install an older version than the running one'
+complete -c keel -n '__keel_at self update' -s y -l yes -d 'Do not ask on a terminal'
+complete -c keel -n '__keel_at self rollback' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at self rollback' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at self verify-manifest' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at self verify-manifest' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at self verify-manifest' -s x -r -F -d 'Signature file'
 complete -c keel -n '__keel_at semver' -a 'validate' -d 'Check versions; exit 1 at the first invalid one'
 complete -c keel -n '__keel_at semver' -a 'compare' -d 'Print -1, 0 or 1 as the first version is lower than, equal to or higher than the second'
 complete -c keel -n '__keel_at semver' -a 'sort' -d 'Print versions lowest first; reads lines from stdin without arguments'

@@ -21,6 +21,7 @@ std::span<const KeyTable> all_key_tables() {
       keys::run_table,
       keys::ci_table,
       keys::dist_table,
+      keys::update_table,
   };
   return tables;
 }

@@ -16,13 +16,14 @@
 #include <nlohmann/json.hpp>
 
 #include "build_config.hpp"
+#include "core/identity.hpp"
 #include "version.hpp"
 
 namespace keel {
 
 std::string version_line() {
   std::string s = "keel ";
-  s += KEEL_VERSION;
+  s += identity::version();
   s += " (commit ";
   s += KEEL_COMMIT;
   s += ", built ";

@@ -397,4 +397,24 @@ std::string manifest_json(const Release& r, const std::vector<Artifact>& artifac
   return m.dump(2) + "\n";
 }
 
+Result<update::Manifest> update_manifest(const Release& r, const std::vector<Artifact>& artifacts,
+                                         const std::string& channel, std::uint64_t serial, std::int64_t expires) {
+  update::Manifest m;
+  m.channel = channel;
+  m.version = r.version;
+  m.serial = serial;
+  m.expires = expires;
+  for (const auto& a : artifacts) {
+    if (a.kind != Kind::binary) continue;
+    std::string platform = a.os + "/" + a.arch;
+    if (!m.platforms.emplace(platform, update::Download{"../../" + a.name, a.size, a.sha256, std::nullopt}).second)
+      return Error{"two binary artifacts for " + platform + ": an update manifest lists one per platform",
+                   "keep one [[dist.archives]] with format = \"binary\"", Exit::config};
+  }
+  if (m.platforms.empty())
+    return Error{"--channel needs a binary artifact to update to", "add [[dist.archives]] with format = \"binary\"",
+                 Exit::config};
+  return m;
+}
+
 }  // namespace keel::dist

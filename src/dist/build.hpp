@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "dist/entries.hpp"
 #include "dist/settings.hpp"
+#include "update/manifest.hpp"
 
 namespace keel::dist {
 
@@ -77,5 +78,12 @@ std::string checksum_lines(const std::vector<std::pair<std::string, std::string>
 // manifest.json: the release and each artifact (documented in
 // docs/dist-manifest.schema.json).
 std::string manifest_json(const Release& r, const std::vector<Artifact>& artifacts);
+
+// The update manifest of keel dist --channel: one binary artifact per
+// platform, its URL relative to update/CHANNEL/manifest.json (so the tree
+// that keel dist publish uploads works as it is). Errors: no binary
+// artifact, or two for one platform (exit 78).
+Result<update::Manifest> update_manifest(const Release& r, const std::vector<Artifact>& artifacts,
+                                         const std::string& channel, std::uint64_t serial, std::int64_t expires);
 
 }  // namespace keel::dist

@@ -138,6 +138,22 @@ Result<PublishReport> publish(const stdfs::path& dir, const PublishOptions& opti
     progress << "uploaded " << f.name << '\n';
     report.uploaded.push_back(f.name);
   }
+  // The update manifests (keel dist --channel) point readers at the files
+  // above: they go after them, each signature before its manifest, and
+  // replace what the server had (they are re-signed to stay fresh).
+  std::error_code ec;
+  std::vector<std::string> channels;
+  for (const auto& entry : stdfs::directory_iterator(dir / "update", ec))
+    if (entry.is_directory(ec) && stdfs::exists(entry.path() / "manifest.json", ec))
+      channels.push_back(entry.path().filename().string());
+  std::sort(channels.begin(), channels.end());
+  for (const auto& channel : channels)
+    for (const char* file : {"manifest.json.minisig", "manifest.json"}) {
+      std::string name = "update/" + channel + "/" + file;
+      if (auto s = put(**client, name, dir / name); !s) return s.error();
+      progress << "uploaded " << name << '\n';
+      report.uploaded.push_back(name);
+    }
   return report;
 }
 

@@ -1,6 +1,7 @@
 #include "hooks/settings.hpp"
 
 #include "build_config.hpp"
+#include "core/identity.hpp"
 #include "semver/semver.hpp"
 
 #include <algorithm>
@@ -172,10 +173,10 @@ Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config
   if (const Value* min = root->find("min_version"); min && min->is_string()) {
     auto wanted = semver::parse(min->as_string());
     if (!wanted) return Error{where(*min) + "hooks.min_version: " + wanted.error().message, {}, Exit::config};
-    auto running = semver::parse(KEEL_VERSION);
+    auto running = semver::parse(identity::version());
     if (running && semver::compare(*running, *wanted) < 0)
       return Error{where(*min) + "this configuration needs keel " + min->as_string() + " or newer; this is keel " +
-                       KEEL_VERSION,
+                       std::string(identity::version()),
                    "update keel", Exit::config};
   }
   for (std::size_t i = 0; i < root->size(); ++i) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "build_config.hpp"
+#include "core/identity.hpp"
 #include "fs/fs.hpp"
 #include "log/log.hpp"
 
@@ -99,6 +100,18 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const Options*>(user)->cancelled() ? 1 : 0;
 }
 
+// The static build's libcurl knows Debian's bundle path only; other
+// distributions keep theirs elsewhere.
+const char* system_ca_bundle() {
+  static const char* const found = [] {
+    for (const char* p : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                          "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem", "/etc/pki/tls/cacert.pem"})
+      if (::access(p, R_OK) == 0) return p;
+    return static_cast<const char*>(nullptr);
+  }();
+  return found;
+}
+
 Handle* new_handle(const Options& o, curl_slist* headers) {
   auto* h = new Handle;
   h->easy = curl_easy_init();
@@ -118,11 +131,12 @@ Handle* new_handle(const Options& o, curl_slist* headers) {
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.timeout.count()));
   long stall = std::max<long>(1, static_cast<long>((o.timeout.count() + 999) / 1000));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, std::max(1L, o.low_speed_bytes));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall);
   curl_easy_setopt(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "keel/" KEEL_VERSION);
+  std::string agent = "keel/" + std::string(identity::version());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, agent.c_str());  // libcurl copies it
   if (o.cancelled) {
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -135,6 +149,8 @@ Handle* new_handle(const Options& o, curl_slist* headers) {
     curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());
   } else if (env_file && *env_file) {
     curl_easy_setopt(c, CURLOPT_CAINFO, env_file);
+  } else if (const char* bundle = system_ca_bundle(); bundle && !(env_dir && *env_dir)) {
+    curl_easy_setopt(c, CURLOPT_CAINFO, bundle);
   }
   if (o.ca_file.empty() && env_dir && *env_dir) curl_easy_setopt(c, CURLOPT_CAPATH, env_dir);
   return h;
@@ -255,9 +271,27 @@ Error transfer_error(const char* method, const std::string& url, CURLcode code, 
 }  // namespace
 
 Result<long> Client::get(std::string_view path, const Sink& sink, std::uint64_t max_bytes) {
+  return get_url(url_for(path), sink, max_bytes);
+}
+
+Result<std::string> resolve_url(const std::string& base, const std::string& reference) {
+  CURLU* u = curl_url();
+  if (!u) throw std::bad_alloc();
+  std::unique_ptr<CURLU, void (*)(CURLU*)> owner(u, curl_url_cleanup);
+  char* text = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
+      curl_url_set(u, CURLUPART_URL, reference.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_URL, &text, 0) != CURLUE_OK)
+    return Error{"cannot resolve the URL " + quote(reference) + " against " + quote(log::redact(base)), {},
+                 Exit::failed};
+  std::string out = text;
+  curl_free(text);
+  return out;
+}
+
+Result<long> Client::get_url(const std::string& url, const Sink& sink, std::uint64_t max_bytes) {
   Lease lease(m_pool->lock, m_pool->idle, m_options, m_pool->headers);
   Handle* h = &*lease;
-  std::string url = url_for(path);
   Download d{&sink, max_bytes};
   CURL* c = h->easy;
   h->error[0] = '\0';

@@ -30,6 +30,9 @@ struct Options {
   // Longest wait to connect, and longest a transfer may make no progress.
   std::chrono::milliseconds timeout{60000};
   std::string timeout_key = "cache.remote.timeout";  // named when it runs out
+  // A transfer slower than this many bytes a second for `timeout` is
+  // stopped (a server that trickles bytes must not hold keel forever).
+  long low_speed_bytes = 1;
   // Polled during transfers: true stops them (Ctrl-C must not wait for a
   // slow server).
   std::function<bool()> cancelled;
@@ -48,6 +51,8 @@ class Client {
   // (unreachable, timed out, TLS, a redirect to another scheme, a body cut
   // short or over max_bytes, or a sink that said stop).
   Result<long> get(std::string_view path, const Sink& sink, std::uint64_t max_bytes);
+  // The same for a whole URL, which must have the base URL's scheme.
+  Result<long> get_url(const std::string& url, const Sink& sink, std::uint64_t max_bytes);
   Result<long> put(std::string_view path, std::string_view body);
   Result<long> put_file(std::string_view path, const std::filesystem::path& file);
   Result<long> remove(std::string_view path);  // DELETE
@@ -66,5 +71,9 @@ class Client {
   std::string m_shown;
   std::unique_ptr<Pool> m_pool;
 };
+
+// `reference` (absolute, or relative as in an HTML link) resolved against
+// `base` by libcurl's URL parser (RFC 3986).
+Result<std::string> resolve_url(const std::string& base, const std::string& reference);
 
 }  // namespace keel::http

@@ -28,6 +28,8 @@ def test_list_shows_defaults_with_origin(sandbox):
         "default\tprocess.grace_period = 5",
         'default\tprocess.shell = ["/bin/sh", "-c"]',
         'default\tui.color = "auto"',
+        'default\tupdate.channel = "stable"',
+        'default\tupdate.timeout = "30s"',
     ]
 
 
@@ -74,6 +76,8 @@ def test_every_layer_shows_its_origin(sandbox):
         "-c process.grace_period=4\tprocess.grace_period = 4",
         'default\tprocess.shell = ["/bin/sh", "-c"]',
         f"{sandbox.etc}/config.toml:2:1\tui.color = \"never\"",
+        'default\tupdate.channel = "stable"',
+        'default\tupdate.timeout = "30s"',
     ]
 
 

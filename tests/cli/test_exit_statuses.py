@@ -42,6 +42,11 @@ BAD_ARGUMENT = {
     "key change-password": (["key", "change-password", "--nope"], "keel: error: unexpected argument '--nope'"),
     "sign": (["sign"], "keel: error: files is required"),
     "verify": (["verify", "x", "-p", "a", "-P", "b"], "keel: error: -p excludes -P"),
+    "self check": (["self", "check", "--channel", "BAD"],
+                   "keel: error: --channel: a channel is a lower-case name such as stable or beta"),
+    "self update": (["self", "update", "--to"], "keel: error: --to: 1 required VERSION missing"),
+    "self rollback": (["self", "rollback", "x"], "keel: error: unexpected argument 'x'"),
+    "self verify-manifest": (["self", "verify-manifest"], "keel: error: manifest is required"),
     "semver validate": (["semver", "validate"], "keel: error: version is required"),
     "semver compare": (["semver", "compare", "1.0.0", "x"],
                        "keel: error: invalid version 'x': expected MAJOR.MINOR.PATCH"),
@@ -102,7 +107,7 @@ def test_a_bad_argument_is_a_usage_error(sandbox, command):
 def test_an_unreadable_config_file_is_an_io_error(sandbox, command):
     repo = repository(sandbox)
     extra = {"hooks run": ["pre-commit"], "config get": ["log.level"], "ci export": ["github"],
-             "dist publish": ["--to", "http://127.0.0.1:9/x"]}
+             "dist publish": ["--to", "http://127.0.0.1:9/x"], "self verify-manifest": ["m.json"]}
     args = ["--config", "a-directory", *command.split(), *extra.get(command, [])]
     r = sandbox.keel(*args, cwd=repo)
     wanted = 1 if command == "config validate" else 74  # validate reports what it checked

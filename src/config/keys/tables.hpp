@@ -13,5 +13,6 @@ extern const KeyTable release_table;
 extern const KeyTable run_table;
 extern const KeyTable ci_table;
 extern const KeyTable dist_table;
+extern const KeyTable update_table;
 
 }  // namespace keel::config::keys

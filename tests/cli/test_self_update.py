@@ -1,0 +1,332 @@
+"""keel self check / update / rollback against nginx serving HTTPS on loopback (a CA made by the test), with a
+real "new" keel (keel-next: this build with the next patch version). Each TUF attack and each fault is its own
+test; in every case the installed binary is the old one or the new one, it runs, no temporary file is left, and
+the message says what happened in one line."""
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import time
+
+import jsonschema
+import pytest
+
+from update_support import ROOT, KEYS, PLATFORM, HostileServer, World, public_key, sha256, version_of
+
+
+@pytest.fixture
+def world(sandbox, tmp_path):
+    w = World(sandbox, tmp_path / "world")
+    yield w
+    w.stop()
+
+
+def assert_untouched(world):
+    """The old keel is in place, runs, kept its mode, and nothing was left beside it."""
+    assert world.installed_version() == "0.1.0"
+    assert os.stat(world.keel).st_mode & 0o7777 == 0o750
+    assert world.leftovers() == []
+    assert not (world.bin / "keel.old").exists()
+
+
+def error_line(p):
+    return p.stderr.splitlines()[0]
+
+
+@contextlib.contextmanager
+def hostile(world, mode, files=None, hostile_paths=()):
+    """A hostile server as the update URL, stopped afterwards; the old keel must be untouched."""
+    server = HostileServer(world.tls, mode, files, hostile_paths)
+    try:
+        world.configure(url=server.url + "/update/stable/manifest.json")
+        yield server
+    finally:
+        server.stop()
+    assert_untouched(world)
+
+
+def test_update_installs_the_signed_new_binary(world):
+    world.publish(world.manifest())
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    target = os.path.realpath(world.keel)
+    assert p.stdout == f"keel: updated 0.1.0 to 0.1.1 at {target}\n"
+    assert p.stderr == f"hint: the previous keel is {target}.old; keel self rollback puts it back\n"
+    assert world.installed_version() == "0.1.1"
+    assert (world.keel).read_bytes() == world.new.read_bytes()
+    assert os.stat(world.keel).st_mode & 0o7777 == 0o750
+    assert version_of(world.bin / "keel.old") == "0.1.0"
+    assert world.leftovers() == []
+    # The new keel trusts the test keys built into it, and is up to date.
+    p = world.run("self", "check")
+    assert p.returncode == 3, p.stderr
+    assert p.stdout == "keel 0.1.1 is up to date on the stable channel\n"
+
+
+def test_a_release_made_and_published_by_keel_dist_updates_keel(world, sandbox):
+    repo = sandbox.repo("project")
+    shutil.copy(world.new, repo / "keel-build")
+    (repo / "keel.toml").write_text(f"""[dist]
+name = "keel"
+[[dist.archives]]
+format = "binary"
+name_template = "keel_{{version}}_{{os}}_{{arch}}"
+files = ["keel-build"]
+[dist.sign]
+key = "{KEYS / 'update-1.key'}"
+""")
+    sandbox.git("add", "-A", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "feat: keel", cwd=repo)
+    r = sandbox.keel("dist", "--version", "0.1.1", "--channel", "stable", "--expires", "7d", cwd=repo)
+    assert r.code == 0, r
+    manifest = json.loads((repo / "dist" / "update" / "stable" / "manifest.json").read_text())
+    assert manifest["version"] == "0.1.1" and list(manifest["platforms"]) == [PLATFORM]
+    assert manifest["platforms"][PLATFORM]["url"] == "../../keel_0.1.1_linux_amd64"
+    schema = json.loads((ROOT / "docs" / "update-manifest.schema.json").read_text())
+    jsonschema.validate(manifest, schema)
+    for broken in ({**manifest, "mirror": "x"}, {**manifest, "serial": -1},
+                   {**manifest, "platforms": {PLATFORM: {**manifest["platforms"][PLATFORM], "url": "http://x/k"}}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, schema)
+    r = sandbox.keel("dist", "publish", "--to", world.base, cwd=repo, env={"SSL_CERT_FILE": str(world.ca)})
+    assert r.code == 0, r
+    assert r.out.splitlines()[-2:] == ["uploaded update/stable/manifest.json.minisig",
+                                       "uploaded update/stable/manifest.json"]
+    p = world.run("self", "check", "--json")
+    assert p.returncode == 0, p.stderr
+    facts = json.loads(p.stdout)
+    assert (facts["current"], facts["available"], facts["update"]) == ("0.1.0", "0.1.1", True)
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    assert world.installed_version() == "0.1.1"
+
+
+def test_check_says_what_is_available(world):
+    world.publish(world.manifest())
+    p = world.run("self", "check")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "keel 0.1.0 is running; the stable channel has 0.1.1 (keel self update installs it)\n"
+    assert world.installed_version() == "0.1.0"
+
+
+def test_rollback_puts_the_previous_keel_back_and_can_be_undone(world):
+    world.publish(world.manifest())
+    assert world.run("self", "update", "--yes").returncode == 0
+    p = world.run("self", "rollback")
+    assert p.returncode == 0, p.stderr
+    assert world.installed_version() == "0.1.0"
+    assert version_of(world.bin / "keel.old") == "0.1.1"
+    p = world.run("self", "rollback")
+    assert p.returncode == 0, p.stderr
+    assert world.installed_version() == "0.1.1"
+    assert world.leftovers() == []
+
+
+def test_rollback_without_a_previous_keel_says_so(world):
+    p = world.run("self", "rollback")
+    assert p.returncode == 1
+    assert error_line(p) == f"keel: error: there is no '{os.path.realpath(world.keel)}.old' to go back to"
+    assert_untouched(world)
+
+
+def test_a_manifest_signed_by_an_unknown_key_is_refused(world):
+    world.publish(world.manifest(), key=3)
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    key_id = (KEYS / "update-3.pub").read_text().split()[-2]
+    assert error_line(p) == (f"keel: error: '{world.base}/update/stable/manifest.json' is signed by key {key_id}, "
+                             "which this keel does not trust")
+    assert_untouched(world)
+
+
+def test_a_changed_manifest_fails_its_signature(world):
+    path = world.publish(world.manifest())
+    path.write_text(path.read_text().replace('"serial": 100', '"serial": 101'))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == (f"keel: error: '{world.base}/update/stable/manifest.json': Signature verification "
+                             "failed")
+    assert_untouched(world)
+
+
+def test_an_older_manifest_replayed_is_refused(world):
+    world.publish(world.manifest(serial=200))
+    assert world.run("self", "check").returncode == 0
+    world.publish(world.manifest(serial=150))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == ("keel: error: the update manifest's serial 150 is lower than 200, already seen: an "
+                             "older manifest is being replayed")
+    assert_untouched(world)
+
+
+def test_an_expired_manifest_is_refused(world):
+    world.publish(world.manifest(expires_in=-60))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p).startswith("keel: error: the update manifest expired at ")
+    assert error_line(p).endswith(": the server is stale or replays an old manifest")
+    assert_untouched(world)
+
+
+def test_a_manifest_for_another_platform_or_channel_is_refused(world):
+    entry = world.put_binary(world.new, "0.1.1")
+    world.publish(world.manifest(platforms={"linux/arm64": entry}))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == f"keel: error: the update manifest has no binary for {PLATFORM}"
+    world.publish(world.manifest(channel="beta"))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == "keel: error: the update manifest is for the 'beta' channel, not 'stable'"
+    assert_untouched(world)
+
+
+def test_a_binary_that_does_not_match_its_hash_is_not_installed(world):
+    m = world.manifest()
+    # The server's binary is from another release: valid manifest, other bytes (mix-and-match).
+    other = world.old.read_bytes()
+    m["platforms"][PLATFORM]["size"] = len(other)
+    (world.files / "keel_0.1.1_linux_amd64").write_bytes(other)
+    world.publish(m)
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == (f"keel: error: GET {world.base}/keel_0.1.1_linux_amd64: the binary's SHA-256 is not "
+                             "the manifest's")
+    assert_untouched(world)
+
+
+def test_an_older_version_needs_allow_downgrade(world):
+    world.publish(world.manifest(version="0.0.9", binary=world.old))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == ("keel: error: the update manifest offers 0.0.9, older than the running 0.1.0 "
+                             "(--allow-downgrade installs it)")
+    assert_untouched(world)
+
+
+def test_a_new_binary_that_prints_another_version_or_crashes_is_not_installed(world):
+    script = world.tmp / "fake-keel"
+    script.write_text("#!/bin/sh\necho 'keel 9.9.9 (commit x, built today, static)'\n")
+    world.publish(world.manifest(binary=script))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == ("keel: error: the new keel says 'keel 9.9.9 (commit x, built today, static)', not "
+                             "version 0.1.1")
+    assert_untouched(world)
+    script.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    world.publish(world.manifest(binary=script))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 1
+    assert error_line(p) == "keel: error: the new keel was killed by signal 11"
+    assert_untouched(world)
+
+
+def test_a_new_binary_that_does_not_trust_the_signing_key_is_not_installed(world):
+    # keel-next (keys 1 and 2 built in) as the running keel, offered this build (no keys built in) signed with
+    # key 1: installing it would leave a keel that cannot check the next manifest.
+    shutil.copy(world.new, world.keel)
+    world.configure(keys=())
+    world.publish(world.manifest(version="0.1.0", binary=world.old))
+    p = world.run("self", "update", "--yes", "--allow-downgrade")
+    assert p.returncode == 1
+    key_id = (KEYS / "update-1.pub").read_text().split()[-2]
+    assert error_line(p) == (f"keel: error: the new keel does not trust key {key_id}, which signed this manifest: "
+                             "installing it would lock you out of updates")
+    assert world.installed_version() == "0.1.1"
+    assert world.leftovers() == []
+
+
+@pytest.mark.parametrize("step", ["written", "checked", "backed-up", "swapped"])
+def test_a_kill_at_any_step_leaves_a_keel_that_runs(world, step):
+    world.publish(world.manifest())
+    p = world.run("self", "update", "--yes", env={"KEEL_TEST_UPDATE_KILL_AT": step})
+    assert p.returncode == -9
+    assert world.installed_version() == ("0.1.1" if step == "swapped" else "0.1.0")
+    # The next run cleans up what the killed one left, and finishes the job.
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    assert world.installed_version() == "0.1.1"
+    assert world.leftovers() == []
+
+
+def test_an_endless_manifest_is_cut_at_64_kib(world):
+    with hostile(world, "endless") as server:
+        p = world.run("self", "check")
+        assert p.returncode == 74
+        assert error_line(p) == (f"keel: error: GET {server.url}/update/stable/manifest.json: the body is larger "
+                                 "than 65536 bytes")
+
+
+def test_an_endless_binary_is_cut_at_the_manifest_size(world):
+    m = world.manifest()
+    path = world.publish(m)
+    files = {"/update/stable/manifest.json": path.read_bytes(),
+             "/update/stable/manifest.json.minisig": (path.parent / "manifest.json.minisig").read_bytes()}
+    with hostile(world, "endless", files, hostile_paths=["/keel_0.1.1_linux_amd64"]) as server:
+        p = world.run("self", "update", "--yes")
+        assert p.returncode == 74
+        size = m["platforms"][PLATFORM]["size"]
+        assert error_line(p) == (f"keel: error: GET {server.url}/keel_0.1.1_linux_amd64: the body is larger than "
+                                 f"{size} bytes")
+
+
+def test_a_server_that_trickles_bytes_is_given_up(world):
+    with hostile(world, "trickle") as server:
+        started = time.monotonic()
+        p = world.run("self", "check")
+        assert time.monotonic() - started < 30  # update.timeout is 3s; the body would take 200 s
+        assert p.returncode == 74
+        assert error_line(p) == (f"keel: error: GET {server.url}/update/stable/manifest.json: timed out: no "
+                                 "progress within update.timeout")
+
+
+def test_a_redirect_to_plain_http_is_refused(world):
+    with hostile(world, "redirect_http") as server:
+        p = world.run("self", "check")
+        assert p.returncode == 74
+        assert error_line(p) == (f"keel: error: GET {server.url}/update/stable/manifest.json: redirected to "
+                                 "another scheme, which keel does not follow")
+
+
+def test_a_plain_http_update_url_is_refused(world):
+    world.configure(url="http://127.0.0.1:9/manifest.json")
+    p = world.run("self", "check")
+    assert p.returncode == 78
+    assert error_line(p) == "keel: error: the update URL 'http://127.0.0.1:9/manifest.json' is not https://"
+
+
+def test_a_certificate_that_does_not_verify_is_refused(world, sandbox):
+    world.publish(world.manifest())
+    sandbox.write("home/.config/keel/config.toml", f"""[update]
+url = "{world.base}/update/stable/manifest.json"
+keys = ["{public_key(1)}"]
+""")
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 74
+    assert error_line(p) == (f"keel: error: GET {world.base}/update/stable/manifest.json: the server's TLS "
+                             "certificate does not verify (SSL certificate problem: unable to get local issuer "
+                             "certificate)")
+    assert_untouched(world)
+
+
+def test_mirrors_are_tried_in_order(world):
+    world.publish(world.manifest())
+    world.configure(url="https://127.0.0.1:1/manifest.json",
+                    extra=f'urls = ["{world.base}/update/stable/manifest.json"]\n')
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    assert "trying the next mirror" in p.stderr
+    assert world.installed_version() == "0.1.1"
+
+
+def test_a_project_config_cannot_choose_the_update_url_or_keys(world, sandbox):
+    repo = sandbox.repo("evil")
+    (repo / "keel.toml").write_text(f'[update]\nkeys = ["{public_key(3)}"]\n')
+    world.publish(world.manifest(), key=3)
+    p = subprocess.run([str(world.keel), "self", "check"], cwd=repo, env=sandbox.env, capture_output=True, text=True)
+    assert p.returncode == 78
+    assert "update.keys" in p.stderr
+    assert_untouched(world)

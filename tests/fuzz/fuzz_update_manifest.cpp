@@ -1,0 +1,56 @@
+// libFuzzer target for the update manifest (src/update/manifest.hpp), which
+// keel self update reads from the network (after its signature checks, but
+// a leaked key or a bug must not turn into memory errors). Besides crashes
+// and sanitizer reports, it aborts when an invariant breaks: an accepted
+// manifest written back and read again is the same manifest; every URL is
+// https:// or relative; decide() never hands out a download for another
+// platform and never offers an older version without --allow-downgrade.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fuzz_support.hpp"
+#include "semver/semver.hpp"
+#include "update/manifest.hpp"
+
+using namespace keel::update;
+using keel::fuzz::require;
+
+namespace {
+
+bool same(const Manifest& a, const Manifest& b) {
+  if (a.channel != b.channel || a.version != b.version || a.serial != b.serial || a.expires != b.expires ||
+      a.platforms.size() != b.platforms.size())
+    return false;
+  for (const auto& [name, d] : a.platforms) {
+    auto it = b.platforms.find(name);
+    if (it == b.platforms.end() || it->second.url != d.url || it->second.size != d.size ||
+        it->second.sha256 != d.sha256 || it->second.patch.has_value() != d.patch.has_value())
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto m = parse_manifest(text, "manifest.json");
+  if (!m) return 0;
+  auto again = parse_manifest(manifest_json(*m), "manifest.json");
+  require(again.ok() && same(*m, *again));
+  for (const auto& [name, d] : m->platforms)
+    require(d.url.rfind("https://", 0) == 0 || d.url.find("://") == std::string::npos);
+  for (bool downgrade : {false, true}) {
+    Expectation e{m->channel, "linux/amd64", m->expires - 1, m->serial, "1.0.0", std::nullopt, downgrade};
+    auto d = decide(*m, e);
+    if (!d) continue;
+    require(d->download == &m->platforms.at("linux/amd64"));
+    if (d->verdict == Verdict::update && !downgrade) {
+      auto offered = keel::semver::parse(m->version);
+      require(offered.ok() && keel::semver::compare(*offered, *keel::semver::parse("1.0.0")) > 0);
+    }
+  }
+  return 0;
+}

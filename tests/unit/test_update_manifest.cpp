@@ -1,0 +1,125 @@
+// The update manifest's parser and the decisions keel self update takes on
+// it: one case per TUF attack the fields exist for.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/identity.hpp"
+#include "crypto/minisign.hpp"
+#include "update/manifest.hpp"
+
+using namespace keel::update;
+
+namespace {
+
+const std::string k_sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+
+std::string manifest(const std::string& platforms_extra = "", const std::string& top_extra = "") {
+  return R"({"schema": "keel-update-manifest/1", "channel": "stable", "version": "1.2.0", "serial": 7,)" +
+         top_extra + R"( "expires": "2026-12-20T00:00:00Z", "platforms": {"linux/amd64": {"url": "../../keel",
+         "size": 10, "sha256": ")" + k_sha + "\"" + platforms_extra + "}}}";
+}
+
+std::string error_of(const std::string& text) {
+  auto m = parse_manifest(text, "m.json");
+  REQUIRE(!m);
+  return m.error().message;
+}
+
+Expectation expect() { return {"stable", "linux/amd64", 1797000000, 7, "1.1.0", std::nullopt, false}; }
+
+}  // namespace
+
+TEST_CASE("update manifest: a good one reads, and writes back the same") {
+  auto m = parse_manifest(manifest(), "m.json");
+  REQUIRE(m);
+  CHECK(m->version == "1.2.0");
+  CHECK(m->serial == 7);
+  CHECK(m->expires == 1797724800);
+  CHECK(m->platforms.at("linux/amd64").url == "../../keel");
+  auto again = parse_manifest(manifest_json(*m), "m.json");
+  REQUIRE(again);
+  CHECK(manifest_json(*again) == manifest_json(*m));
+}
+
+TEST_CASE("update manifest: every field is checked") {
+  CHECK(error_of("[]") == "'m.json' is not a keel update manifest: it is not a JSON object");
+  CHECK(error_of(manifest("", R"( "extra": 1,)")) == "'m.json' is not a keel update manifest: unknown field 'extra'");
+  CHECK(error_of(manifest(R"(, "mirror": "x")")) ==
+        "'m.json' is not a keel update manifest: platform linux/amd64: unknown field 'mirror'");
+  std::string http = manifest();
+  http.replace(http.find("../../keel"), 10, "http://example.org/keel");
+  CHECK(error_of(http) == "'m.json' is not a keel update manifest: platform linux/amd64: the url "
+                          "'http://example.org/keel' is neither https:// nor relative");
+  std::string upper = manifest();
+  upper.replace(upper.find(k_sha), 1, "A");
+  CHECK(error_of(upper) ==
+        "'m.json' is not a keel update manifest: platform linux/amd64: the sha256 is not 64 lower-case hex digits");
+  std::string date = manifest();
+  date.replace(date.find("2026-12-20"), 10, "2026-02-30");
+  CHECK(error_of(date) == "'m.json' is not a keel update manifest: \"expires\" '2026-02-30T00:00:00Z' is not a UTC "
+                          "time such as 2026-12-20T00:00:00Z");
+  std::string negative = manifest();
+  negative.replace(negative.find("\"serial\": 7"), 11, "\"serial\": -7");
+  CHECK(error_of(negative) == "'m.json' is not a keel update manifest: \"serial\" is missing or not a whole number");
+  CHECK(error_of(std::string(70000, ' ') + manifest()) ==
+        "'m.json' is not a keel update manifest: it is larger than 64 KiB");
+}
+
+TEST_CASE("update manifest: UTC times read back only in their one form") {
+  CHECK(parse_utc_time("2026-12-20T00:00:00Z") == 1797724800);
+  CHECK(!parse_utc_time("2026-12-20T00:00:00+01:00"));
+  CHECK(!parse_utc_time("2026-12-20 00:00:00Z"));
+  CHECK(!parse_utc_time("2026-1-20T00:00:00Z "));
+  CHECK(format_utc_time(1797724800) == "2026-12-20T00:00:00Z");
+}
+
+TEST_CASE("update decide: newer is an update, equal is up to date") {
+  auto m = parse_manifest(manifest(), "m.json").value_or_throw();
+  auto d = decide(m, expect());
+  REQUIRE(d);
+  CHECK(d->verdict == Verdict::update);
+  CHECK(d->download == &m.platforms.at("linux/amd64"));
+  auto e = expect();
+  e.running_version = "1.2.0";
+  CHECK(decide(m, e)->verdict == Verdict::up_to_date);
+}
+
+TEST_CASE("update decide: each attack is refused with its own message") {
+  auto m = parse_manifest(manifest(), "m.json").value_or_throw();
+  auto refused = [&](Expectation e) {
+    auto d = decide(m, e);
+    REQUIRE(!d);
+    return d.error().message;
+  };
+  auto e = expect();
+  e.channel = "beta";  // wrong software
+  CHECK(refused(e) == "the update manifest is for the 'stable' channel, not 'beta'");
+  e = expect();
+  e.platform = "linux/arm64";
+  CHECK(refused(e) == "the update manifest has no binary for linux/arm64");
+  e = expect();
+  e.now = 1797724800;  // freeze: expired the very second
+  CHECK(refused(e) == "the update manifest expired at 2026-12-20T00:00:00Z: the server is stale or replays an old "
+                      "manifest");
+  e = expect();
+  e.highest_serial = 8;  // replay of an older manifest
+  CHECK(refused(e) == "the update manifest's serial 7 is lower than 8, already seen: an older manifest is being "
+                      "replayed");
+  e = expect();
+  e.running_version = "1.3.0";  // rollback
+  CHECK(refused(e) == "the update manifest offers 1.2.0, older than the running 1.3.0 (--allow-downgrade installs it)");
+  e.allow_downgrade = true;
+  CHECK(decide(m, e)->verdict == Verdict::update);
+  e = expect();
+  e.wanted_version = "1.4.0";
+  CHECK(refused(e) == "the stable channel offers 1.2.0, not 1.4.0");
+}
+
+TEST_CASE("identity: every update key built in is a minisign public key") {
+  for (auto key : keel::identity::update_keys()) {
+    CAPTURE(key);
+    CHECK(keel::crypto::parse_public_key_base64(key).ok());
+  }
+  CHECK(!keel::identity::version().empty());
+}
