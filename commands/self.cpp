@@ -158,6 +158,8 @@ int run_update(const SelfOptions& o, Context& ctx) {
   update::check_not_packaged(target).value_or_throw();
   auto lock = update::DirectoryLock::take(target.parent_path()).value_or_throw();
   update::remove_leftovers(target.parent_path());
+  // Before any download: a directory keel cannot write fails now.
+  auto replacement = update::Replacement::create(target).value_or_throw();
   auto c = check(o, ctx);
   const auto& m = c.signed_manifest.manifest;
   if (c.decision.verdict == update::Verdict::up_to_date) {
@@ -168,8 +170,6 @@ int run_update(const SelfOptions& o, Context& ctx) {
                              m.version + "?",
                          ctx))
     throw Failure("nothing was changed", Exit::failed);
-
-  auto replacement = update::Replacement::create(target).value_or_throw();
   {
     Progress progress(ctx, "downloading keel " + m.version, c.decision.download->size);
     auto got = update::download(

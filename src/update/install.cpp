@@ -142,7 +142,7 @@ Status check_not_packaged(const stdfs::path& path) {
 
 Result<DirectoryLock> DirectoryLock::take(const stdfs::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("open", dir, errno);
+  if (fd < 0) return errno == EACCES ? not_writable(dir, errno) : io_error("open", dir, errno);
   DirectoryLock lock(fd);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK)

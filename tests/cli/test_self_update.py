@@ -8,7 +8,9 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -330,3 +332,106 @@ def test_a_project_config_cannot_choose_the_update_url_or_keys(world, sandbox):
     assert p.returncode == 78
     assert "update.keys" in p.stderr
     assert_untouched(world)
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+@pytest.mark.skipif(not is_root(), reason="mounting a small tmpfs needs root (CI runs as root)")
+def test_a_full_disk_leaves_the_old_keel(world):
+    world.publish(world.manifest())
+    small = world.tmp / "small"
+    small.mkdir()
+    size_kib = world.old.stat().st_size // 1024 + 512  # the old keel and half a megabyte
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(small)], check=True)
+    try:
+        keel = small / "keel"
+        shutil.copy(world.old, keel)
+        p = world.run("self", "update", "--yes", binary=keel)
+        assert p.returncode == 74, p.stderr
+        line = error_line(p)
+        assert line.startswith(f"keel: error: cannot write '{small}/.keel-update-")
+        assert line.endswith(".new': No space left on device")
+        assert version_of(keel) == "0.1.0"
+        assert sorted(q.name for q in small.iterdir()) == ["keel"]
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+
+
+@pytest.mark.skipif(not is_root(), reason="running keel as another user needs root (CI runs as root)")
+def test_a_directory_the_user_cannot_write_fails_with_advice(world, sandbox):
+    world.publish(world.manifest())
+    # A directory every user can reach, owned by root, with keel in it.
+    shared = Path(tempfile.mkdtemp(prefix="keel-root-owned-", dir="/tmp"))
+    try:
+        os.chmod(shared, 0o755)
+        keel = shared / "keel"
+        shutil.copy(world.old, keel)
+        os.chmod(keel, 0o755)
+        env = dict(sandbox.env, HOME="/nonexistent", XDG_CONFIG_HOME=str(shared / "config"))
+        (shared / "config" / "keel").mkdir(parents=True)
+        shutil.copy(sandbox.root / "home/.config/keel/config.toml", shared / "config/keel/config.toml")
+        os.chmod(shared / "config", 0o755)
+        os.chmod(shared / "config" / "keel", 0o755)
+        p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", str(keel), "self",
+                            "update", "--yes"], env=env, capture_output=True, text=True, cwd="/")
+        assert p.returncode == 74, p.stderr
+        assert p.stderr.splitlines() == [
+            f"keel: error: cannot write in '{shared}': Permission denied",
+            "hint: root owns it: run the update as root (sudo keel self update), or install keel in a directory of "
+            "your own"]
+        assert version_of(keel) == "0.1.0"
+        assert sorted(q.name for q in shared.iterdir()) == ["config", "keel"]
+    finally:
+        shutil.rmtree(shared)
+
+
+def test_a_keel_that_is_running_is_replaced_without_harm(world, sandbox):
+    world.publish(world.manifest())
+    repo = sandbox.repo("busy")
+    (repo / "keel.toml").write_text('[tasks.wait]\nrun = "sleep 2 && echo still here"\n')
+    busy = subprocess.Popen([str(world.keel), "run", "wait"], cwd=repo, env=sandbox.env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    out, err = busy.communicate(timeout=30)
+    assert busy.returncode == 0, err
+    assert "still here" in out
+    assert world.installed_version() == "0.1.1"
+
+
+@pytest.mark.skipif(not is_root(), reason="making a /nix/store path needs root (CI runs as root)")
+def test_a_package_managed_keel_is_left_to_its_package_manager(world, tmp_path):
+    world.publish(world.manifest())
+    store = f"/nix/store/keel-test-{os.getpid()}-{tmp_path.name}"
+    os.makedirs(store + "/bin")
+    try:
+        keel = store + "/bin/keel"
+        shutil.copy(world.old, keel)
+        p = world.run("self", "update", "--yes", binary=keel)
+        assert p.returncode == 2
+        assert p.stderr.splitlines() == [
+            f"keel: error: '{keel}' is installed by nix: keel does not replace it",
+            "hint: update it with: nix profile upgrade (or your NixOS or home-manager configuration)"]
+        assert version_of(keel) == "0.1.0"
+    finally:
+        shutil.rmtree(store)
+        for d in ("/nix/store", "/nix"):
+            with contextlib.suppress(OSError):
+                os.rmdir(d)
+
+
+def test_verify_manifest_checks_a_file_against_the_trusted_keys(world, sandbox):
+    path = world.publish(world.manifest())
+    p = world.run("self", "verify-manifest", path)
+    assert p.returncode == 0, p.stderr
+    key_id = (KEYS / "update-1.pub").read_text().split()[-2]
+    path = path.relative_to(sandbox.root)  # shown relative to where keel runs
+    assert p.stdout.startswith(f"{path}: channel stable, version 0.1.1, serial 100, expires ")
+    assert p.stdout.endswith(f", signed by key {key_id}\n")
+    world.configure(keys=(2,))
+    p = world.run("self", "verify-manifest", sandbox.root / path)
+    assert p.returncode == 1
+    assert error_line(p) == f"keel: error: '{path}' is signed by key {key_id}, which this keel does not trust"
