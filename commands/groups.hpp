@@ -17,6 +17,8 @@ void setup_man(CLI::App& app, Runner& chosen);
 void setup_release(CLI::App& app, Runner& chosen);
 void setup_run(CLI::App& app, Runner& chosen);
 void setup_self(CLI::App& app, Runner& chosen);
+// After a command: the daily update notice (commands/self.cpp).
+void notify_about_updates(Context& ctx, std::string_view command);
 void setup_semver(CLI::App& app, Runner& chosen);
 void setup_sign(CLI::App& app, Runner& chosen);
 void setup_verify(CLI::App& app, Runner& chosen);

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands/plugins.hpp"
+#include "commands/groups.hpp"
 #include "commands/registry.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
@@ -264,6 +265,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     setup_color(ctx, loads_config);
     int status = chosen(ctx);
     out.flush();
+    if (loads_config) notify_about_updates(ctx, spec->name);
     return unless_interrupted(status);
   } catch (const Failure& f) {
     out.flush();

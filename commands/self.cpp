@@ -16,6 +16,7 @@
 #include "update/fetch.hpp"
 #include "update/install.hpp"
 #include "update/manifest.hpp"
+#include "update/notice.hpp"
 #include "update/state.hpp"
 
 namespace keel::cmd {
@@ -90,6 +91,11 @@ Checked check(const SelfOptions& o, const Context& ctx) {
 int run_check(const SelfOptions& o, Context& ctx) {
   auto c = check(o, ctx);
   const auto& m = c.signed_manifest.manifest;
+  stdfs::path state = update::state_dir(ctx.env);
+  auto notice = update::read_notice(state);
+  notice.checked = k_now;
+  notice.available = m.version;
+  update::write_notice(state, notice);
   bool update = c.decision.verdict == update::Verdict::update;
   if (o.json) {
     ctx.out << "{\"current\": " << json::quote(identity::version()) << ", \"available\": " << json::quote(m.version)
@@ -260,6 +266,28 @@ std::string check_channel(const std::string& c) {
 }
 
 }  // namespace
+
+void notify_about_updates(Context& ctx, std::string_view command) {
+  for (std::string_view quiet : {"self", "hooks", "completions", "man"})
+    if (command == quiet) return;
+  if (!::isatty(STDERR_FILENO) || ctx.globals.quiet || !update::notice_allowed(ctx.env) ||
+      !identity::self_update_enabled() || !ctx.config.get_bool("update.check", true))
+    return;
+  if (ctx.config.get_string("update.url").empty() && identity::update_url().empty()) return;
+  if (update::packaged_by_path(ctx.self_path)) return;
+  stdfs::path state = update::state_dir(ctx.env);
+  auto notice = update::read_notice(state);
+  auto d = update::decide_notice(notice, k_now, std::string(identity::version()));
+  if (!d.tell && !d.check) return;
+  if (d.tell) {
+    ctx.err << "keel: " << *d.tell << '\n' << std::flush;
+    notice.notified = k_now;
+  }
+  // Recorded before the check runs: an offline machine tries once a day.
+  if (d.check) notice.checked = k_now;
+  update::write_notice(state, notice);
+  if (d.check) update::start_background_check(ctx.self_path);
+}
 
 void setup_self(CLI::App& app, Runner& chosen) {
   set_long_description(&app, k_description);

@@ -29,6 +29,7 @@ def test_list_shows_defaults_with_origin(sandbox):
         'default\tprocess.shell = ["/bin/sh", "-c"]',
         'default\tui.color = "auto"',
         'default\tupdate.channel = "stable"',
+        'default\tupdate.check = true',
         'default\tupdate.timeout = "30s"',
     ]
 
@@ -77,6 +78,7 @@ def test_every_layer_shows_its_origin(sandbox):
         'default\tprocess.shell = ["/bin/sh", "-c"]',
         f"{sandbox.etc}/config.toml:2:1\tui.color = \"never\"",
         'default\tupdate.channel = "stable"',
+        'default\tupdate.check = true',
         'default\tupdate.timeout = "30s"',
     ]
 

@@ -35,10 +35,11 @@ def take_terminal():
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def run_on_terminal(sandbox, *args, cwd, env=None, replies=()):
+def run_on_terminal(sandbox, *args, cwd, env=None, replies=(), binary=None):
     """Runs keel on a new pseudo-terminal; returns (exit code, everything the terminal showed).
 
     replies: (prompt, text) pairs, in order; text is typed once prompt has appeared on the terminal.
+    binary: another keel to run than $KEEL_BIN.
     Output is returned with the terminal's "\\r\\n" line ends turned back into "\\n".
     """
     full_env = dict(sandbox.env)
@@ -48,7 +49,7 @@ def run_on_terminal(sandbox, *args, cwd, env=None, replies=()):
     shown = bytearray()
     pending = [(prompt.encode(), text.encode()) for prompt, text in replies]
     try:
-        proc = subprocess.Popen([os.environ["KEEL_BIN"], *map(str, args)], cwd=str(cwd), env=full_env, stdin=slave, stdout=slave,
+        proc = subprocess.Popen([str(binary or os.environ["KEEL_BIN"]), *map(str, args)], cwd=str(cwd), env=full_env, stdin=slave, stdout=slave,
                                 stderr=slave, start_new_session=True, preexec_fn=take_terminal)
         os.close(slave)
         slave = None

@@ -435,3 +435,49 @@ def test_verify_manifest_checks_a_file_against_the_trusted_keys(world, sandbox):
     p = world.run("self", "verify-manifest", sandbox.root / path)
     assert p.returncode == 1
     assert error_line(p) == f"keel: error: '{path}' is signed by key {key_id}, which this keel does not trust"
+
+
+def notice_file(sandbox):
+    return sandbox.home / ".local" / "state" / "keel" / "update-notice"
+
+
+def on_terminal(world, sandbox, env=None):
+    from test_hooks_terminal import run_on_terminal
+    return run_on_terminal(sandbox, "config", "get", "log.level", cwd=sandbox.root, env=env, binary=world.keel)
+
+
+def test_the_notice_checks_in_the_background_then_says_so_once_a_day(world, sandbox):
+    world.publish(world.manifest())
+    code, shown = on_terminal(world, sandbox)
+    assert (code, shown) == (0, "warn\n")  # nothing known yet: a check starts in the background
+    deadline = time.monotonic() + 30
+    while "available 0.1.1" not in (notice_file(sandbox).read_text() if notice_file(sandbox).exists() else ""):
+        assert time.monotonic() < deadline, "the background check never recorded the new version"
+        time.sleep(0.1)
+    code, shown = on_terminal(world, sandbox)
+    assert (code, shown) == (0, "warn\nkeel: keel 0.1.1 is available (this is 0.1.0): keel self update installs it\n")
+    code, shown = on_terminal(world, sandbox)  # once a day
+    assert (code, shown) == (0, "warn\n")
+    assert world.installed_version() == "0.1.0"
+
+
+@pytest.mark.parametrize("env,config", [({"CI": "true"}, ""), ({"NO_UPDATE_NOTIFIER": "1"}, ""),
+                                        ({"KEEL_NO_UPDATE_CHECK": "1"}, ""), ({}, "check = false\n")],
+                         ids=["CI", "NO_UPDATE_NOTIFIER", "KEEL_NO_UPDATE_CHECK", "update.check"])
+def test_the_notice_can_be_turned_off(world, sandbox, env, config):
+    world.configure(extra=config)
+    state = notice_file(sandbox)
+    state.parent.mkdir(parents=True)
+    state.write_text("checked 0\nnotified 0\navailable 0.1.1\n")
+    code, shown = on_terminal(world, sandbox, env=env)
+    assert (code, shown) == (0, "warn\n")
+    assert state.read_text() == "checked 0\nnotified 0\navailable 0.1.1\n"  # no check started either
+
+
+def test_no_notice_without_a_terminal(world, sandbox):
+    state = notice_file(sandbox)
+    state.parent.mkdir(parents=True)
+    state.write_text("checked 0\nnotified 0\navailable 0.1.1\n")
+    p = world.run("config", "get", "log.level")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "warn\n", "")
+    assert state.read_text() == "checked 0\nnotified 0\navailable 0.1.1\n"

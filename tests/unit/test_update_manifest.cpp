@@ -7,6 +7,7 @@
 #include "core/identity.hpp"
 #include "crypto/minisign.hpp"
 #include "update/manifest.hpp"
+#include "update/notice.hpp"
 
 using namespace keel::update;
 
@@ -122,4 +123,27 @@ TEST_CASE("identity: every update key built in is a minisign public key") {
     CHECK(keel::crypto::parse_public_key_base64(key).ok());
   }
   CHECK(!keel::identity::version().empty());
+}
+
+TEST_CASE("update notice: a check once a day, a line once a day, only for a newer version") {
+  const std::int64_t day = k_notice_interval, now = 1797000000;
+  NoticeState fresh;
+  auto d = decide_notice(fresh, now, "1.0.0");
+  CHECK(d.check);
+  CHECK(!d.tell);
+  NoticeState known{now - 60, "1.1.0", 0};
+  d = decide_notice(known, now, "1.0.0");
+  CHECK(!d.check);
+  REQUIRE(d.tell);
+  CHECK(*d.tell == "keel 1.1.0 is available (this is 1.0.0): keel self update installs it");
+  known.notified = now - 60;
+  CHECK(!decide_notice(known, now, "1.0.0").tell);
+  CHECK(decide_notice(known, now + day, "1.0.0").tell);
+  CHECK(!decide_notice(known, now, "1.1.0").tell);  // already running it
+  known.checked = now + day;                        // a clock set back: check again
+  CHECK(decide_notice(known, now, "1.0.0").check);
+  CHECK(!notice_allowed({{"CI", "true"}}));
+  CHECK(!notice_allowed({{"NO_UPDATE_NOTIFIER", "1"}}));
+  CHECK(!notice_allowed({{"KEEL_NO_UPDATE_CHECK", "1"}}));
+  CHECK(notice_allowed({{"CI", ""}}));
 }

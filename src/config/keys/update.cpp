@@ -22,6 +22,10 @@ static const KeyDecl k_update_keys[] = {
      k_trusted},
     {"update.timeout", KeyType::string, R"("30s")",
      "Longest wait to connect, and longest a download may stay below 1 KiB/s, before it is given up.", 0},
+    {"update.check", KeyType::boolean, "true",
+     "Whether keel may say, at most once a day on a terminal, that a newer keel exists (checked in the "
+     "background, at most once a day).",
+     0},
 };
 
 const KeyTable update_table{"update", k_update_keys};
