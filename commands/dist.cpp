@@ -32,6 +32,9 @@
 #include "git/tags.hpp"
 #include "release/history.hpp"
 #include "semver/semver.hpp"
+#include "update/patch.hpp"
+#include "log/log.hpp"
+#include "crypto/sha256.hpp"
 
 namespace keel::cmd {
 
@@ -49,6 +52,7 @@ struct DistOptions {
   std::string channel;           // --channel: also write update/CHANNEL/manifest.json
   std::string expires = "14d";   // --expires
   std::optional<std::uint64_t> serial;  // --serial; default: the time of signing
+  std::string patch_from;               // --patch-from: an earlier keel dist's output directory
 };
 
 std::string short_id(const std::string& full) { return full.substr(0, 7); }
@@ -267,6 +271,34 @@ void print_plan(const std::vector<dist::Planned>& planned, const dist::Release& 
   out << "  manifest.json\n";
 }
 
+// A zstd patch beside the update manifest for each platform the earlier
+// release in `previous_dir` has a binary for, from that binary to this one.
+void add_patches(update::Manifest& m, const std::vector<dist::Artifact>& artifacts, const stdfs::path& previous_dir,
+                 const stdfs::path& out_dir, const stdfs::path& dir, Context& ctx) {
+  stdfs::path listing = previous_dir / "manifest.json";
+  std::string shown = fs::display_path(listing, ctx.cwd);
+  auto previous = dist::read_previous_release(fs::read_file(listing).value_or_throw(), shown).value_or_throw();
+  for (const auto& a : artifacts) {
+    if (a.kind != dist::Kind::binary) continue;
+    std::string platform = a.os + "/" + a.arch;
+    auto old = std::find_if(previous.binaries.begin(), previous.binaries.end(),
+                            [&](const dist::PreviousBinary& b) { return b.platform == platform; });
+    if (old == previous.binaries.end()) {
+      log::warn(shown + " has no binary for " + platform + ": no patch for it");
+      continue;
+    }
+    std::string old_bytes = fs::read_file(previous_dir / old->name, 1u << 30).value_or_throw();
+    if (crypto::hex(crypto::sha256(old_bytes)) != old->sha256)
+      throw Failure(quote((previous_dir / old->name).string()) + " is not the file " + shown + " lists", Exit::failed);
+    std::string new_bytes = fs::read_file(out_dir / a.name, 1u << 30).value_or_throw();
+    std::string patch = update::make_patch(old_bytes, new_bytes).value_or_throw();
+    std::string name = a.name + ".from-" + previous.version + ".zst";
+    fs::write_file(dir / name, patch).value_or_throw();
+    m.platforms.at(platform).patch =
+        update::Patch{previous.version, name, patch.size(), crypto::hex(crypto::sha256(patch))};
+  }
+}
+
 // update/CHANNEL/manifest.json and its signature, for keel self update:
 // signed now (not at the source date: it is re-signed to stay fresh) with
 // dist.sign.key or KEEL_SIGNING_KEY.
@@ -278,6 +310,11 @@ void write_update_manifest(const DistOptions& o, const dist::Settings& s, const 
   auto m = dist::update_manifest(r, artifacts, o.channel, o.serial.value_or(static_cast<std::uint64_t>(now)),
                                  now + std::chrono::duration_cast<std::chrono::seconds>(*lifetime).count())
                .value_or_throw();
+  stdfs::path dir = out_dir / "update" / o.channel;
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) throw Failure("cannot create " + quote(dir.string()) + ": " + ec.message(), Exit::io);
+  if (!o.patch_from.empty()) add_patches(m, artifacts, o.patch_from, out_dir, dir, ctx);
   std::string text = update::manifest_json(m);
   auto key = signing::load_secret_key(s.sign_key, {}, ctx);
   std::istringstream data(text);
@@ -285,10 +322,6 @@ void write_update_manifest(const DistOptions& o, const dist::Settings& s, const 
                           crypto::default_trusted_comment(now, "manifest.json", crypto::SigAlg::prehashed),
                           "keel update manifest, " + o.channel + " channel")
                  .value_or_throw();
-  stdfs::path dir = out_dir / "update" / o.channel;
-  std::error_code ec;
-  stdfs::create_directories(dir, ec);
-  if (ec) throw Failure("cannot create " + quote(dir.string()) + ": " + ec.message(), Exit::io);
   // The signature first: a manifest is never there without it.
   fs::write_file(dir / "manifest.json.minisig", crypto::signature_file(sig)).value_or_throw();
   fs::write_file(dir / "manifest.json", text).value_or_throw();
@@ -446,6 +479,10 @@ void setup_dist(CLI::App& app, Runner& chosen) {
       });
   app.add_option("--expires", o->expires, "How long the update manifest stays valid (default 14d)")
       ->type_name("DURATION");
+  app.add_option("--patch-from", o->patch_from,
+                 "With --channel: also make zstd patches from the binaries of this earlier keel dist output "
+                 "directory (its manifest.json says which), for delta updates")
+      ->type_name("DIR");
   app.add_option("--serial", o->serial, "The update manifest's serial (default: the time of signing, in seconds)")
       ->type_name("N");
   CLI::App* self = &app;

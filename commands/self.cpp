@@ -17,6 +17,8 @@
 #include "update/install.hpp"
 #include "update/manifest.hpp"
 #include "update/notice.hpp"
+#include "update/patch.hpp"
+#include "crypto/sha256.hpp"
 #include "update/state.hpp"
 
 namespace keel::cmd {
@@ -158,6 +160,41 @@ struct ManifestCopy {
   }
 };
 
+// The new binary rebuilt from the running one and the manifest's zstd
+// patch, checked against the manifest's size and SHA-256 like a download.
+Status apply_delta(const update::FetchOptions& fetch, const std::string& manifest_url, const update::Download& d,
+                   const stdfs::path& target, update::Replacement& replacement, Context& ctx) {
+  std::string patch;
+  update::Download p{d.patch->url, d.patch->size, d.patch->sha256, std::nullopt};
+  {
+    Progress progress(ctx, "downloading a patch", p.size);
+    auto got = update::download(
+        fetch, manifest_url, p,
+        [&](std::string_view bytes) {
+          patch.append(bytes);
+          return true;
+        },
+        [&](std::uint64_t done) { progress.update(done); });
+    if (!got) return got.error();
+  }
+  auto old = fs::read_file(target, 1u << 30);
+  if (!old) return old.error();
+  crypto::Sha256 hash;
+  std::uint64_t size = 0;
+  bool write_failed = false;
+  auto applied = update::apply_patch(*old, patch, d.size, [&](std::string_view bytes) {
+    hash.update(bytes);
+    size += bytes.size();
+    write_failed = !replacement.write(bytes);
+    return !write_failed;
+  });
+  if (write_failed) return replacement.write_error();
+  if (!applied) return applied.error();
+  if (size != d.size || crypto::hex(hash.finish()) != d.sha256)
+    return Error{"the patched binary is not the one the manifest lists", {}, Exit::failed};
+  return ok_status();
+}
+
 int run_update(const SelfOptions& o, Context& ctx) {
   require_self_update();
   stdfs::path target = update::running_binary().value_or_throw();
@@ -176,11 +213,22 @@ int run_update(const SelfOptions& o, Context& ctx) {
                              m.version + "?",
                          ctx))
     throw Failure("nothing was changed", Exit::failed);
-  {
-    Progress progress(ctx, "downloading keel " + m.version, c.decision.download->size);
+  const update::Download& d = *c.decision.download;
+  std::optional<std::uint64_t> patch_size;
+  if (d.patch && d.patch->from == identity::version()) {
+    auto patched = apply_delta(fetch_options(ctx), c.signed_manifest.url, d, target, replacement, ctx);
+    if (patched) {
+      patch_size = d.patch->size;
+    } else {
+      if (patched.error().message == replacement.write_error().message) throw Failure(patched.error());
+      log::warn(patched.error().message + ": downloading the whole binary instead");
+      replacement.reset().value_or_throw();
+    }
+  }
+  if (!patch_size) {
+    Progress progress(ctx, "downloading keel " + m.version, d.size);
     auto got = update::download(
-        fetch_options(ctx), c.signed_manifest.url, *c.decision.download,
-        [&](std::string_view bytes) { return replacement.write(bytes); },
+        fetch_options(ctx), c.signed_manifest.url, d, [&](std::string_view bytes) { return replacement.write(bytes); },
         [&](std::uint64_t done) { progress.update(done); });
     if (!got) {
       if (got.error().message == "cannot write the new binary") throw Failure(replacement.write_error());
@@ -203,7 +251,8 @@ int run_update(const SelfOptions& o, Context& ctx) {
                     Exit::failed, "the old keel is still in place");
   }
   replacement.install().value_or_throw();
-  ctx.out << "keel: updated " << identity::version() << " to " << m.version << " at " << target.string() << '\n';
+  ctx.out << "keel: updated " << identity::version() << " to " << m.version << " at " << target.string()
+          << (patch_size ? " (from a patch of " + std::to_string(*patch_size) + " bytes)" : "") << '\n';
   ctx.err << "hint: the previous keel is " << update::backup_of(target).string()
           << "; keel self rollback puts it back\n";
   return 0;

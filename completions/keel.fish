@@ -8,7 +8,7 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --channel --expires --serial --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --channel --channel --to -x --pre -s -t -c --password-file -x -p -P --provenance
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --channel --expires --patch-from --serial --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --channel --channel --to -x --pre -s -t -c --password-file -x -p -P --provenance
             set skip 1
             continue
         end
@@ -116,6 +116,7 @@ complete -c keel -n '__keel_at dist' -s n -l dry-run -d 'Print what would be bui
 complete -c keel -n '__keel_at dist' -l json -d 'Print manifest.json instead of the list of files'
 complete -c keel -n '__keel_at dist' -l channel -r -F -d 'Also write the signed update manifest of this channel (update/CHANNEL/manifest.json) for keel self update'
 complete -c keel -n '__keel_at dist' -l expires -r -F -d 'How long the update manifest stays valid (default 14d)'
+complete -c keel -n '__keel_at dist' -l patch-from -r -F -d 'With --channel: also make zstd patches from the binaries of this earlier keel dist output directory (its manifest.json says which), for delta updates'
 complete -c keel -n '__keel_at dist' -l serial -r -F -d 'The update manifest\'s serial (default: the time of signing, in seconds)'
 complete -c keel -n '__keel_at dist publish' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at dist publish' -l help-all -d 'Show help for every command'

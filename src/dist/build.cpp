@@ -1,15 +1,19 @@
 #include "dist/build.hpp"
 
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_document.hpp"
 #include "crypto/sha256.hpp"
 #include "dist/deb.hpp"
 #include "dist/provenance.hpp"
+#include "dist/publish.hpp"
 #include "fs/fs.hpp"
+#include "semver/semver.hpp"
 
 namespace keel::dist {
 
@@ -415,6 +419,27 @@ Result<update::Manifest> update_manifest(const Release& r, const std::vector<Art
     return Error{"--channel needs a binary artifact to update to", "add [[dist.archives]] with format = \"binary\"",
                  Exit::config};
   return m;
+}
+
+Result<PreviousRelease> read_previous_release(std::string_view text, const std::string& shown) {
+  auto listed = read_manifest(text, shown);  // names and digests checked
+  if (!listed) return listed.error();
+  auto doc = json::parse_document(text, shown, Exit::io).value_or_throw();
+  auto bad = [&](const std::string& why) {
+    return Error{quote(shown) + " is not a keel dist manifest: " + why, {}, Exit::io};
+  };
+  if (!doc.contains("version") || !doc["version"].is_string()) return bad("it has no \"version\"");
+  PreviousRelease out;
+  out.version = doc["version"].get<std::string>();
+  if (!semver::parse(out.version)) return bad("its version " + quote(out.version) + " is not a semantic version");
+  for (const auto& a : doc["artifacts"]) {
+    if (!a.contains("kind") || a["kind"] != "binary") continue;
+    if (!a.contains("os") || !a["os"].is_string() || !a.contains("arch") || !a["arch"].is_string())
+      return bad("a binary lacks its os or arch");
+    out.binaries.push_back({a["os"].get<std::string>() + "/" + a["arch"].get<std::string>(),
+                            a["name"].get<std::string>(), a["sha256"].get<std::string>()});
+  }
+  return out;
 }
 
 }  // namespace keel::dist

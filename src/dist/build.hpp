@@ -86,4 +86,17 @@ std::string manifest_json(const Release& r, const std::vector<Artifact>& artifac
 Result<update::Manifest> update_manifest(const Release& r, const std::vector<Artifact>& artifacts,
                                          const std::string& channel, std::uint64_t serial, std::int64_t expires);
 
+// The binaries of an earlier keel dist, from its manifest.json: what
+// --patch-from makes zstd patches from.
+struct PreviousBinary {
+  std::string platform;  // "linux/amd64"
+  std::string name;
+  std::string sha256;
+};
+struct PreviousRelease {
+  std::string version;
+  std::vector<PreviousBinary> binaries;
+};
+Result<PreviousRelease> read_previous_release(std::string_view manifest_text, const std::string& shown);
+
 }  // namespace keel::dist

@@ -147,13 +147,21 @@ Result<PublishReport> publish(const stdfs::path& dir, const PublishOptions& opti
     if (entry.is_directory(ec) && stdfs::exists(entry.path() / "manifest.json", ec))
       channels.push_back(entry.path().filename().string());
   std::sort(channels.begin(), channels.end());
-  for (const auto& channel : channels)
-    for (const char* file : {"manifest.json.minisig", "manifest.json"}) {
+  for (const auto& channel : channels) {
+    std::vector<std::string> files;  // patches, then the signature, then the manifest
+    for (const auto& entry : stdfs::directory_iterator(dir / "update" / channel, ec)) {
+      std::string file = entry.path().filename().string();
+      if (entry.is_regular_file(ec) && file.ends_with(".zst") && check_artifact_name(file)) files.push_back(file);
+    }
+    std::sort(files.begin(), files.end());
+    files.insert(files.end(), {"manifest.json.minisig", "manifest.json"});
+    for (const auto& file : files) {
       std::string name = "update/" + channel + "/" + file;
       if (auto s = put(**client, name, dir / name); !s) return s.error();
       progress << "uploaded " << name << '\n';
       report.uploaded.push_back(name);
     }
+  }
   return report;
 }
 

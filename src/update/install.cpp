@@ -202,6 +202,11 @@ bool Replacement::write(std::string_view bytes) {
   return false;
 }
 
+Status Replacement::reset() {
+  if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0) return io_error("write", m_path, errno);
+  return ok_status();
+}
+
 Error Replacement::write_error() const { return io_error("write", m_path, m_errno ? m_errno : EIO); }
 
 Status Replacement::finish() {

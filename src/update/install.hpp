@@ -69,6 +69,8 @@ class Replacement {
 
   bool write(std::string_view bytes);
   Error write_error() const;
+  // Empties the file, to write it again (a patch that failed).
+  Status reset();
   // Mode (and owner, when root) of the target; fsync; close.
   Status finish();
   // Runs the new binary with `args` (and a timeout); its standard output.

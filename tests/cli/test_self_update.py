@@ -67,9 +67,10 @@ def test_update_installs_the_signed_new_binary(world):
     assert p.stdout == "keel 0.1.1 is up to date on the stable channel\n"
 
 
-def test_a_release_made_and_published_by_keel_dist_updates_keel(world, sandbox):
+def keel_project(sandbox, binary):
+    """A project whose keel dist makes a binary artifact of `binary`, signed with test key 1."""
     repo = sandbox.repo("project")
-    shutil.copy(world.new, repo / "keel-build")
+    shutil.copy(binary, repo / "keel-build")
     (repo / "keel.toml").write_text(f"""[dist]
 name = "keel"
 [[dist.archives]]
@@ -81,6 +82,11 @@ key = "{KEYS / 'update-1.key'}"
 """)
     sandbox.git("add", "-A", cwd=repo)
     sandbox.git("commit", "-q", "-m", "feat: keel", cwd=repo)
+    return repo
+
+
+def test_a_release_made_and_published_by_keel_dist_updates_keel(world, sandbox):
+    repo = keel_project(sandbox, world.new)
     r = sandbox.keel("dist", "--version", "0.1.1", "--channel", "stable", "--expires", "7d", cwd=repo)
     assert r.code == 0, r
     manifest = json.loads((repo / "dist" / "update" / "stable" / "manifest.json").read_text())
@@ -481,3 +487,74 @@ def test_no_notice_without_a_terminal(world, sandbox):
     p = world.run("config", "get", "log.level")
     assert (p.returncode, p.stdout, p.stderr) == (0, "warn\n", "")
     assert state.read_text() == "checked 0\nnotified 0\navailable 0.1.1\n"
+
+
+def release_with_patch(world, sandbox):
+    """keel dist of the old keel as 0.1.0, then of the new one as 0.1.1 with --patch-from the first; published."""
+    repo = keel_project(sandbox, world.old)
+    r = sandbox.keel("dist", "--version", "0.1.0", cwd=repo)
+    assert r.code == 0, r
+    (repo / "dist").rename(sandbox.root / "previous")
+    shutil.copy(world.new, repo / "keel-build")
+    sandbox.git("commit", "-q", "-am", "fix: next", cwd=repo)
+    r = sandbox.keel("dist", "--version", "0.1.1", "--channel", "stable", "--patch-from", sandbox.root / "previous",
+                     cwd=repo)
+    assert r.code == 0, r
+    r = sandbox.keel("dist", "publish", "--to", world.base, cwd=repo, env={"SSL_CERT_FILE": str(world.ca)})
+    assert r.code == 0, r
+    manifest = json.loads((repo / "dist" / "update" / "stable" / "manifest.json").read_text())
+    return repo, manifest["platforms"][PLATFORM]["patch"]
+
+
+def test_a_delta_update_rebuilds_the_new_binary_from_a_zstd_patch(world, sandbox):
+    repo, patch = release_with_patch(world, sandbox)
+    assert patch["from"] == "0.1.0" and patch["url"] == "keel_0.1.1_linux_amd64.from-0.1.0.zst"
+    patch_file = repo / "dist" / "update" / "stable" / patch["url"]
+    assert patch["size"] < world.new.stat().st_size // 4
+    # The judge: the zstd tool applies keel's patch to the old binary and gets the new one.
+    rebuilt = sandbox.root / "rebuilt"
+    subprocess.run(["zstd", "-q", "-d", "--long=27", f"--patch-from={world.old}", str(patch_file), "-o", str(rebuilt)],
+                   check=True)
+    assert rebuilt.read_bytes() == world.new.read_bytes()
+    published = len(world.nginx.requests())
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == f"keel: updated 0.1.0 to 0.1.1 at {os.path.realpath(world.keel)} (from a patch of " \
+                       f"{patch['size']} bytes)\n"
+    assert world.keel.read_bytes() == world.new.read_bytes()
+    gets = [r[1] for r in world.nginx.requests()[published:] if r[0] == "GET"]
+    assert "/cache/update/stable/" + patch["url"] in gets and "/cache/keel_0.1.1_linux_amd64" not in gets
+
+
+def test_a_damaged_patch_falls_back_to_the_full_download(world, sandbox):
+    repo, patch = release_with_patch(world, sandbox)
+    served = world.files / "update" / "stable" / patch["url"]
+    data = bytearray(served.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    served.write_bytes(bytes(data))
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.splitlines()[0] == (f"keel: warning: GET {world.base}/update/stable/{patch['url']}: the binary's "
+                                        "SHA-256 is not the manifest's: downloading the whole binary instead")
+    assert world.keel.read_bytes() == world.new.read_bytes()
+    assert world.leftovers() == []
+
+
+def test_a_signed_patch_that_makes_another_binary_falls_back_too(world, sandbox):
+    # The manifest's patch is well formed and hashes right, but rebuilds something else.
+    wrong = bytearray(world.new.read_bytes())
+    wrong[len(wrong) // 2] ^= 0xFF
+    (world.tmp / "wrong").write_bytes(bytes(wrong))
+    other = subprocess.run(["zstd", "-q", "-c", "--long=27", f"--patch-from={world.old}", str(world.tmp / "wrong")],
+                           capture_output=True, check=True).stdout
+    name = "keel_0.1.1_linux_amd64.from-0.1.0.zst"
+    (world.files / "update" / "stable").mkdir(parents=True)
+    (world.files / "update" / "stable" / name).write_bytes(other)
+    m = world.manifest()
+    m["platforms"][PLATFORM]["patch"] = {"from": "0.1.0", "url": name, "size": len(other), "sha256": sha256(other)}
+    world.publish(m)
+    p = world.run("self", "update", "--yes")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.splitlines()[0] == ("keel: warning: the patched binary is not the one the manifest lists: "
+                                        "downloading the whole binary instead")
+    assert world.keel.read_bytes() == world.new.read_bytes()

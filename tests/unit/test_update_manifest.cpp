@@ -8,6 +8,7 @@
 #include "crypto/minisign.hpp"
 #include "update/manifest.hpp"
 #include "update/notice.hpp"
+#include "update/patch.hpp"
 
 using namespace keel::update;
 
@@ -146,4 +147,33 @@ TEST_CASE("update notice: a check once a day, a line once a day, only for a newe
   CHECK(!notice_allowed({{"NO_UPDATE_NOTIFIER", "1"}}));
   CHECK(!notice_allowed({{"KEEL_NO_UPDATE_CHECK", "1"}}));
   CHECK(notice_allowed({{"CI", ""}}));
+}
+
+TEST_CASE("update patch: a zstd patch rebuilds the new binary from the old, and refuses what is wrong") {
+  std::string old_binary, new_binary;
+  for (int i = 0; i < 200000; ++i) old_binary += static_cast<char>((i * 7919) % 251);
+  new_binary = old_binary;
+  new_binary.replace(1000, 5, "12345");
+  new_binary += "tail";
+  auto patch = keel::update::make_patch(old_binary, new_binary);
+  REQUIRE(patch);
+  CHECK(patch->size() < 1000);
+  std::string rebuilt;
+  auto collect = [&](std::string_view b) {
+    rebuilt.append(b);
+    return true;
+  };
+  REQUIRE(keel::update::apply_patch(old_binary, *patch, new_binary.size(), collect));
+  CHECK(rebuilt == new_binary);
+  rebuilt.clear();
+  auto capped = keel::update::apply_patch(old_binary, *patch, new_binary.size() - 1, collect);
+  REQUIRE(!capped);
+  CHECK(capped.error().message == "the patch makes more than the manifest's size");
+  rebuilt.clear();
+  auto cut = keel::update::apply_patch(old_binary, patch->substr(0, patch->size() / 2), new_binary.size(), collect);
+  REQUIRE(!cut);
+  CHECK(cut.error().message == "the patch is cut short");
+  rebuilt.clear();
+  auto extra = keel::update::apply_patch(old_binary, *patch + "x", new_binary.size(), collect);
+  REQUIRE(!extra);
 }
