@@ -558,3 +558,23 @@ def test_a_signed_patch_that_makes_another_binary_falls_back_too(world, sandbox)
     assert p.stderr.splitlines()[0] == ("keel: warning: the patched binary is not the one the manifest lists: "
                                         "downloading the whole binary instead")
     assert world.keel.read_bytes() == world.new.read_bytes()
+
+
+def test_an_update_goes_through_https_proxy(world, sandbox, tmp_path):
+    from remote_support import free_port, wait_for_port
+    world.publish(world.manifest())
+    port = free_port()
+    log = tmp_path / "tinyproxy.log"
+    conf = tmp_path / "tinyproxy.conf"
+    conf.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{log}\"\nLogLevel Info\n"
+                    f"PidFile \"{tmp_path}/tinyproxy.pid\"\nMaxClients 20\nConnectPort {world.nginx.port}\n")
+    proxy = subprocess.Popen(["tinyproxy", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proxy, log)
+        p = world.run("self", "update", "--yes", env={"https_proxy": f"http://127.0.0.1:{port}"})
+        assert p.returncode == 0, p.stderr
+        assert world.installed_version() == "0.1.1"
+        assert f"CONNECT 127.0.0.1:{world.nginx.port}" in log.read_text(), log.read_text()
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
