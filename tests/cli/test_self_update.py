@@ -578,3 +578,23 @@ def test_an_update_goes_through_https_proxy(world, sandbox, tmp_path):
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
+
+
+def test_on_a_terminal_it_asks_first_and_shows_progress(world, sandbox):
+    from test_hooks_terminal import run_on_terminal
+    world.publish(world.manifest())
+    target = os.path.realpath(world.keel)
+    code, shown = run_on_terminal(sandbox, "self", "update", cwd=sandbox.root, binary=world.keel,
+                                  replies=[("[y/N] ", "n\n")])
+    assert code == 1
+    assert shown == (f"replace keel 0.1.0 at {target} with 0.1.1? [y/N] n\n"
+                     "keel: error: nothing was changed\n")
+    assert_untouched(world)
+    code, shown = run_on_terminal(sandbox, "self", "update", cwd=sandbox.root, binary=world.keel,
+                                  replies=[("[y/N] ", "y\n")])
+    assert code == 0, shown
+    kib = world.new.stat().st_size >> 10
+    assert f"\rdownloading keel 0.1.1: 100% of {kib} KiB\n" in shown
+    assert shown.endswith(f"keel: updated 0.1.0 to 0.1.1 at {target}\n"
+                          f"hint: the previous keel is {target}.old; keel self rollback puts it back\n")
+    assert world.installed_version() == "0.1.1"
