@@ -241,13 +241,16 @@ namespace {
 
 // keel's words for what went wrong, the same whichever libcurl is linked
 // (their texts change between versions); TLS problems keep libcurl's detail.
-std::string what_failed(CURLcode code, const Handle& h, const std::string& timeout_key) {
+std::string what_failed(CURLcode code, const Handle& h, const Options& o) {
   std::string detail = h.error[0] ? h.error : curl_easy_strerror(code);
   switch (code) {
     case CURLE_COULDNT_CONNECT: return "cannot connect";
     case CURLE_COULDNT_RESOLVE_HOST: return "cannot resolve the host name";
     case CURLE_COULDNT_RESOLVE_PROXY: return "cannot resolve the proxy's host name";
-    case CURLE_OPERATION_TIMEDOUT: return "timed out: no progress within " + timeout_key;
+    case CURLE_OPERATION_TIMEDOUT:
+      if (o.low_speed_bytes > 1)
+        return "timed out: slower than " + std::to_string(o.low_speed_bytes) + " bytes a second for " + o.timeout_key;
+      return "timed out: no progress within " + o.timeout_key;
     case CURLE_PARTIAL_FILE: return "the body was cut short";
     case CURLE_GOT_NOTHING: return "the server closed the connection without an answer";
     case CURLE_SEND_ERROR:
@@ -262,9 +265,8 @@ std::string what_failed(CURLcode code, const Handle& h, const std::string& timeo
   }
 }
 
-Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h,
-                     const std::string& timeout_key) {
-  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(what_failed(code, h, timeout_key)),
+Error transfer_error(const char* method, const std::string& url, CURLcode code, const Handle& h, const Options& o) {
+  return Error{std::string(method) + " " + log::redact(url) + ": " + log::redact(what_failed(code, h, o)),
                {}, Exit::io};
 }
 
@@ -311,14 +313,14 @@ Result<long> Client::get_url(const std::string& url, const Sink& sink, std::uint
     return Error{"GET " + log::redact(url) + ": the body is larger than " + std::to_string(max_bytes) + " bytes", {},
                  Exit::io};
   if (d.stopped) return Error{"GET " + log::redact(url) + ": the body was refused", {}, Exit::io};
-  if (code != CURLE_OK) return transfer_error("GET", url, code, *h, m_options.timeout_key);
+  if (code != CURLE_OK) return transfer_error("GET", url, code, *h, m_options);
   return status;
 }
 
 namespace {
 
 Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up, std::uint64_t size,
-                         const std::string& timeout_key) {
+                         const Options& options) {
   h.error[0] = '\0';
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
@@ -332,7 +334,7 @@ Result<long> perform_put(CURL* c, Handle& h, const std::string& url, Upload& up,
   CURLcode code = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (code != CURLE_OK) return transfer_error("PUT", url, code, h, timeout_key);
+  if (code != CURLE_OK) return transfer_error("PUT", url, code, h, options);
   return status;
 }
 
@@ -343,7 +345,7 @@ Result<long> Client::put(std::string_view path, std::string_view body) {
   Handle* h = &*lease;
   ++m_pool->requests;
   Upload up{body};
-  return perform_put(h->easy, *h, url_for(path), up, body.size(), m_options.timeout_key);
+  return perform_put(h->easy, *h, url_for(path), up, body.size(), m_options);
 }
 
 Result<long> Client::put_file(std::string_view path, const std::filesystem::path& file) {
@@ -356,7 +358,7 @@ Result<long> Client::put_file(std::string_view path, const std::filesystem::path
   Handle* h = &*lease;
   ++m_pool->requests;
   Upload up{{}, fd};
-  return perform_put(h->easy, *h, url_for(path), up, static_cast<std::uint64_t>(st.st_size), m_options.timeout_key);
+  return perform_put(h->easy, *h, url_for(path), up, static_cast<std::uint64_t>(st.st_size), m_options);
 }
 
 Result<long> Client::remove(std::string_view path) {
@@ -375,7 +377,7 @@ Result<long> Client::remove(std::string_view path) {
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, nullptr);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (code != CURLE_OK) return transfer_error("DELETE", url, code, *h, m_options.timeout_key);
+  if (code != CURLE_OK) return transfer_error("DELETE", url, code, *h, m_options);
   return status;
 }
 
