@@ -72,9 +72,9 @@ struct Checked {
 };
 
 // Fetches, verifies and judges the manifest, and remembers its serial.
-Checked check(const SelfOptions& o, const Context& ctx) {
+Checked check(const SelfOptions& o, const Context& ctx, const update::FetchOptions& fetch) {
   auto keys = update::trusted_keys(ctx.config.get_list("update.keys")).value_or_throw();
-  auto m = update::fetch_manifest(fetch_options(ctx), keys).value_or_throw();
+  auto m = update::fetch_manifest(fetch, keys).value_or_throw();
   std::string channel = channel_of(o, ctx);
   stdfs::path state = update::state_dir(ctx.env);
   update::Expectation e{channel,
@@ -91,7 +91,7 @@ Checked check(const SelfOptions& o, const Context& ctx) {
 }
 
 int run_check(const SelfOptions& o, Context& ctx) {
-  auto c = check(o, ctx);
+  auto c = check(o, ctx, fetch_options(ctx));
   const auto& m = c.signed_manifest.manifest;
   stdfs::path state = update::state_dir(ctx.env);
   auto notice = update::read_notice(state);
@@ -203,7 +203,8 @@ int run_update(const SelfOptions& o, Context& ctx) {
   update::remove_leftovers(target.parent_path());
   // Before any download: a directory keel cannot write fails now.
   auto replacement = update::Replacement::create(target).value_or_throw();
-  auto c = check(o, ctx);
+  auto fetch = fetch_options(ctx);
+  auto c = check(o, ctx, fetch);
   const auto& m = c.signed_manifest.manifest;
   if (c.decision.verdict == update::Verdict::up_to_date) {
     ctx.out << "keel " << identity::version() << " is up to date on the " << c.channel << " channel\n";
@@ -216,7 +217,7 @@ int run_update(const SelfOptions& o, Context& ctx) {
   const update::Download& d = *c.decision.download;
   std::optional<std::uint64_t> patch_size;
   if (d.patch && d.patch->from == identity::version()) {
-    auto patched = apply_delta(fetch_options(ctx), c.signed_manifest.url, d, target, replacement, ctx);
+    auto patched = apply_delta(fetch, c.signed_manifest.url, d, target, replacement, ctx);
     if (patched) {
       patch_size = d.patch->size;
     } else {
@@ -228,7 +229,7 @@ int run_update(const SelfOptions& o, Context& ctx) {
   if (!patch_size) {
     Progress progress(ctx, "downloading keel " + m.version, d.size);
     auto got = update::download(
-        fetch_options(ctx), c.signed_manifest.url, d, [&](std::string_view bytes) { return replacement.write(bytes); },
+        fetch, c.signed_manifest.url, d, [&](std::string_view bytes) { return replacement.write(bytes); },
         [&](std::uint64_t done) { progress.update(done); });
     if (!got) {
       if (got.error().message == "cannot write the new binary") throw Failure(replacement.write_error());

@@ -1,5 +1,6 @@
 #include "update/fetch.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "core/identity.hpp"
@@ -13,18 +14,25 @@ namespace {
 
 constexpr std::size_t k_max_signature_size = 64u << 10;
 
-Result<std::unique_ptr<http::Client>> client_for(const FetchOptions& o, const std::string& url) {
+// A client for the URL's server, made once per server and options.
+Result<http::Client*> client_for(const FetchOptions& o, const std::string& url) {
   if (url.rfind("https://", 0) != 0)
     return Error{"the update URL " + quote(log::redact(url)) + " is not https://", "set update.url to an https:// URL",
                  Exit::config};
+  std::string origin = url.substr(0, url.find('/', 8));
+  if (auto it = o.clients->by_origin.find(origin); it != o.clients->by_origin.end()) return it->second.get();
   http::Options h;
-  h.base_url = url;
+  h.base_url = origin;
   h.ca_file = o.ca_file;
   h.timeout = o.timeout;
   h.timeout_key = "update.timeout";
   h.low_speed_bytes = o.low_speed_bytes;
   h.cancelled = o.cancelled;
-  return http::Client::open(std::move(h));
+  auto client = http::Client::open(std::move(h));
+  if (!client) return client.error();
+  http::Client* raw = client->get();
+  o.clients->by_origin[origin] = std::move(*client);
+  return raw;
 }
 
 Result<std::string> get_small(http::Client& client, const std::string& url, std::size_t cap) {

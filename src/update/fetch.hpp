@@ -7,15 +7,23 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 #include <chrono>
+#include <memory>
 
 #include "core/error.hpp"
 #include "crypto/minisign.hpp"
+#include "http/client.hpp"
 #include "update/manifest.hpp"
 
 namespace keel::update {
+
+// Clients by server ("https://host:port"), kept open between requests.
+struct ClientCache {
+  std::map<std::string, std::unique_ptr<http::Client>> by_origin;
+};
 
 struct FetchOptions {
   std::vector<std::string> urls;  // the manifest's URL, then mirrors
@@ -23,6 +31,9 @@ struct FetchOptions {
   std::chrono::milliseconds timeout{30000};
   long low_speed_bytes = 1024;  // slower than this for `timeout` stops a transfer
   std::function<bool()> cancelled;
+  // Connections kept open between the manifest and the binary (one TLS
+  // handshake per server); copies of these options share it.
+  std::shared_ptr<ClientCache> clients = std::make_shared<ClientCache>();
 };
 
 // A manifest whose signature verified, with where it came from.

@@ -7,6 +7,7 @@
 #include "core/identity.hpp"
 #include "crypto/minisign.hpp"
 #include "update/manifest.hpp"
+#include "update/install.hpp"
 #include "update/notice.hpp"
 #include "update/patch.hpp"
 
@@ -176,4 +177,16 @@ TEST_CASE("update patch: a zstd patch rebuilds the new binary from the old, and 
   rebuilt.clear();
   auto extra = keel::update::apply_patch(old_binary, *patch + "x", new_binary.size(), collect);
   REQUIRE(!extra);
+}
+
+TEST_CASE("update install: binaries a package manager owns are recognised by their path") {
+  using keel::update::packaged_by_path;
+  CHECK(packaged_by_path("/nix/store/abc-keel-1.0/bin/keel") == "nix");
+  CHECK(packaged_by_path("/snap/keel/12/bin/keel") == "snap");
+  CHECK(packaged_by_path("/opt/homebrew/Cellar/keel/1.0/bin/keel") == "Homebrew");
+  CHECK(packaged_by_path("/home/linuxbrew/.linuxbrew/bin/keel") == "Homebrew");
+  CHECK(packaged_by_path("/usr/bin/keel") == "the system's package manager");
+  CHECK(packaged_by_path("/usr/bin/../local/bin/keel") == std::nullopt);
+  CHECK(packaged_by_path("/usr/local/bin/keel") == std::nullopt);
+  CHECK(packaged_by_path("/home/ada/.local/bin/keel") == std::nullopt);
 }
