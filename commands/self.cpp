@@ -177,12 +177,12 @@ Status apply_delta(const update::FetchOptions& fetch, const std::string& manifes
         [&](std::uint64_t done) { progress.update(done); });
     if (!got) return got.error();
   }
-  auto old = fs::read_file(target, 1u << 30);
+  auto old = fs::MappedFile::open(target);
   if (!old) return old.error();
   crypto::Sha256 hash;
   std::uint64_t size = 0;
   bool write_failed = false;
-  auto applied = update::apply_patch(*old, patch, d.size, [&](std::string_view bytes) {
+  auto applied = update::apply_patch(old->bytes(), patch, d.size, [&](std::string_view bytes) {
     hash.update(bytes);
     size += bytes.size();
     write_failed = !replacement.write(bytes);

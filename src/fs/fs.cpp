@@ -1,6 +1,7 @@
 #include "fs/fs.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -218,6 +219,25 @@ bool write_all(int fd, std::string_view data) {
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
+}
+
+Result<MappedFile> MappedFile::open(const stdfs::path& path) {
+  FdCloser fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0)
+    return Error{"cannot read " + quote(path.string()) + ": " + std::strerror(errno), {}, Exit::io};
+  if (st.st_size == 0) return MappedFile(nullptr, 0);
+  void* data = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  if (data == MAP_FAILED)
+    return Error{"cannot read " + quote(path.string()) + ": " + std::strerror(errno), {}, Exit::io};
+  return MappedFile(data, static_cast<std::size_t>(st.st_size));
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)) {}
+
+MappedFile::~MappedFile() {
+  if (m_data) ::munmap(m_data, m_size);
 }
 
 }  // namespace keel::fs

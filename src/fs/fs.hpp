@@ -74,6 +74,22 @@ Result<std::optional<std::string>> read_for_update(const stdfs::path& path, std:
 // A path as shown to the user: relative to base when under it.
 std::string display_path(const stdfs::path& path, const stdfs::path& base = {});
 
+// A whole file mapped read-only (for large files read once, such as the
+// running keel that a patch applies to); unmapped when it goes.
+class MappedFile {
+ public:
+  static Result<MappedFile> open(const stdfs::path& path);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&&) = delete;
+  ~MappedFile();
+  std::string_view bytes() const { return {static_cast<const char*>(m_data), m_size}; }
+
+ private:
+  MappedFile(void* data, std::size_t size) : m_data(data), m_size(size) {}
+  void* m_data = nullptr;
+  std::size_t m_size = 0;
+};
+
 // An owned file descriptor, closed when it goes.
 class FdCloser {
  public:

@@ -46,7 +46,7 @@ Status apply_patch(std::string_view old_binary, std::string_view patch, std::uin
   if (std::size_t r = ZSTD_DCtx_refPrefix(d.get(), old_binary.data(), old_binary.size()); ZSTD_isError(r))
     return zstd_error("the patch does not apply", r);
   ZSTD_inBuffer in{patch.data(), patch.size(), 0};
-  std::string buffer(ZSTD_DStreamOutSize(), '\0');
+  std::string buffer(1u << 20, '\0');  // fewer, larger writes
   std::uint64_t written = 0;
   std::size_t left = 1;
   while (in.pos < in.size || left != 0) {
