@@ -193,6 +193,11 @@ dist::Signer make_signer(const dist::Settings& s, const dist::Release& r, Contex
   };
 }
 
+// dist.output_dir, relative to the project root unless absolute.
+stdfs::path output_dir_of(const dist::Settings& s, const stdfs::path& root) {
+  return stdfs::path(s.output_dir).is_absolute() ? stdfs::path(s.output_dir) : root / s.output_dir;
+}
+
 // output_dir must be empty (or missing); --clean empties it first, unless it
 // is the project itself or holds it.
 void prepare_output(const stdfs::path& out, const stdfs::path& root, bool clean) {
@@ -346,7 +351,7 @@ int run_dist(const DistOptions& o, Context& ctx) {
   r.snapshot = o.snapshot;
   r.source_uri = source_uri(ctx);
   if (const config::Value* table = ctx.config.find("dist")) r.config_json = table->render_json();
-  stdfs::path out_dir = stdfs::path(s.output_dir).is_absolute() ? stdfs::path(s.output_dir) : root / s.output_dir;
+  stdfs::path out_dir = output_dir_of(s, root);
 
   if (!s.before.empty() && !o.dry_run) {
     int rc = run_tasks(ctx, s.before);
@@ -400,7 +405,7 @@ struct PublishOptions {
 int run_publish(const PublishOptions& o, Context& ctx) {
   auto s = dist::settings_from_config(ctx.config).value_or_throw();
   stdfs::path root = ctx.project_root.value_or(ctx.cwd);
-  stdfs::path dir = stdfs::path(s.output_dir).is_absolute() ? stdfs::path(s.output_dir) : root / s.output_dir;
+  stdfs::path dir = output_dir_of(s, root);
   dist::PublishOptions p;
   p.url = o.url;
   p.overwrite = o.overwrite;

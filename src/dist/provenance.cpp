@@ -33,6 +33,9 @@ std::string provenance_statement(const ProvenanceInputs& in) {
   external["snapshot"] = in.snapshot;
   ordered_json internal;
   internal["config"] = in.config_json.empty() ? ordered_json::object() : ordered_json::parse(in.config_json);
+  // Where the files were written is not part of what they are: the same
+  // commit built into another directory gives the same statement.
+  internal["config"].erase("output_dir");
   auto dependencies = ordered_json::array();
   if (!in.commit.empty()) {
     ordered_json source;

@@ -355,6 +355,12 @@ def test_the_provenance_names_every_artifact_and_keel_verify_checks_one(sandbox)
     assert definition["externalParameters"] == {"command": "keel dist", "version": "1.2.0",
                                                 "targets": ["linux/amd64"], "snapshot": False}
     assert definition["internalParameters"]["config"]["name"] == "tool"
+    # Where the files go is not part of the statement: built elsewhere, it is the same.
+    other = sandbox.root / "elsewhere"
+    r = sandbox.keel("-c", f"dist.output_dir={other}", "dist", cwd=repo, env={"SOURCE_DATE_EPOCH": str(SOURCE_DATE)})
+    assert r.code == 0, r
+    assert (other / "tool_1.2.0_provenance.intoto.json").read_bytes() == \
+        (out / "tool_1.2.0_provenance.intoto.json").read_bytes()
     run = statement["predicate"]["runDetails"]
     assert run["metadata"] == {"startedOn": "2023-11-14T22:13:20Z", "finishedOn": "2023-11-14T22:13:20Z"}
     assert run["builder"]["version"]["keel"]
