@@ -122,7 +122,7 @@ echo "full update: keel $full ms, curl -o + minisign -V $curl_ms ms; ratio $(rat
 config stable
 "$work/bin/keel" --version >/dev/null
 cp old bin/keel
-out_line=$("$work/bin/keel" self update --yes)
+out_line=$("$work/bin/keel" self update --yes 2>/dev/null)
 case "$out_line" in *"from a patch"*) ;; *) echo "bench: error: the delta update did not use the patch: $out_line" >&2; exit 1 ;; esac
 cmp bin/keel new
 echo "+ hyperfine (delta update)"
