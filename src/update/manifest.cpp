@@ -91,8 +91,9 @@ class Reader {
       auto from = string(*it, "from", in);
       if (!from) return from.error();
       if (!semver::parse(*from)) return bad(in + "\"from\" " + quote(*from) + " is not a version");
-      auto part = download(ordered_json{{"url", (*it)["url"]}, {"size", (*it)["size"]}, {"sha256", (*it)["sha256"]}},
-                           in);
+      ordered_json file = *it;  // url, size and sha256 are checked as a download's (no "patch" inside: see above)
+      file.erase("from");
+      auto part = download(file, in);
       if (!part) return part.error();
       d.patch = Patch{*from, part->url, part->size, part->sha256};
     }

@@ -49,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(d->download == &m->platforms.at("linux/amd64"));
     if (d->verdict == Verdict::update && !downgrade) {
       auto offered = keel::semver::parse(m->version);
-      require(offered.ok() && keel::semver::compare(*offered, *keel::semver::parse("1.0.0")) > 0);
+      auto one = keel::semver::parse("1.0.0");
+      require(offered.ok() && one.ok() && keel::semver::compare(*offered, *one) > 0);
     }
   }
   return 0;

@@ -190,3 +190,11 @@ TEST_CASE("update install: binaries a package manager owns are recognised by the
   CHECK(packaged_by_path("/usr/local/bin/keel") == std::nullopt);
   CHECK(packaged_by_path("/home/ada/.local/bin/keel") == std::nullopt);
 }
+
+TEST_CASE("update manifest: a patch lacking its url, size or sha256 is refused (found by fuzz_update_manifest)") {
+  CHECK(error_of(manifest(R"(, "patch": {"from": "1.1.0", "url": "p.zst"})")) ==
+        "'m.json' is not a keel update manifest: platform linux/amd64: patch: \"size\" is missing or not a whole number");
+  CHECK(error_of(manifest(R"(, "patch": {"from": "1.1.0", "url": "p.zst", "size": 1, "sha256": ")" + k_sha +
+                          R"(", "patch": {}})")) ==
+        "'m.json' is not a keel update manifest: platform linux/amd64: patch: unknown field 'patch'");
+}
