@@ -598,3 +598,32 @@ def test_on_a_terminal_it_asks_first_and_shows_progress(world, sandbox):
     assert shown.endswith(f"keel: updated 0.1.0 to 0.1.1 at {target}\n"
                           f"hint: the previous keel is {target}.old; keel self rollback puts it back\n")
     assert world.installed_version() == "0.1.1"
+
+
+def test_a_build_without_self_update_leaves_updates_to_the_package_manager(world, sandbox):
+    packaged = world.bin / "keel-packaged"
+    shutil.copy(os.environ["KEEL_PACKAGED_BIN"], packaged)
+    world.publish(world.manifest())
+    for command in (["self", "update", "--yes"], ["self", "rollback"]):
+        p = world.run(*command, binary=packaged)
+        assert p.returncode == 2
+        assert p.stderr.splitlines() == [
+            "keel: error: this keel was built without self-update (-Dself_update=false): the package manager that "
+            "installed it updates it",
+            "hint: use your package manager (apt-get, dnf, brew, nix, ...)"]
+    assert version_of(packaged) == "0.1.0"
+
+
+def test_the_keys_built_in_are_chosen_by_key_id(world, sandbox):
+    # keel-next has test keys 1 and 2 built in, and none configured.
+    world.configure(keys=())
+    for key in (1, 2, 3):
+        path = world.publish(world.manifest(), key=key)
+        p = world.run("self", "verify-manifest", path, binary=world.new)
+        key_id = (KEYS / f"update-{key}.pub").read_text().split()[-2]
+        if key == 3:
+            assert p.returncode == 1
+            assert error_line(p).endswith(f"is signed by key {key_id}, which this keel does not trust")
+        else:
+            assert p.returncode == 0, p.stderr
+            assert p.stdout.endswith(f", signed by key {key_id}\n")
