@@ -296,7 +296,12 @@ void add_patches(update::Manifest& m, const std::vector<dist::Artifact>& artifac
     if (crypto::hex(crypto::sha256(old_bytes)) != old->sha256)
       throw Failure(quote((previous_dir / old->name).string()) + " is not the file " + shown + " lists", Exit::failed);
     std::string new_bytes = fs::read_file(out_dir / a.name, 1u << 30).value_or_throw();
-    std::string patch = update::make_patch(old_bytes, new_bytes).value_or_throw();
+    auto made = update::make_patch(old_bytes, new_bytes);
+    if (!made) {  // a release without a patch still updates, by full download
+      log::warn(made.error().message + ": no patch for " + platform);
+      continue;
+    }
+    std::string patch = std::move(*made);
     std::string name = a.name + ".from-" + previous.version + ".zst";
     fs::write_file(dir / name, patch).value_or_throw();
     m.platforms.at(platform).patch =
@@ -304,16 +309,38 @@ void add_patches(update::Manifest& m, const std::vector<dist::Artifact>& artifac
   }
 }
 
+// What --channel needs, loaded and checked before anything is built: a
+// mistake found afterwards would leave a release without its manifest.
+struct UpdateInputs {
+  std::chrono::seconds lifetime{};
+  crypto::SecretKey key;
+};
+
+std::optional<UpdateInputs> update_inputs(const DistOptions& o, const dist::Settings& s,
+                                          const std::vector<dist::Planned>& planned, Context& ctx) {
+  if (o.channel.empty()) return std::nullopt;
+  auto lifetime = pipeline::parse_duration(o.expires);
+  if (!lifetime) throw usage_error("--expires: " + lifetime.error().message);
+  if (std::none_of(planned.begin(), planned.end(), [](const dist::Planned& p) { return p.kind == dist::Kind::binary; }))
+    throw Failure("--channel needs a binary artifact to update to", Exit::config,
+                  "add [[dist.archives]] with format = \"binary\"");
+  if (!o.patch_from.empty()) {
+    stdfs::path listing = stdfs::path(o.patch_from) / "manifest.json";
+    dist::read_previous_release(fs::read_file(listing).value_or_throw(), fs::display_path(listing, ctx.cwd))
+        .value_or_throw();
+  }
+  return UpdateInputs{std::chrono::duration_cast<std::chrono::seconds>(*lifetime),
+                      signing::load_secret_key(s.sign_key, {}, ctx)};
+}
+
 // update/CHANNEL/manifest.json and its signature, for keel self update:
 // signed now (not at the source date: it is re-signed to stay fresh) with
 // dist.sign.key or KEEL_SIGNING_KEY.
-void write_update_manifest(const DistOptions& o, const dist::Settings& s, const dist::Release& r,
+void write_update_manifest(const DistOptions& o, const UpdateInputs& in, const dist::Release& r,
                            const std::vector<dist::Artifact>& artifacts, const stdfs::path& out_dir, Context& ctx) {
   std::int64_t now = std::time(nullptr);
-  auto lifetime = pipeline::parse_duration(o.expires);
-  if (!lifetime) throw usage_error("--expires: " + lifetime.error().message);
   auto m = dist::update_manifest(r, artifacts, o.channel, o.serial.value_or(static_cast<std::uint64_t>(now)),
-                                 now + std::chrono::duration_cast<std::chrono::seconds>(*lifetime).count())
+                                 now + in.lifetime.count())
                .value_or_throw();
   stdfs::path dir = out_dir / "update" / o.channel;
   std::error_code ec;
@@ -321,9 +348,8 @@ void write_update_manifest(const DistOptions& o, const dist::Settings& s, const 
   if (ec) throw Failure("cannot create " + quote(dir.string()) + ": " + ec.message(), Exit::io);
   if (!o.patch_from.empty()) add_patches(m, artifacts, o.patch_from, out_dir, dir, ctx);
   std::string text = update::manifest_json(m);
-  auto key = signing::load_secret_key(s.sign_key, {}, ctx);
   std::istringstream data(text);
-  auto sig = crypto::sign(key, data, crypto::SigAlg::prehashed,
+  auto sig = crypto::sign(in.key, data, crypto::SigAlg::prehashed,
                           crypto::default_trusted_comment(now, "manifest.json", crypto::SigAlg::prehashed),
                           "keel update manifest, " + o.channel + " channel")
                  .value_or_throw();
@@ -362,6 +388,7 @@ int run_dist(const DistOptions& o, Context& ctx) {
     print_plan(planned, r, fs::display_path(out_dir, ctx.cwd), s, ctx.out);
     return status(Exit::ok);
   }
+  auto update = update_inputs(o, s, planned, ctx);
   dist::BuildOptions options;
   options.root = root;
   options.signer = make_signer(s, r, ctx);
@@ -382,7 +409,7 @@ int run_dist(const DistOptions& o, Context& ctx) {
   if (ec) throw Failure("cannot move manifest.json into " + quote(out_dir.string()) + ": " + ec.message(), Exit::io);
   fsync_dir(out_dir);
 
-  if (!o.channel.empty()) write_update_manifest(o, s, r, artifacts, out_dir, ctx);
+  if (update) write_update_manifest(o, *update, r, artifacts, out_dir, ctx);
 
   if (o.json) {
     ctx.out << manifest;

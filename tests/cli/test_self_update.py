@@ -489,6 +489,13 @@ def test_no_notice_without_a_terminal(world, sandbox):
     assert state.read_text() == "checked 0\nnotified 0\navailable 0.1.1\n"
 
 
+# A patch spans the old and new binaries (under 128 MiB together); the sanitizer build's are hundreds of MB, so
+# keel dist makes no patch for them (and says so): the delta tests run in the developer and static builds.
+needs_small_binaries = pytest.mark.skipif(
+    os.path.getsize(os.environ.get("KEEL_BIN", "/dev/null") or "/dev/null") > 400 << 20,
+    reason="this build's binaries are too large for a patch (the sanitizer build)")
+
+
 def release_with_patch(world, sandbox):
     """keel dist of the old keel as 0.1.0, then of the new one as 0.1.1 with --patch-from the first; published."""
     repo = keel_project(sandbox, world.old)
@@ -506,6 +513,7 @@ def release_with_patch(world, sandbox):
     return repo, manifest["platforms"][PLATFORM]["patch"]
 
 
+@needs_small_binaries
 def test_a_delta_update_rebuilds_the_new_binary_from_a_zstd_patch(world, sandbox):
     repo, patch = release_with_patch(world, sandbox)
     assert patch["from"] == "0.1.0" and patch["url"] == "keel_0.1.1_linux_amd64.from-0.1.0.zst"
@@ -526,6 +534,7 @@ def test_a_delta_update_rebuilds_the_new_binary_from_a_zstd_patch(world, sandbox
     assert "/cache/update/stable/" + patch["url"] in gets and "/cache/keel_0.1.1_linux_amd64" not in gets
 
 
+@needs_small_binaries
 def test_a_damaged_patch_falls_back_to_the_full_download(world, sandbox):
     repo, patch = release_with_patch(world, sandbox)
     served = world.files / "update" / "stable" / patch["url"]
@@ -540,6 +549,7 @@ def test_a_damaged_patch_falls_back_to_the_full_download(world, sandbox):
     assert world.leftovers() == []
 
 
+@needs_small_binaries
 def test_a_signed_patch_that_makes_another_binary_falls_back_too(world, sandbox):
     # The manifest's patch is well formed and hashes right, but rebuilds something else.
     wrong = bytearray(world.new.read_bytes())
@@ -627,3 +637,42 @@ def test_the_keys_built_in_are_chosen_by_key_id(world, sandbox):
         else:
             assert p.returncode == 0, p.stderr
             assert p.stdout.endswith(f", signed by key {key_id}\n")
+
+
+def test_dist_channel_checks_its_inputs_before_building_anything(world, sandbox):
+    repo = keel_project(sandbox, world.new)
+    toml = (repo / "keel.toml").read_text()
+    cases = [
+        (toml, ["--expires", "soon"], 2, "keel: error: --expires: invalid duration 'soon': expected a whole number and a unit "
+         "(ms, s, m, h, d), as in 90s or 1m30s"),
+        (toml, ["--patch-from", sandbox.root / "nowhere"], 74,
+         f"keel: error: cannot read '{sandbox.root}/nowhere/manifest.json': No such file or directory"),
+        (toml.replace(str(KEYS / "update-1.key"), "nokey.key"), [], 74,
+         "keel: error: cannot read 'nokey.key': No such file or directory"),
+        (toml.replace('format = "binary"', 'format = "tar.gz"'), [], 78,
+         "keel: error: --channel needs a binary artifact to update to"),
+    ]
+    for text, args, code, line in cases:
+        (repo / "keel.toml").write_text(text)
+        sandbox.git("commit", "-q", "--allow-empty", "-am", "chore: config", cwd=repo)
+        r = sandbox.keel("dist", "--version", "0.1.1", "--channel", "stable", *args, cwd=repo)
+        assert (r.code, r.err.splitlines()[0]) == (code, line), r
+        assert not (repo / "dist").exists()
+
+
+def test_binaries_too_large_for_a_patch_get_none_and_a_warning(sandbox):
+    big = sandbox.root / "big"
+    big.write_bytes(os.urandom(65 << 20))
+    repo = keel_project(sandbox, big)
+    r = sandbox.keel("dist", "--version", "0.1.0", cwd=repo)
+    assert r.code == 0, r
+    (repo / "dist").rename(sandbox.root / "previous")
+    (repo / "keel-build").write_bytes(os.urandom(65 << 20))
+    sandbox.git("commit", "-q", "-am", "fix: next", cwd=repo)
+    r = sandbox.keel("dist", "--version", "0.1.1", "--channel", "stable", "--patch-from", sandbox.root / "previous",
+                     cwd=repo)
+    assert r.code == 0, r
+    assert r.err == ("keel: warning: a patch needs the old and new binaries under 128 MiB together: no patch for "
+                     f"{PLATFORM}\n")
+    manifest = json.loads((repo / "dist" / "update" / "stable" / "manifest.json").read_text())
+    assert "patch" not in manifest["platforms"][PLATFORM]
