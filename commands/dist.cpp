@@ -242,11 +242,6 @@ class Staging {
   stdfs::path m_path;
 };
 
-void fsync_dir(const stdfs::path& dir) {
-  fs::FdCloser fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() >= 0) ::fsync(fd.get());
-}
-
 void print_plan(const std::vector<dist::Planned>& planned, const dist::Release& r, const std::string& out_dir,
                 const dist::Settings& s, std::ostream& out) {
   out << "keel dist would build " << r.name << ' ' << r.version << " (source date " << r.source_date
@@ -403,11 +398,11 @@ int run_dist(const DistOptions& o, Context& ctx) {
     stdfs::rename(staging.path() / a.name, out_dir / a.name, ec);
     if (ec) throw Failure("cannot move " + quote(a.name) + " into " + quote(out_dir.string()) + ": " + ec.message(), Exit::io);
   }
-  fsync_dir(out_dir);
+  fs::sync_directory(out_dir);
   std::error_code ec;
   stdfs::rename(staging.path() / "manifest.json", out_dir / "manifest.json", ec);
   if (ec) throw Failure("cannot move manifest.json into " + quote(out_dir.string()) + ": " + ec.message(), Exit::io);
-  fsync_dir(out_dir);
+  fs::sync_directory(out_dir);
 
   if (update) write_update_manifest(o, *update, r, artifacts, out_dir, ctx);
 
@@ -505,9 +500,7 @@ void setup_dist(CLI::App& app, Runner& chosen) {
                  "self update")
       ->type_name("NAME")
       ->check([](const std::string& c) -> std::string {
-        if (c.empty() || c.size() > 32 || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
-          return "a channel is a lower-case name such as stable or beta";
-        return {};
+        return update::valid_channel(c) ? std::string() : "a channel is a lower-case name such as stable or beta";
       });
   app.add_option("--expires", o->expires, "How long the update manifest stays valid (default 14d)")
       ->type_name("DURATION");

@@ -310,9 +310,7 @@ const char* k_description =
     "https_proxy and no_proxy are honoured.";
 
 std::string check_channel(const std::string& c) {
-  if (c.empty() || c.size() > 32 || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
-    return "a channel is a lower-case name such as stable or beta";
-  return {};
+  return update::valid_channel(c) ? std::string() : "a channel is a lower-case name such as stable or beta";
 }
 
 }  // namespace

@@ -108,9 +108,7 @@ Status write_via(const stdfs::path& target, const stdfs::path& shown, std::strin
     return fail(errno);
   }
   // Make the rename itself durable.
-  stdfs::path target_dir = target.parent_path().empty() ? stdfs::path(".") : target.parent_path();
-  FdCloser dfd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() >= 0) ::fsync(dfd.get());
+  (void)sync_directory(target.parent_path().empty() ? stdfs::path(".") : target.parent_path());
   return ok_status();
 }
 
@@ -238,6 +236,11 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
 
 MappedFile::~MappedFile() {
   if (m_data) ::munmap(m_data, m_size);
+}
+
+bool sync_directory(const stdfs::path& dir) {
+  FdCloser fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  return fd.get() >= 0 && ::fsync(fd.get()) == 0;
 }
 
 }  // namespace keel::fs

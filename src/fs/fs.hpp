@@ -106,6 +106,10 @@ class FdCloser {
   int m_fd;
 };
 
+// fsync of a directory, which makes renames and new names in it durable;
+// false with errno set.
+bool sync_directory(const stdfs::path& dir);
+
 // Writes all of data, through EINTR and short writes; false with errno set.
 bool write_all(int fd, std::string_view data);
 

@@ -41,11 +41,6 @@ std::string temp_name(std::string_view suffix) {
   return std::string(k_temp_prefix) + std::to_string(::getpid()) + "." + std::string(suffix);
 }
 
-bool sync_directory(const stdfs::path& dir) {
-  fs::FdCloser fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  return fd.get() >= 0 && ::fsync(fd.get()) == 0;
-}
-
 // Replaces `to` by a hard link to `from`, atomically: a link under a
 // temporary name, renamed over `to`.
 Status link_over(const stdfs::path& from, const stdfs::path& to, std::string_view temp_suffix) {
@@ -255,7 +250,7 @@ Status Replacement::install() {
   if (::rename(m_path.c_str(), m_target.c_str()) != 0) return io_error("replace", m_target, errno);
   m_installed = true;
   test_kill_point("swapped");
-  if (!sync_directory(m_target.parent_path())) return io_error("sync", m_target.parent_path(), errno);
+  if (!fs::sync_directory(m_target.parent_path())) return io_error("sync", m_target.parent_path(), errno);
   return ok_status();
 }
 
@@ -278,7 +273,7 @@ Status rollback(const stdfs::path& target, const std::function<Status(const stdf
     return io_error("replace", target, err);
   }
   if (::rename(current.c_str(), old.c_str()) != 0) return io_error("keep a copy of", target, errno);
-  if (!sync_directory(target.parent_path())) return io_error("sync", target.parent_path(), errno);
+  if (!fs::sync_directory(target.parent_path())) return io_error("sync", target.parent_path(), errno);
   return ok_status();
 }
 

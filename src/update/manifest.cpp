@@ -106,6 +106,11 @@ class Reader {
 
 }  // namespace
 
+bool valid_channel(std::string_view name) {
+  return !name.empty() && name.size() <= 32 &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
 std::optional<std::int64_t> parse_utc_time(std::string_view text) {
   if (text.size() != 20) return std::nullopt;
   std::string s(text);
@@ -148,8 +153,7 @@ Result<Manifest> parse_manifest(std::string_view text, const std::string& shown)
   if (!version) return version.error();
   if (!serial) return serial.error();
   if (!expires) return expires.error();
-  if (channel->empty() || channel->size() > 32 ||
-      channel->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+  if (!valid_channel(*channel))
     return r.bad("the channel " + quote(*channel) + " is not a lower-case name");
   auto v = semver::parse(*version);
   if (!v) return r.bad("\"version\": " + v.error().message);

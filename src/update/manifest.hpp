@@ -46,6 +46,9 @@ struct Manifest {
   std::map<std::string, Download> platforms;  // "linux/amd64"
 };
 
+// A channel's name: 1 to 32 of a-z, 0-9 and '-'.
+bool valid_channel(std::string_view name);
+
 // Errors: "'SHOWN' is not a keel update manifest: WHY" (exit 1).
 Result<Manifest> parse_manifest(std::string_view text, const std::string& shown);
 std::string manifest_json(const Manifest& m);  // two-space indent, fields in schema order

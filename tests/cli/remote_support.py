@@ -45,6 +45,19 @@ def make_ca(dir: Path):
     return dir / "ca.pem", dir / "server.pem", dir / "server.key"
 
 
+def start_tinyproxy(tmp_path: Path, connect_port=None):
+    """tinyproxy on 127.0.0.1 (CONNECT also to connect_port, for HTTPS); returns (process, port, log)."""
+    port = free_port()
+    log = tmp_path / "tinyproxy.log"
+    conf = tmp_path / "tinyproxy.conf"
+    conf.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{log}\"\n"
+                    f"LogLevel Info\nPidFile \"{tmp_path}/tinyproxy.pid\"\nMaxClients 20\n"
+                    + (f"ConnectPort {connect_port}\n" if connect_port else ""))
+    proxy = subprocess.Popen(["tinyproxy", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, proxy, log)
+    return proxy, port, log
+
+
 class Nginx:
     """nginx serving a WebDAV cache under /cache/ (PUT creates the path), one process, in the foreground."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KEEL_BIN
-from remote_support import FaultServer, Nginx, decode_action_result, encode_action_result, make_ca
+from remote_support import FaultServer, Nginx, decode_action_result, encode_action_result, make_ca, start_tinyproxy
 
 from test_run_cache import BUILD, project, runs
 
@@ -376,18 +376,6 @@ def test_the_remote_url_cannot_come_from_the_project(sandbox):
     r = sandbox.keel("run", "build", cwd=origin)
     assert r.code == 78, r
     assert r.err.startswith("keel: error: keel.toml:8:1: 'cache.remote.url' cannot be set in a project file"), r
-
-
-def start_tinyproxy(tmp_path):
-    from remote_support import free_port, wait_for_port
-    port = free_port()
-    log = tmp_path / "tinyproxy.log"
-    conf = tmp_path / "tinyproxy.conf"
-    conf.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{log}\"\n"
-                    f"LogLevel Info\nPidFile \"{tmp_path}/tinyproxy.pid\"\nMaxClients 20\n")
-    proxy = subprocess.Popen(["tinyproxy", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port, proxy, log)
-    return proxy, port, log
 
 
 def test_through_a_forward_proxy(sandbox, tmp_path, nginx):

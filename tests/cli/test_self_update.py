@@ -574,16 +574,10 @@ def test_a_signed_patch_that_makes_another_binary_falls_back_too(world, sandbox)
 
 
 def test_an_update_goes_through_https_proxy(world, sandbox, tmp_path):
-    from remote_support import free_port, wait_for_port
+    from remote_support import start_tinyproxy
     world.publish(world.manifest())
-    port = free_port()
-    log = tmp_path / "tinyproxy.log"
-    conf = tmp_path / "tinyproxy.conf"
-    conf.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{log}\"\nLogLevel Info\n"
-                    f"PidFile \"{tmp_path}/tinyproxy.pid\"\nMaxClients 20\nConnectPort {world.nginx.port}\n")
-    proxy = subprocess.Popen(["tinyproxy", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy, port, log = start_tinyproxy(tmp_path, connect_port=world.nginx.port)
     try:
-        wait_for_port(port, proxy, log)
         p = world.run("self", "update", "--yes", env={"https_proxy": f"http://127.0.0.1:{port}"})
         assert p.returncode == 0, p.stderr
         assert world.installed_version() == "0.1.1"
