@@ -2,8 +2,10 @@
 // keel self update reads from the network (after its signature checks, but
 // a leaked key or a bug must not turn into memory errors). Besides crashes
 // and sanitizer reports, it aborts when an invariant breaks: an accepted
-// manifest written back and read again is the same manifest; every URL is
-// https:// or relative; decide() never hands out a download for another
+// manifest written back and read again is the same manifest; every URL,
+// resolved against the manifest's own https:// address the way keel self
+// update resolves it, is https:// and a relative one stays on the
+// manifest's host; decide() never hands out a download for another
 // platform and never offers an older version without --allow-downgrade.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
+#include "http/client.hpp"
 #include "semver/semver.hpp"
 #include "update/manifest.hpp"
 
@@ -32,6 +35,14 @@ bool same(const Manifest& a, const Manifest& b) {
   return true;
 }
 
+void require_safe_url(const std::string& url) {
+  constexpr std::string_view k_manifest = "https://updates.example/stable/manifest.json";
+  auto resolved = keel::http::resolve_url(std::string(k_manifest), url);
+  if (!resolved) return;  // keel self update stops with an error: nothing fetched
+  require(resolved->rfind("https://", 0) == 0);
+  if (url.rfind("https://", 0) != 0) require(resolved->rfind("https://updates.example/", 0) == 0);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -40,8 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!m) return 0;
   auto again = parse_manifest(manifest_json(*m), "manifest.json");
   require(again.ok() && same(*m, *again));
-  for (const auto& [name, d] : m->platforms)
-    require(d.url.rfind("https://", 0) == 0 || d.url.find("://") == std::string::npos);
+  for (const auto& [name, d] : m->platforms) {
+    require_safe_url(d.url);
+    if (d.patch) require_safe_url(d.patch->url);
+  }
   for (bool downgrade : {false, true}) {
     Expectation e{m->channel, "linux/amd64", m->expires - 1, m->serial, "1.0.0", std::nullopt, downgrade};
     auto d = decide(*m, e);

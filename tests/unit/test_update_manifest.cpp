@@ -6,6 +6,7 @@
 
 #include "core/identity.hpp"
 #include "crypto/minisign.hpp"
+#include "http/client.hpp"
 #include "update/manifest.hpp"
 #include "update/install.hpp"
 #include "update/notice.hpp"
@@ -67,6 +68,21 @@ TEST_CASE("update manifest: every field is checked") {
   CHECK(error_of(negative) == "'m.json' is not a keel update manifest: \"serial\" is missing or not a whole number");
   CHECK(error_of(std::string(70000, ' ') + manifest()) ==
         "'m.json' is not a keel update manifest: it is larger than 64 KiB");
+}
+
+TEST_CASE("update manifest: a relative url with a colon later in its path stays on the manifest's host") {
+  // Found by fuzz-update_manifest: "dir/x://y" has no scheme (the first ':'
+  // comes after a '/'), so it is relative, and libcurl resolves it so.
+  std::string odd = manifest();
+  odd.replace(odd.find("../../keel"), 10, "dir/x://evil.example/keel");
+  auto m = parse_manifest(odd, "m.json");
+  REQUIRE(m);
+  auto url = keel::http::resolve_url("https://updates.example/stable/manifest.json", m->platforms.at("linux/amd64").url);
+  REQUIRE(url);
+  CHECK(*url == "https://updates.example/stable/dir/x://evil.example/keel");
+  std::string scheme_relative = manifest();
+  scheme_relative.replace(scheme_relative.find("../../keel"), 10, "//evil.example/keel");
+  CHECK(!parse_manifest(scheme_relative, "m.json"));
 }
 
 TEST_CASE("update manifest: UTC times read back only in their one form") {
