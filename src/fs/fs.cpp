@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <istream>
@@ -92,7 +93,7 @@ Error refusal(const stdfs::path& shown, std::string_view why) {
 Status write_via(const stdfs::path& target, const stdfs::path& shown, std::string_view content, unsigned mode,
                  const stdfs::path& dir, int& rename_errno) {
   rename_errno = 0;
-  std::string tmpl = (dir / ("." + target.filename().string() + ".keel-XXXXXX")).string();
+  std::string tmpl = temporary_template(dir, target);
   FdCloser fd(::mkostemp(tmpl.data(), O_CLOEXEC));
   if (fd.get() < 0) return io_error("cannot write", shown, errno);
   auto fail = [&](int err) {
@@ -236,6 +237,14 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
 
 MappedFile::~MappedFile() {
   if (m_data) ::munmap(m_data, m_size);
+}
+
+std::string temporary_template(const stdfs::path& dir, const stdfs::path& target) {
+  constexpr std::size_t k_name_max = 255;
+  constexpr std::string_view k_suffix = ".keel-XXXXXX";
+  std::string name = target.filename().string();
+  name.resize(std::min(name.size(), k_name_max - 1 - k_suffix.size()));
+  return (dir / ("." + name + std::string(k_suffix))).string();
 }
 
 bool sync_directory(const stdfs::path& dir) {

@@ -110,6 +110,11 @@ class FdCloser {
 // false with errno set.
 bool sync_directory(const stdfs::path& dir);
 
+// A mkstemp template in `dir` for a temporary stand-in of `target`:
+// ".NAME.keel-XXXXXX", with NAME shortened so that the whole name still
+// fits in a directory entry (255 bytes) however long target's name is.
+std::string temporary_template(const stdfs::path& dir, const stdfs::path& target);
+
 // Writes all of data, through EINTR and short writes; false with errno set.
 bool write_all(int fd, std::string_view data);
 

@@ -35,7 +35,7 @@ using fs::write_all;
 
 // A temporary file beside `target`: its path and an open descriptor.
 Result<std::pair<std::string, int>> temp_beside(const stdfs::path& target) {
-  std::string tmpl = (target.parent_path() / ("." + target.filename().string() + ".keel-XXXXXX")).string();
+  std::string tmpl = fs::temporary_template(target.parent_path(), target);
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0) return io("cannot write", target, errno);
   return std::make_pair(tmpl, fd);

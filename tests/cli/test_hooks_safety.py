@@ -487,3 +487,23 @@ def test_commands_noted_before_a_reboot_do_not_hold_up_recovery(sandbox):
     assert (repo / "f.txt").read_text() == work
     for target in targets:
         os.kill(target, signal.SIGKILL)
+
+
+def test_a_file_name_near_the_length_limit_is_hidden_and_restored(sandbox):
+    # A name of 255 bytes, the most Linux allows: keel's temporary names for it must still fit.
+    long_name = "n" * 251 + ".txt"
+    repo = project(sandbox, '[hooks.pre-commit.commands.look]\nrun = "cat {staged_files} > ../seen"\n')
+    (repo / long_name).write_text("old\n")
+    sandbox.git("add", long_name, cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: long", cwd=repo)
+    (repo / long_name).write_text("staged\n")
+    sandbox.git("add", long_name, cwd=repo)
+    (repo / long_name).write_text("staged\nunstaged\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "seen").read_text() == "staged\n"
+    assert (repo / long_name).read_text() == "staged\nunstaged\n"
+    entries = sandbox.git("ls-files", "--stage", cwd=repo).splitlines()  # git show :NAME stats ":NAME"
+    blob = next(line.split()[1] for line in entries if line.endswith(long_name))
+    assert sandbox.git("cat-file", "blob", blob, cwd=repo) == "staged\n"
+    assert sorted(p.name for p in repo.iterdir()) == sorted([".git", "README", "f.txt", "keel.toml", long_name])

@@ -47,6 +47,15 @@ TEST_CASE("write_file makes its temporary file in the staging directory when ask
   CHECK(keel::test::read_text(p) == "new");
 }
 
+TEST_CASE("write_file replaces a file whose name is 255 bytes long") {
+  // The temporary name adds ".", ".keel-XXXXXX": it is shortened to fit.
+  TempDir dir;
+  auto file = dir.write(std::string(251, 'n') + ".txt", "one\n");
+  REQUIRE(fs::write_file(file, "two\n").ok());
+  CHECK(keel::test::read_text(file) == "two\n");
+  CHECK(fs::temporary_template("d", file).size() == 2 + 255);
+}
+
 TEST_CASE("write_file creates new files with the given mode") {
   TempDir dir;
   REQUIRE(fs::write_file(dir / "new.sh", "#!/bin/sh\n", {.mode = 0755}).ok());
