@@ -212,7 +212,8 @@ int run(const RunOptions& o, Context& ctx) {
   request.jobs = o.jobs;
   request.no_stash = o.no_stash;
   request.skip = skip_list(ctx);
-  if (hooks::reads_stdin(o.hook)) request.stdin_text = read_stdin(ctx);
+  bool use_stdin = std::any_of(it->commands.begin(), it->commands.end(), [](const auto& c) { return c.use_stdin; });
+  if (hooks::reads_stdin(o.hook) || use_stdin) request.stdin_text = read_stdin(ctx);
 
   hooks::RunIo io{ctx.out, ctx.err, ctx.color, ctx.config.get_list("process.shell"),
                   std::chrono::seconds(ctx.config.get_int("process.grace_period", 5)), {}, {}};
@@ -236,12 +237,16 @@ const char* k_group_description =
     "[hooks.HOOK.commands.NAME], each with a shell command in 'run'. 'keel hooks install' writes a small shell "
     "script for every configured hook into the directory git runs hooks from; the script calls 'keel hooks run "
     "HOOK'. KEEL_HOOKS=0 turns the hooks off; KEEL_SKIP=name,name skips commands by name or tag.\n\n"
-    "Keys of a hook: parallel (default true), fail_fast (start nothing after a failure), jobs (default: one per "
-    "CPU), skip and only. Keys of a command: run; glob and exclude (gitignore-style globs, one or a list); types "
+    "Keys of a hook: parallel (default true), fail_fast (start nothing after a failure), piped, follow (print "
+    "output as it comes), jobs (default: one per CPU), exclude_tags, skip and only. Keys of a command: run; glob and exclude (gitignore-style globs, one or a list); types "
     "(text, binary, executable, symlink); root (a sub-directory the command runs in, receiving paths relative to "
     "it); env; stage_fixed (stage again the inputs the command changed); skip and only; priority (lower runs "
     "first); tags (names for KEEL_SKIP); interactive (runs alone, with the terminal); fail_text (shown when it "
-    "fails). skip and only take true or a list of conditions: merge, rebase, branch:GLOB.\n\n"
+    "fails); use_stdin (gets the hook's standard input); script and runner (a file under hooks.source_dir/HOOK/ "
+    "in place of run, as lefthook's scripts). skip and only take true or a list of conditions: merge, rebase, "
+    "branch:GLOB, ref:GLOB, run:COMMAND. Keys of [hooks]: output and skip_output (what a run prints), rc (a shell "
+    "file whose exported environment the commands get), glob_style, min_version, source_dir. {job_name} gives a "
+    "command its own name.\n\n"
     "Example:\n\n"
     "  [hooks.pre-commit.commands.fmt]\n"
     "  run = \"clang-format -i {staged_files}\"\n"

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "core/parallel.hpp"
@@ -17,6 +18,7 @@
 #include "git/stage.hpp"
 #include "hooks/backup.hpp"
 #include "hooks/files.hpp"
+#include "hooks/names.hpp"
 #include "hooks/template.hpp"
 #include "process/process.hpp"
 
@@ -132,6 +134,17 @@ Result<std::vector<std::string>> files_from_command(const CommandSettings& c, co
   return out;
 }
 
+// A script command's file, passed to the shell as data like a file name.
+constexpr const char* k_script_template = "keel_script_file";
+
+// The shell text a command runs: its run, or for a script (lefthook's
+// scripts) RUNNER FILE ARGS, the runner being shell text the user wrote.
+std::string script_text(const CommandSettings& c) {
+  if (c.script.empty()) return c.run;
+  std::string text = "{" + std::string(k_script_template) + "} {0}";
+  return c.runner.empty() ? text : c.runner + " " + text;
+}
+
 struct Planner {
   const git::Repository& repo;
   const HookSettings& hook;
@@ -158,9 +171,12 @@ struct Planner {
       return p;
     }
     stdfs::path workdir = repo.workdir();
-    auto sets = file_templates(c.run);
+    std::string run = script_text(c);
+    auto sets = file_templates(run);
     Expansion values;
     values.args = request.args;
+    for (const char* name : {"job_name", "lefthook_job_name"}) values.named[name] = {c.name};
+    if (!c.script.empty()) values.named[k_script_template] = {(stdfs::path(repo.workdir()) / c.script).string()};
     std::set<std::string> inputs;
     bool any_files = false;
     std::optional<std::vector<std::string>> listed_files;
@@ -207,9 +223,9 @@ struct Planner {
 
     std::vector<ShellCall> calls;
     if (sets.empty()) {
-      calls.push_back(expand(c.run, values));
+      calls.push_back(expand(run, values));
     } else {
-      auto batches = expand_batched(c.run, values, sets.front(), limit);
+      auto batches = expand_batched(run, values, sets.front(), limit);
       if (!batches) return Error{"hook command " + quote(c.name) + " cannot fit one file name on a command line", {},
                                  Exit::failed};
       calls = std::move(batches).value();
@@ -233,7 +249,8 @@ struct Planner {
         cmd.out = process::Output::inherit();
         cmd.err = process::Output::inherit();
       } else {
-        if (!request.stdin_text.empty()) cmd.in = process::Input::data(request.stdin_text);
+        if (!request.stdin_text.empty() && (reads_stdin(hook.name) || c.use_stdin))
+          cmd.in = process::Input::data(request.stdin_text);
         cmd.out = process::Output::capture();
         cmd.err = process::Output::to_stdout();
       }
@@ -258,11 +275,19 @@ Fingerprints fingerprints(const stdfs::path& root, const std::vector<std::string
   return out;
 }
 
-Finished execute(const Planned& p) {
+// `follow`: the output goes to it as it comes instead of into f.output.
+Finished execute(const Planned& p, const process::ChunkHandler& follow) {
   Finished f;
   f.verdict = Verdict::passed;
-  for (const auto& cmd : p.batches) {
-    process::Outcome o = process::run(cmd);
+  for (const auto& planned : p.batches) {
+    process::Outcome o;
+    if (follow && planned.out.kind == process::Output::Kind::capture) {
+      process::Command cmd = planned;
+      cmd.out = process::Output::stream(follow);
+      o = process::run(cmd);
+    } else {
+      o = process::run(planned);
+    }
     f.duration += o.duration;
     f.output += o.out;
     if (o.start_error) {
@@ -296,37 +321,63 @@ std::string seconds(process::Clock::duration d) {
 
 class Printer {
  public:
-  Printer(RunIo& io, const std::string& hook) : m_io(io), m_hook(hook) {}
+  Printer(RunIo& io, const HookSettings& hook) : m_io(io), m_hook(hook.name), m_parts(hook.output) {}
 
-  // A finished command's output, whole.
-  void output(const CommandSettings& c, const Finished& f) {
+  // follow: the heading when the command starts, its output as it comes.
+  void started(const CommandSettings& c) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_parts.execution_info && m_parts.execution_out) m_io.out << paint("--- " + c.name, "1") << '\n' << std::flush;
+  }
+  void chunk(std::string_view text) {
+    if (!m_parts.execution_out) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_io.out << text << std::flush;
+  }
+
+  // A finished command's output, whole (with follow: only keel's own notes,
+  // the command's output having been printed as it came).
+  void output(const CommandSettings& c, const Finished& f, bool followed) {
     if (f.output.empty()) return;
-    m_io.out << paint("--- " + c.name, "1") << '\n' << f.output;
+    bool failed = f.verdict == Verdict::failed;
+    if (!m_parts.execution_out && !(failed && m_parts.failed_out)) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!followed && (m_parts.execution_info || !m_parts.execution_out)) m_io.out << paint("--- " + c.name, "1") << '\n';
+    m_io.out << f.output;
     if (f.output.back() != '\n') m_io.out << '\n';
     m_io.out.flush();
   }
 
+  void skipped_hook(const std::string& why) {
+    if (m_parts.skips) m_io.out << m_hook << ": skipped (" << why << ")\n";
+  }
+
   void summary(const std::vector<Planned>& plans, const std::vector<Finished>& results) {
-    m_io.out << m_hook << ":\n";
+    std::ostringstream lines;
     bool not_found = false;
     for (std::size_t i = 0; i < plans.size(); ++i) {
       const auto& c = *plans[i].settings;
       const auto& f = results[i];
       switch (f.verdict) {
         case Verdict::passed:
-          m_io.out << "  " << paint("passed ", "32") << ' ' << c.name << " (" << seconds(f.duration) << ")\n";
+          if (!m_parts.summary || !m_parts.success) break;
+          lines << "  " << paint("passed ", "32") << ' ' << c.name << " (" << seconds(f.duration) << ")\n";
           break;
         case Verdict::failed:
-          m_io.out << "  " << paint("failed ", "31") << ' ' << c.name;
-          if (f.duration.count()) m_io.out << " (" << seconds(f.duration) << ")";
-          m_io.out << ": " << (c.fail_text.empty() ? f.why : c.fail_text + " (" + f.why + ")") << '\n';
+          if (!m_parts.failure) break;
+          lines << "  " << paint("failed ", "31") << ' ' << c.name;
+          if (f.duration.count()) lines << " (" << seconds(f.duration) << ")";
+          lines << ": " << (c.fail_text.empty() ? f.why : c.fail_text + " (" + f.why + ")") << '\n';
           not_found = not_found || f.exit_code == 127;
           break;
         case Verdict::skipped:
-          m_io.out << "  " << paint("skipped", "33") << ' ' << c.name << ": " << f.why << '\n';
+          if (!m_parts.summary || !m_parts.skips) break;
+          lines << "  " << paint("skipped", "33") << ' ' << c.name << ": " << f.why << '\n';
           break;
       }
     }
+    std::string text = lines.str();
+    if (m_parts.summary && (!text.empty() || m_parts.empty_summary)) m_io.out << m_hook << ":\n";
+    m_io.out << text;
     if (not_found) {
       const char* path = std::getenv("PATH");
       m_io.out << "hint: exit 127 means the shell did not find a program; install it or add its directory to PATH ("
@@ -341,6 +392,8 @@ class Printer {
   }
   RunIo& m_io;
   std::string m_hook;
+  OutputParts m_parts;
+  std::mutex m_mutex;
 };
 
 class Executor {
@@ -377,11 +430,14 @@ class Executor {
     }
     Fingerprints before;
     if (p.settings->stage_fixed) before = fingerprints(m_repo.workdir(), p.inputs);
-    f = execute(p);
+    bool follow = m_hook.follow && !p.settings->interactive;
+    if (follow) m_printer.started(*p.settings);
+    f = execute(p, follow ? process::ChunkHandler([this](std::string_view text) { m_printer.chunk(text); })
+                          : process::ChunkHandler());
     std::lock_guard<std::mutex> lock(m_mutex);
     if (f.verdict == Verdict::passed && p.settings->stage_fixed) stage_changed(before, f);
     if (f.verdict == Verdict::failed && m_hook.fail_fast) m_stop = true;
-    m_printer.output(*p.settings, f);
+    m_printer.output(*p.settings, f, follow);
   }
 
   // stage_fixed: exactly the inputs whose bytes the command changed.
@@ -500,6 +556,44 @@ class HiddenChanges {
   bool m_restored = false;
 };
 
+// hooks.rc: the file sourced by the user's shell, and what it exported
+// that keel's own environment lacks or holds otherwise, for every command.
+// The path reaches the shell as "$1", never as script text.
+Status apply_rc(const git::Repository& repo, const std::string& rc, RunIo& io) {
+  stdfs::path file = rc;
+  if (rc.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    file = stdfs::path(home ? home : "") / rc.substr(2);
+  } else if (file.is_relative()) {
+    file = (repo.is_bare() ? repo.git_dir() : repo.workdir()) / file;
+  }
+  std::error_code ec;
+  if (!stdfs::is_regular_file(file, ec)) return ok_status();  // as lefthook: [ -f rc ] && . rc
+  auto cmd = process::Command::shell_command(". \"$1\" >&2 && exec env -0", {file.string()}, io.shell);
+  cmd.cwd = repo.is_bare() ? repo.git_dir() : repo.workdir();
+  cmd.env.set = io.command_env;
+  cmd.out = process::Output::capture();
+  cmd.err = process::Output::capture();
+  process::Outcome o = process::run(cmd);
+  if (!o.ok()) return process::failure(o, "hooks.rc " + quote(file.string()) + " failed");
+  // What the commands would get without the rc.
+  std::set<std::string> own;
+  for (const auto& entry : io.environment)
+    if (!io.command_env.count(entry.substr(0, entry.find('=')))) own.insert(entry);
+  for (const auto& [name, value] : io.command_env) own.insert(name + "=" + value);
+  std::size_t start = 0;
+  while (start < o.out.size()) {
+    std::size_t end = o.out.find('\0', start);
+    if (end == std::string::npos) end = o.out.size();
+    std::string entry = o.out.substr(start, end - start);
+    start = end + 1;
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || own.count(entry)) continue;
+    io.command_env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return ok_status();
+}
+
 unsigned job_count(const HookSettings& hook, const RunRequest& request) {
   if (request.jobs) return request.jobs;
   if (hook.jobs) return hook.jobs;
@@ -542,6 +636,8 @@ Result<bool> restore_backup(const git::Repository& repo, std::ostream& err, cons
 }
 
 Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunRequest& request, RunIo& io) {
+  if (!hook.rc.empty())
+    if (auto st = apply_rc(repo, hook.rc, io); !st) return st.error();
   RepoState state = repo_state(repo);
   // run:COMMAND conditions: the user's shell, in the work tree, output
   // dropped; data from the repository never reaches it as script text.
@@ -553,8 +649,9 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
     c.err = process::Output::capture();
     return process::run(c).ok();
   };
+  Printer printer(io, hook);
   if (auto why = skip_reason(hook.skip, hook.only, state)) {
-    io.out << hook.name << ": skipped (" << *why << ")\n";
+    printer.skipped_hook(*why);
     return 0;
   }
   if (auto restored = restore_backup(repo, io.err); !restored) return restored.error();
@@ -582,7 +679,6 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
     plans.push_back(std::move(p).value());
   }
 
-  Printer printer(io, hook.name);
   std::vector<Finished> results;
   std::set<std::string> fixed_and_staged;
   if (!problem) {

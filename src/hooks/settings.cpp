@@ -63,23 +63,80 @@ Status read_conditions(const Value& t, Conditions& skip, Conditions& only) {
   return ok_status();
 }
 
-Result<CommandSettings> command(const std::string& hook, const std::string& name, const Value& t) {
+// Templates a hook command has besides the file and argument ones.
+Expansion job_name_templates() {
+  Expansion e;
+  for (const char* name : {"job_name", "lefthook_job_name"}) e.named[name] = {};
+  return e;
+}
+
+// Only a word close to a template is taken for a misspelt one: awk
+// '{print}', jq '{name}' and sed '/x/{d}' are shell code, not templates.
+Status check_templates(const std::string& run, const Value& where_run, const std::string& full) {
+  for (const auto& unknown : unknown_templates(run, job_name_templates())) {
+    auto names = template_names();
+    names.insert(names.end(), {"job_name", "lefthook_job_name"});
+    std::string guess = closest_match(unknown, names);
+    if (guess.empty()) continue;
+    return Error{where(where_run) + "unknown template " + quote("{" + unknown + "}") + " in hook command " + full +
+                     "; did you mean " + quote("{" + guess + "}") + "?",
+                 "templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}..., {job_name}",
+                 Exit::config};
+  }
+  return ok_status();
+}
+
+// A script's path below hooks.source_dir: no absolute path, no "..".
+bool inside(const std::string& path) {
+  if (path.empty() || path.front() == '/') return false;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = std::min(path.find('/', start), path.size());
+    if (path.compare(start, end - start, "..") == 0 && end - start == 2) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+struct ScriptPlace {
+  std::string source_dir;  // hooks.source_dir, relative to the work tree root
+};
+
+// The file a script command runs: SOURCE_DIR/HOOK/NAME.
+Status read_script(const std::string& hook, const std::string& file, const Value& at, const std::string& full,
+                   const ScriptPlace& place, CommandSettings& c) {
+  if (!inside(file))
+    return Error{where(at) + "script " + quote(file) + " of hook command " + full +
+                     " must be a file name below " + quote(place.source_dir + "/" + hook),
+                 {}, Exit::config};
+  c.script = place.source_dir + "/" + hook + "/" + file;
+  return ok_status();
+}
+
+Result<CommandSettings> command(const std::string& hook, const std::string& name, const Value& t,
+                                const ScriptPlace& place, bool is_script) {
   CommandSettings c;
   c.name = name;
   std::string full = quote(hook + "." + name);
   if (!t.is_table()) return Error{where(t) + "hook command " + full + " must be a table", {}, Exit::config};
   c.run = text(t.find("run"));
-  if (c.run.find_first_not_of(" \t\n") == std::string::npos)
+  c.runner = text(t.find("runner"));
+  const Value* script = t.find("script");
+  if (is_script) {
+    if (auto st = read_script(hook, name, t, full, place, c); !st) return st.error();
+  } else if (script && script->is_string()) {
+    if (!c.run.empty())
+      return Error{where(*script) + "hook command " + full + " has both 'run' and 'script'", "keep one", Exit::config};
+    if (auto st = read_script(hook, script->as_string(), *script, full, place, c); !st) return st.error();
+  } else if (c.run.find_first_not_of(" \t\n") == std::string::npos) {
     return Error{where(t) + "hook command " + full + " has no 'run'", "add run = \"the shell command\"", Exit::config};
-  // Only a word close to a template is taken for a misspelt one: awk
-  // '{print}', jq '{name}' and sed '/x/{d}' are shell code, not templates.
-  for (const auto& unknown : unknown_templates(c.run)) {
-    std::string guess = closest_match(unknown, template_names());
-    if (guess.empty()) continue;
-    return Error{where(*t.find("run")) + "unknown template " + quote("{" + unknown + "}") + " in hook command " +
-                     full + "; did you mean " + quote("{" + guess + "}") + "?",
-                 "templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}...",
-                 Exit::config};
+  } else if (const Value* r = t.find("runner"); r) {
+    return Error{where(*r) + "hook command " + full + " has a 'runner' but no 'script'", {}, Exit::config};
+  }
+  if (c.script.empty()) {
+    if (auto st = check_templates(c.run, *t.find("run"), full); !st) return st.error();
+  } else if (const Value* r = t.find("runner"); r) {
+    if (auto st = check_templates(c.runner, *r, full); !st) return st.error();
   }
   c.glob = strings(t.find("glob"));
   c.exclude = strings(t.find("exclude"));
@@ -109,12 +166,13 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   c.interactive = flag(t.find("interactive"), false);
   c.fail_text = text(t.find("fail_text"));
   c.files_command = text(t.find("files"));
+  c.use_stdin = flag(t.find("use_stdin"), false);
   if (const Value* p = t.find("priority"); p && p->type() == Value::Type::integer) c.priority = p->as_int();
   if (auto st = read_conditions(t, c.skip, c.only); !st) return st.error();
   return c;
 }
 
-Result<HookSettings> hook(const std::string& name, const Value& t) {
+Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptPlace& place) {
   HookSettings h;
   h.name = name;
   if (!is_valid_hook_name(name))
@@ -123,6 +181,7 @@ Result<HookSettings> hook(const std::string& name, const Value& t) {
   if (!t.is_table()) return Error{where(t) + "hook " + quote(name) + " must be a table", {}, Exit::config};
   h.parallel = flag(t.find("parallel"), true);
   h.fail_fast = flag(t.find("fail_fast"), false);
+  h.follow = flag(t.find("follow"), false);
   // lefthook's piped: one command after another, stopping at the first failure.
   if (const Value* piped = t.find("piped"); flag(piped, false)) {
     if (flag(t.find("parallel"), false))
@@ -140,7 +199,15 @@ Result<HookSettings> hook(const std::string& name, const Value& t) {
   if (auto st = read_conditions(t, h.skip, h.only); !st) return st.error();
   if (const Value* cmds = t.find("commands"); cmds && cmds->is_table()) {
     for (std::size_t i = 0; i < cmds->size(); ++i) {
-      auto c = command(name, cmds->key_at(i), cmds->value_at(i));
+      auto c = command(name, cmds->key_at(i), cmds->value_at(i), place, false);
+      if (!c) return c.error();
+      h.commands.push_back(std::move(c).value());
+    }
+  }
+  // lefthook's scripts: the table's key is the file under SOURCE_DIR/HOOK/.
+  if (const Value* scripts = t.find("scripts"); scripts && scripts->is_table()) {
+    for (std::size_t i = 0; i < scripts->size(); ++i) {
+      auto c = command(name, scripts->key_at(i), scripts->value_at(i), place, true);
       if (!c) return c.error();
       h.commands.push_back(std::move(c).value());
     }
@@ -151,6 +218,47 @@ Result<HookSettings> hook(const std::string& name, const Value& t) {
     return a.priority.has_value() && *a.priority < *b.priority;
   });
   return h;
+}
+
+// Options of [hooks] itself, not hooks.
+bool is_hooks_option(const std::string& key) {
+  for (const char* option : {"glob_style", "min_version", "output", "skip_output", "rc", "source_dir"})
+    if (key == option) return true;
+  return false;
+}
+
+// hooks.output: true, false (failures only), or the parts to print;
+// hooks.skip_output: parts to leave out. Names as lefthook's.
+Result<OutputParts> output_parts(const Value* output, const Value* skip_output) {
+  OutputParts p;
+  auto set = [&p](const std::string& part, bool on) {
+    if (part == "summary") p.summary = on;
+    else if (part == "empty_summary") p.empty_summary = on;
+    else if (part == "success") p.success = on;
+    else if (part == "failure") p.failure = on;
+    else if (part == "skips" || part == "skip") p.skips = on;
+    else if (part == "execution") p.execution_info = p.execution_out = on;
+    else if (part == "execution_info") p.execution_info = on;
+    else if (part == "execution_out") p.execution_out = on;
+    else if (part != "meta") return false;  // keel prints no banner to turn off
+    return true;
+  };
+  auto unknown = [](const Value& at, const std::string& key, const std::string& part) {
+    return Error{where(at) + "unknown " + key + " part " + quote(part) +
+                     ": expected meta, summary, empty_summary, success, failure, execution, execution_out, "
+                     "execution_info or skips",
+                 {}, Exit::config};
+  };
+  if (output && output->type() == Value::Type::boolean) {
+    if (!output->as_bool()) p = OutputParts{false, false, false, true, false, false, false, true};
+  } else if (output) {
+    p = OutputParts{false, false, false, false, false, false, false, false};
+    for (const auto& part : strings(output))
+      if (!set(part, true)) return unknown(*output, "hooks.output", part);
+  }
+  for (const auto& part : strings(skip_output))
+    if (!set(part, false)) return unknown(*skip_output, "hooks.skip_output", part);
+  return p;
 }
 
 bool holds(const std::string& item, const RepoState& s) {
@@ -179,12 +287,21 @@ Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config
                        std::string(identity::version()),
                    "update keel", Exit::config};
   }
+  auto parts = output_parts(root->find("output"), root->find("skip_output"));
+  if (!parts) return parts.error();
+  ScriptPlace place{config.get_string("hooks.source_dir", ".keel/hooks")};
+  while (place.source_dir.size() > 1 && place.source_dir.back() == '/') place.source_dir.pop_back();
+  if (const Value* dir = root->find("source_dir"); dir && !inside(place.source_dir))
+    return Error{where(*dir) + "hooks.source_dir " + quote(place.source_dir) + " must be a directory inside the repository",
+                 {}, Exit::config};
+  std::string rc = config.get_string("hooks.rc", "");
   for (std::size_t i = 0; i < root->size(); ++i) {
-    // Options of [hooks], not hooks.
-    if (root->key_at(i) == "glob_style" || root->key_at(i) == "min_version") continue;
-    auto h = hook(root->key_at(i), root->value_at(i));
+    if (is_hooks_option(root->key_at(i))) continue;
+    auto h = hook(root->key_at(i), root->value_at(i), place);
     if (!h) return h.error();
     for (auto& c : h->commands) c.glob_style = style;
+    h->output = *parts;
+    h->rc = rc;
     out.push_back(std::move(h).value());
   }
   return out;

@@ -35,17 +35,37 @@ struct CommandSettings {
   std::string fail_text;
   GlobStyle glob_style = GlobStyle::keel;  // hooks.glob_style
   std::string files_command;               // files: lists the files {files} gives
+  bool use_stdin = false;                  // gets what was written to the hook's stdin
+  // A script file instead of run (lefthook's scripts): its path relative to
+  // the work tree root, run by `runner` (a shell command) or by itself.
+  std::string script, runner;
   bool has_filters() const { return !glob.empty() || !exclude.empty() || !types.empty() || !root.empty(); }
+};
+
+// What a hook run prints (hooks.output, hooks.skip_output, as lefthook's).
+struct OutputParts {
+  bool summary = true;         // the summary block
+  bool empty_summary = true;   // its heading when no command ran
+  bool success = true;         // passed lines
+  bool failure = true;         // failed lines
+  bool skips = true;           // skipped lines, and a skipped hook's line
+  bool execution_info = true;  // the "--- NAME" heading before a command's output
+  bool execution_out = true;   // a command's output
+  bool failed_out = false;     // a failed command's output even without execution_out (output = false)
 };
 
 struct HookSettings {
   std::string name;
   bool parallel = true;
   bool fail_fast = false;
+  bool follow = false;  // a command's output printed as it comes, not whole at its end
   unsigned jobs = 0;  // 0: one per CPU
   std::vector<std::string> exclude_tags;  // commands with one of these tags or names are skipped
   Conditions skip, only;
   std::vector<CommandSettings> commands;  // in running order (priority, then config order)
+  // From [hooks], the same for every hook:
+  OutputParts output;
+  std::string rc;  // hooks.rc: a shell file whose exported environment the commands get; "" none
 };
 
 // Every [hooks.NAME] table. Errors name the file and position of the bad

@@ -28,7 +28,7 @@ def test_a_misspelt_template_is_an_error_that_suggests_the_template(sandbox):
     assert (r.code, r.out) == (78, ""), r
     assert r.err == ("keel: error: keel.toml:2:1: unknown template '{stagedfiles}' in hook command "
                      "'pre-commit.x'; did you mean '{staged_files}'?\n"
-                     "hint: templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}...\n")
+                     "hint: templates are {staged_files}, {all_files}, {push_files}, {files}, {0} and {1}, {2}..., {job_name}\n")
 
 
 def test_shell_braces_are_not_templates(sandbox):

@@ -14,6 +14,39 @@ namespace keel::config::keys {
   {prefix ".only", KeyType::flag_or_list, "",                                                                \
       "Run " what " only when one of these conditions holds (see skip).", 0}
 
+#define KEEL_COMMAND_KEYS(prefix) \
+    {prefix ".glob", KeyType::string_list, "", \
+     "Only files matching one of these gitignore-style globs ('**' is zero or more directories; a glob " \
+     "without '/' matches a name at any depth).", \
+     0}, \
+    {prefix ".exclude", KeyType::string_list, "", "Leave out files matching one of these globs.", 0}, \
+    {prefix ".types", KeyType::string_list, "", \
+     "Only files of one of these types: text, binary, executable, symlink.", 0}, \
+    {prefix ".root", KeyType::string, "", \
+     "Sub-directory of the repository: only files below it, given relative to it, with the command run there.", \
+     0}, \
+    {prefix ".env", KeyType::string_table, "", "Environment variables set for the command.", 0}, \
+    {prefix ".stage_fixed", KeyType::boolean, "false", \
+     "After the command succeeds, stage again the files among its inputs that it changed, with git add (clean " \
+     "filters apply); the index keeps its mode, and a file that is now another kind (a symlink) is not staged.", 0}, \
+    KEEL_CONDITIONS(prefix, "the command"), \
+    {prefix ".priority", KeyType::integer, "", \
+     "Order: lower first; commands without a priority run last, in the config's order.", 0}, \
+    {prefix ".tags", KeyType::string_list, "", "Names for KEEL_SKIP, besides the command's own.", 0}, \
+    {prefix ".interactive", KeyType::boolean, "false", \
+     "The command reads the terminal: it runs alone, after the others, with keel's standard streams. " \
+     "Without it, a command that reads the terminal is stopped and fails.", \
+     0}, \
+    {prefix ".fail_text", KeyType::string, "", "Printed when the command fails, e.g. how to fix it.", \
+     0}, \
+    {prefix ".files", KeyType::string, "", \
+     "A shell command whose output lines are the files {files} gives this command (before glob, exclude, types " \
+     "and root), in place of the hook's own, as lefthook's files; it runs in the repository's root.", \
+     0}, \
+    {prefix ".use_stdin", KeyType::boolean, "false", \
+     "The command reads what was written to the hook's standard input (keel reads it once and gives it to " \
+     "each such command; pre-push, post-rewrite and the receive hooks give it to every command anyway).", 0}
+
 static const KeyDecl k_hooks_keys[] = {
     {"hooks.glob_style", KeyType::choice, R"("keel")",
      "How glob, exclude and root choose files: keel (gitignore-style, '*' stays within a directory, globs "
@@ -22,6 +55,26 @@ static const KeyDecl k_hooks_keys[] = {
      0, "keel|lefthook"},
     {"hooks.min_version", KeyType::string, "",
      "The oldest keel that may run these hooks, as lefthook's min_version: an older one refuses with an error.", 0},
+    {"hooks.output", KeyType::flag_or_list, "true",
+     "What a hook run prints, as lefthook's output: true (all), false (only failures and their output), or a "
+     "list of summary, empty_summary, success, failure, skips, execution (execution_info, the heading before a "
+     "command's output, and execution_out, the output), meta (accepted; keel prints no banner).",
+     0},
+    {"hooks.skip_output", KeyType::string_list, "",
+     "Parts of the output to leave out (names as in hooks.output), as lefthook's skip_output.", 0},
+    {"hooks.rc", KeyType::string, "",
+     "A shell file sourced before the commands run, as lefthook's rc: the environment it exports (a PATH for "
+     "nvm, say) is given to every command. A path relative to the repository's root, or starting with ~/; a "
+     "missing file is ignored.",
+     0},
+    {"hooks.source_dir", KeyType::string, R"(".keel/hooks")",
+     "Where the files of `script` and [hooks.HOOK.scripts] are: SOURCE_DIR/HOOK/FILE, relative to the "
+     "repository's root (lefthook's source_dir is .lefthook).",
+     0},
+    {"hooks.*.follow", KeyType::boolean, "false",
+     "Print each command's output as it comes rather than whole when it ends, as lefthook's follow; with "
+     "parallel commands the lines of several commands mix.",
+     0},
     {"hooks.*.parallel", KeyType::boolean, "true",
      "Run the hook's commands at the same time; each command's output is still printed whole.", 0},
     {"hooks.*.fail_fast", KeyType::boolean, "false",
@@ -40,36 +93,21 @@ static const KeyDecl k_hooks_keys[] = {
      "Shell command. Templates: {staged_files}, {all_files}, {push_files}, {files} (the hook's own file set), "
      "{0} (all hook arguments), {1}, {2}... (one argument); each file is one argument to the shell, never script text.",
      0},
-    {"hooks.*.commands.*.glob", KeyType::string_list, "",
-     "Only files matching one of these gitignore-style globs ('**' is zero or more directories; a glob "
-     "without '/' matches a name at any depth).",
+    {"hooks.*.commands.*.script", KeyType::string, "",
+     "In place of run: a file under hooks.source_dir/HOOK/ to run with the hook's arguments, as lefthook's "
+     "script; by `runner` when given, else as a program.",
      0},
-    {"hooks.*.commands.*.exclude", KeyType::string_list, "", "Leave out files matching one of these globs.", 0},
-    {"hooks.*.commands.*.types", KeyType::string_list, "",
-     "Only files of one of these types: text, binary, executable, symlink.", 0},
-    {"hooks.*.commands.*.root", KeyType::string, "",
-     "Sub-directory of the repository: only files below it, given relative to it, with the command run there.",
+    {"hooks.*.commands.*.runner", KeyType::string, "",
+     "The command that runs `script` (bash, node, go run...): it is started as RUNNER SCRIPT ARGS.", 0},
+    KEEL_COMMAND_KEYS("hooks.*.commands.*"),
+    {"hooks.*.scripts.*.runner", KeyType::string, "",
+     "lefthook's scripts: the table's name is a file under hooks.source_dir/HOOK/, run as RUNNER FILE ARGS "
+     "(or as a program without runner); the other keys are a command's.",
      0},
-    {"hooks.*.commands.*.env", KeyType::string_table, "", "Environment variables set for the command.", 0},
-    {"hooks.*.commands.*.stage_fixed", KeyType::boolean, "false",
-     "After the command succeeds, stage again the files among its inputs that it changed, with git add (clean "
-     "filters apply); the index keeps its mode, and a file that is now another kind (a symlink) is not staged.", 0},
-    KEEL_CONDITIONS("hooks.*.commands.*", "the command"),
-    {"hooks.*.commands.*.priority", KeyType::integer, "",
-     "Order: lower first; commands without a priority run last, in the config's order.", 0},
-    {"hooks.*.commands.*.tags", KeyType::string_list, "", "Names for KEEL_SKIP, besides the command's own.", 0},
-    {"hooks.*.commands.*.interactive", KeyType::boolean, "false",
-     "The command reads the terminal: it runs alone, after the others, with keel's standard streams. "
-     "Without it, a command that reads the terminal is stopped and fails.",
-     0},
-    {"hooks.*.commands.*.fail_text", KeyType::string, "", "Printed when the command fails, e.g. how to fix it.",
-     0},
-    {"hooks.*.commands.*.files", KeyType::string, "",
-     "A shell command whose output lines are the files {files} gives this command (before glob, exclude, types "
-     "and root), in place of the hook's own, as lefthook's files; it runs in the repository's root.",
-     0},
+    KEEL_COMMAND_KEYS("hooks.*.scripts.*"),
 };
 
+#undef KEEL_COMMAND_KEYS
 #undef KEEL_CONDITIONS
 
 const KeyTable hooks_table{"hooks", k_hooks_keys};

@@ -1,0 +1,216 @@
+"""lefthook keys in keel's hooks: the job-name template, follow, use_stdin, output/skip_output, rc and scripts."""
+
+import os
+import subprocess
+import time
+
+
+def project(sandbox, config):
+    repo = sandbox.repo()
+    (repo / "keel.toml").write_text(config)
+    (repo / "a.txt").write_text("a\n")
+    sandbox.git("add", "a.txt", cwd=repo)
+    return repo
+
+
+def test_the_job_name_templates_give_the_commands_name(sandbox):
+    repo = project(sandbox, """\
+[hooks.pre-commit.commands.lint]
+run = "printf '%s|' {job_name} '{lefthook_job_name}' > ../name"
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "name").read_text() == "lint|lint|"
+
+
+def test_a_misspelt_job_name_template_is_an_error(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.lint]\nrun = "echo {jobname}"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err.startswith("keel: error: keel.toml:2:1: unknown template '{jobname}' in hook command "
+                            "'pre-commit.lint'; did you mean '{job_name}'?\n"), r.err
+
+
+def read_until(stream, wanted, seconds=10):
+    """Reads the stream line by line until a line equals `wanted`; returns what it read."""
+    seen = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        seen.append(line)
+        if line == wanted:
+            return seen
+    raise AssertionError(f"never saw {wanted!r}; read {seen!r}")
+
+
+def test_follow_prints_a_commands_output_while_it_runs(sandbox):
+    # The command prints, then waits until the test has seen that line: only streamed output gets it through.
+    repo = project(sandbox, """\
+[hooks.pre-commit]
+follow = true
+[hooks.pre-commit.commands.slow]
+run = "echo first; while [ ! -e ../go ]; do sleep 0.05; done; echo second"
+""")
+    proc = subprocess.Popen([os.environ["KEEL_BIN"], "hooks", "run", "pre-commit"], cwd=repo, env=sandbox.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert read_until(proc.stdout, "first\n") == ["--- slow\n", "first\n"]
+        (sandbox.root / "go").write_text("")
+        rest = proc.stdout.read()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        (sandbox.root / "go").write_text("")
+        proc.kill()
+        proc.wait()
+    assert rest.startswith("second\npre-commit:\n  passed  slow ("), rest
+
+
+def test_without_follow_the_output_comes_whole_at_the_end(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.two]\nrun = "echo one; echo two"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert r.out.startswith("--- two\none\ntwo\npre-commit:\n  passed  two ("), r.out
+
+
+def test_use_stdin_gives_the_hooks_input_to_the_command_that_asks(sandbox):
+    repo = project(sandbox, """\
+[hooks.post-checkout.commands.reads]
+run = "cat > ../read"
+use_stdin = true
+[hooks.post-checkout.commands.other]
+run = "cat > ../other"
+""")
+    r = sandbox.keel("hooks", "run", "post-checkout", cwd=repo, input="line one\nline two\n")
+    assert r.code == 0, r
+    assert (sandbox.root / "read").read_text() == "line one\nline two\n"
+    assert (sandbox.root / "other").read_text() == ""
+
+
+OUTPUT_PROJECT = """\
+[hooks]
+{output}
+[hooks.pre-commit.commands.good]
+run = "echo good output"
+priority = 1
+[hooks.pre-commit.commands.bad]
+run = "echo bad output; exit 3"
+priority = 2
+[hooks.pre-commit.commands.none]
+run = "echo never"
+glob = "*.nothing"
+priority = 3
+"""
+
+
+def run_with_output(sandbox, output):
+    repo = project(sandbox, OUTPUT_PROJECT.format(output=output))
+    return sandbox.keel("hooks", "run", "pre-commit", "-j", "1", cwd=repo)
+
+
+def test_output_false_prints_only_the_failure(sandbox):
+    r = run_with_output(sandbox, "output = false")
+    assert r.code == 1, r
+    assert r.out.startswith("--- bad\nbad output\n  failed  bad ("), r.out
+    assert r.out.endswith("): exit 3\n"), r.out
+    assert "good" not in r.out and "skipped" not in r.out and "pre-commit:" not in r.out
+
+
+def test_output_lists_the_parts_to_print(sandbox):
+    r = run_with_output(sandbox, 'output = ["summary", "success", "skips"]')
+    assert r.code == 1, r
+    lines = r.out.splitlines()
+    assert lines[0] == "pre-commit:", r.out
+    assert lines[1].startswith("  passed  good ("), r.out
+    assert lines[2] == "  skipped none: no files match", r.out
+    assert len(lines) == 3, r.out
+
+
+def test_skip_output_leaves_out_parts(sandbox):
+    r = run_with_output(sandbox, 'skip_output = ["execution", "skips"]')
+    assert r.code == 1, r
+    lines = r.out.splitlines()
+    assert lines[0] == "pre-commit:", r.out
+    assert lines[1].startswith("  passed  good ("), r.out
+    assert lines[2].startswith("  failed  bad ("), r.out
+    assert len(lines) == 3, r.out
+
+
+def test_an_unknown_output_part_is_a_config_error(sandbox):
+    r = run_with_output(sandbox, 'output = ["summary", "sumary"]')
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.toml:2:1: unknown hooks.output part 'sumary': expected meta, summary, "
+                     "empty_summary, success, failure, execution, execution_out, execution_info or skips\n")
+
+
+def test_rc_exports_environment_to_every_command(sandbox):
+    tools = sandbox.root / "my tools"
+    tools.mkdir()
+    (tools / "greet").write_text("#!/bin/sh\necho hello from greet\n")
+    (tools / "greet").chmod(0o755)
+    rc = sandbox.home / "rc $(touch PWNED) dir" / "keelrc"
+    rc.parent.mkdir()
+    rc.write_text(f'export PATH="{tools}:$PATH"\nexport GREETING=hi\necho rc talks\n')
+    repo = project(sandbox, f"""\
+[hooks]
+rc = "~/rc $(touch PWNED) dir/keelrc"
+[hooks.pre-commit.commands.uses]
+run = "greet > ../got; echo $GREETING >> ../got"
+skip = ["run:test -z \\"$GREETING\\""]
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "got").read_text() == "hello from greet\nhi\n"
+    assert not (repo / "PWNED").exists() and not (sandbox.home / "PWNED").exists()
+    assert "rc talks" not in r.out
+
+
+def test_a_missing_rc_is_ignored_and_a_failing_one_is_an_error(sandbox):
+    repo = project(sandbox, '[hooks]\nrc = "no-such-rc"\n[hooks.pre-commit.commands.ok]\nrun = "true"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    (repo / "no-such-rc").write_text("echo broken rc >&2\nfalse\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert r.err == f"keel: error: hooks.rc '{repo / 'no-such-rc'}' failed (exit 1): broken rc\n"
+
+
+def write_script(repo, path, text, mode=0o644):
+    p = repo / path
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    p.chmod(mode)
+
+
+RECORD_ARGS = "printf '%s|' \"$0\" \"$@\" > ../args\n"
+
+
+def test_scripts_run_with_their_runner_and_the_hooks_arguments(sandbox):
+    repo = project(sandbox, '[hooks.commit-msg.scripts."check msg.sh"]\nrunner = "sh"\n')
+    write_script(repo, ".keel/hooks/commit-msg/check msg.sh", RECORD_ARGS)
+    r = sandbox.keel("hooks", "run", "commit-msg", ".git/COMMIT_EDITMSG", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "args").read_text() == f"{repo}/.keel/hooks/commit-msg/check msg.sh|.git/COMMIT_EDITMSG|"
+    assert "passed  check msg.sh (" in r.out
+
+
+def test_a_script_without_runner_runs_as_a_program_from_source_dir(sandbox):
+    repo = project(sandbox, '[hooks]\nsource_dir = ".lefthook/"\n'
+                            '[hooks.pre-push.commands.check]\nscript = "check.sh"\n')
+    write_script(repo, ".lefthook/pre-push/check.sh", "#!/bin/sh\n" + RECORD_ARGS, 0o755)
+    r = sandbox.keel("hooks", "run", "pre-push", "origin", "u r l", cwd=repo, input="")
+    assert r.code == 0, r
+    assert (sandbox.root / "args").read_text() == f"{repo}/.lefthook/pre-push/check.sh|origin|u r l|"
+
+
+def test_a_script_outside_source_dir_or_with_run_is_a_config_error(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.x]\nscript = "../../evil.sh"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.toml:2:1: script '../../evil.sh' of hook command 'pre-commit.x' must be a "
+                     "file name below '.keel/hooks/pre-commit'\n")
+    (repo / "keel.toml").write_text('[hooks.pre-commit.commands.x]\nscript = "a.sh"\nrun = "true"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err.startswith("keel: error: keel.toml:2:1: hook command 'pre-commit.x' has both 'run' and 'script'\n")
