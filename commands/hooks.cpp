@@ -9,7 +9,9 @@
 #include "core/spell.hpp"
 #include "fs/fs.hpp"
 #include "git/files.hpp"
+#include "config/parse.hpp"
 #include "hooks/install.hpp"
+#include "hooks/migrate.hpp"
 #include "hooks/names.hpp"
 #include "hooks/run.hpp"
 #include "hooks/settings.hpp"
@@ -231,6 +233,61 @@ int restore(Context& ctx) {
   return status(Exit::ok);
 }
 
+struct MigrateOptions {
+  std::string from;    // the lefthook file; empty: look for one
+  std::string output;  // "-": standard output; empty: keel.toml at the work tree's root
+};
+
+// Where lefthook looks for its main file, in its order.
+std::filesystem::path find_lefthook_file(const std::filesystem::path& root) {
+  for (const char* name : {"lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml", ".config/lefthook.yml",
+                           ".config/lefthook.yaml", "lefthook.toml", ".lefthook.toml", "lefthook.json", ".lefthook.json"}) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(root / name, ec)) return root / name;
+  }
+  throw usage_error("no lefthook configuration in " + quote(root.string()),
+                    "name the file: keel hooks migrate path/to/lefthook.yml");
+}
+
+int migrate(const MigrateOptions& o, Context& ctx) {
+  std::filesystem::path root = ctx.repo->is_bare() ? ctx.cwd : ctx.repo->workdir();
+  std::filesystem::path from = o.from.empty() ? find_lefthook_file(root) : ctx.cwd / o.from;
+  std::string shown = o.from.empty() ? from.lexically_relative(ctx.cwd).string() : o.from;
+  std::string text = fs::read_file(from).value_or_throw();
+  auto parsed = from.extension() == ".toml" ? config::parse_toml(text, shown, config::Origin::Kind::project)
+                                            : config::parse_yaml(text, shown, config::Origin::Kind::project);
+  hooks::Migration m = hooks::migrate_lefthook(std::move(parsed).value_or_throw());
+
+  std::filesystem::path out = o.output.empty() ? root / "keel.toml" : ctx.cwd / o.output;
+  std::string result = m.toml.substr(1);  // no blank line before [hooks]
+  if (o.output != "-") {
+    std::error_code ec;
+    if (std::filesystem::exists(out, ec)) {
+      std::string existing = fs::read_file(out).value_or_throw();
+      auto doc = config::parse_document(existing, out.string(), config::Origin::Kind::project).value_or_throw();
+      if (doc.find("hooks"))
+        throw usage_error(quote(out.string()) + " already has hooks",
+                          "write the migration elsewhere with --output FILE, or print it with --output -");
+      if (out.extension() == ".yaml" || out.extension() == ".yml")
+        throw usage_error("cannot add TOML tables to " + quote(out.string()), "use --output FILE with a .toml name");
+      result = existing + (existing.empty() || existing.back() == '\n' ? "" : "\n") + m.toml;
+    }
+  }
+  // What keel will read back must parse: never write a broken keel.toml.
+  config::parse_toml(result, out.string(), config::Origin::Kind::project).value_or_throw();
+  for (const auto& note : m.notes) log::warn(note);
+  if (o.output == "-") {
+    ctx.out << result;
+    return status(Exit::ok);
+  }
+  fs::write_file(out, result).value_or_throw();
+  ctx.out << "wrote " << m.hooks << (m.hooks == 1 ? " hook" : " hooks") << " with " << m.commands
+          << (m.commands == 1 ? " command" : " commands") << " from " << quote(shown) << " to "
+          << quote(o.output.empty() ? "keel.toml" : o.output) << '\n';
+  ctx.out << "next: 'lefthook uninstall', then 'keel hooks install'\n";
+  return status(Exit::ok);
+}
+
 const char* k_group_description =
     "Git hooks from keel's configuration, in place of lefthook, pre-commit or husky. Each [hooks.HOOK] table "
     "names a hook from githooks(5) (or a custom name run by hand) and holds commands under "
@@ -331,6 +388,20 @@ void setup_hooks(CLI::App& app, Runner& chosen) {
   r->add_option("-j,--jobs", run_opts->jobs, "Commands run at once")->type_name("N")->check(CLI::Range(1u, 1024u));
   r->add_flag("--no-stash", run_opts->no_stash, "Leave unstaged changes in place (pre-commit)");
   r->parse_complete_callback([&chosen, run_opts] { chosen = [run_opts](Context& c) { return run(*run_opts, c); }; });
+
+  auto mig = std::make_shared<MigrateOptions>();
+  auto* m = app.add_subcommand("migrate", "Write keel.toml's [hooks] from a lefthook configuration");
+  set_long_description(m, "Reads a lefthook file (FILE, or the first of lefthook.yml, .lefthook.yml, "
+                          ".config/lefthook.yml and their .yaml, .toml and .json forms at the work tree's root) and "
+                          "appends the equivalent [hooks] tables to keel.toml (or writes --output FILE, or prints "
+                          "with --output -). Globs keep lefthook's meaning (hooks.glob_style = \"lefthook\"), "
+                          "commands keep lefthook's order as priorities and run one after another unless the hook "
+                          "was parallel; scripts keep their .lefthook directory. What keel has no equal for (colors, "
+                          "remotes, extends, job groups, a {cmd} template...) is left out with a warning naming its "
+                          "line. keel.toml is never half-written, and one that has hooks already is left alone.");
+  m->add_option("file", mig->from, "The lefthook configuration")->type_name("FILE");
+  m->add_option("-o,--output", mig->output, "Where to write (default: keel.toml; - prints)")->type_name("FILE");
+  m->parse_complete_callback([&chosen, mig] { chosen = [mig](Context& c) { return migrate(*mig, c); }; });
 
   auto* rs = app.add_subcommand("restore", "Put back unstaged changes an interrupted hook run hid");
   set_long_description(rs,

@@ -8,11 +8,11 @@ function __keel_path
             set skip 0
             continue
         end
-        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --channel --expires --patch-from --serial --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --channel --channel --to -x --pre -s -t -c --password-file -x -p -P --provenance
+        if contains -- $w -C -c --config --color --log-format --max-size --max-age -o --output -o --output --range --version --target --channel --expires --patch-from --serial --to --token-env --timeout --files --from-ref --to-ref --command -j --jobs -o --output -p -s --password-file --comment --password-file --password-file --new-password-file --pre --build --as --package --pre --build --as --package --range --tag --from --to --include-path --exclude-path --from-context --strip -o --output --package -j --jobs --format --output --report --channel --channel --to -x --pre -s -t -c --password-file -x -p -P --provenance
             set skip 1
             continue
         end
-        if contains -- $w cache ci commit completions config dist hooks key man release run self semver sign verify stats gc clean export check lint list get set path validate schema publish install uninstall status run restore generate show change-password next changelog check update rollback verify-manifest validate compare sort bump
+        if contains -- $w cache ci commit completions config dist hooks key man release run self semver sign verify stats gc clean export check lint list get set path validate schema publish install uninstall status run migrate restore generate show change-password next changelog check update rollback verify-manifest validate compare sort bump
             set -a path $w
         end
     end
@@ -128,6 +128,7 @@ complete -c keel -n '__keel_at hooks' -a 'install' -d 'Write keel\'s hook script
 complete -c keel -n '__keel_at hooks' -a 'uninstall' -d 'Remove keel\'s hook scripts and put back the hooks they replaced'
 complete -c keel -n '__keel_at hooks' -a 'status' -d 'Compare configured hooks with the installed scripts'
 complete -c keel -n '__keel_at hooks' -a 'run' -d 'Run a hook\'s commands'
+complete -c keel -n '__keel_at hooks' -a 'migrate' -d 'Write keel.toml\'s [hooks] from a lefthook configuration'
 complete -c keel -n '__keel_at hooks' -a 'restore' -d 'Put back unstaged changes an interrupted hook run hid'
 complete -c keel -n '__keel_at hooks' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at hooks' -l help-all -d 'Show help for every command'
@@ -147,6 +148,9 @@ complete -c keel -n '__keel_at hooks run' -l to-ref -r -F -d 'See --from-ref'
 complete -c keel -n '__keel_at hooks run' -l command -r -F -d 'Run only this command'
 complete -c keel -n '__keel_at hooks run' -s j -l jobs -r -F -d 'Commands run at once'
 complete -c keel -n '__keel_at hooks run' -l no-stash -d 'Leave unstaged changes in place (pre-commit)'
+complete -c keel -n '__keel_at hooks migrate' -s h -l help -d 'Print this help message and exit'
+complete -c keel -n '__keel_at hooks migrate' -l help-all -d 'Show help for every command'
+complete -c keel -n '__keel_at hooks migrate' -s o -l output -r -F -d 'Where to write (default: keel.toml; - prints)'
 complete -c keel -n '__keel_at hooks restore' -s h -l help -d 'Print this help message and exit'
 complete -c keel -n '__keel_at hooks restore' -l help-all -d 'Show help for every command'
 complete -c keel -n '__keel_at key' -a 'generate' -d 'Make a new key pair; never overwrites one without --force'
