@@ -148,6 +148,7 @@ std::string_view type_description(const KeyDecl& decl) {
     case KeyType::string_table: return "a table of strings";
     case KeyType::flag_or_list: return "a boolean, a string or an array of strings";
     case KeyType::table_list: return "an array of tables";
+    case KeyType::integer_or_table_list: return "an integer or an array of tables";
   }
   return "a value";
 }
@@ -220,6 +221,13 @@ Result<Value> check_value(const KeyDecl& decl, const Value& v, bool from_text) {
         if (!item.is_table()) return mismatch(decl, item);
       return v;
     }
+    case KeyType::integer_or_table_list: {
+      KeyDecl as = decl;
+      as.type = v.is_array() ? KeyType::table_list : KeyType::integer;
+      auto checked = check_value(as, v, from_text);
+      if (!checked) return mismatch(decl, v);
+      return checked;
+    }
   }
   return v;
 }
@@ -268,6 +276,9 @@ std::string json_schema() {
              "{\"type\": \"array\", \"items\": {\"type\": \"string\"}}]";
         break;
       case KeyType::table_list: s += ", \"type\": \"array\", \"items\": {\"type\": \"object\"}"; break;
+      case KeyType::integer_or_table_list:
+        s += ", \"oneOf\": [{\"type\": \"integer\"}, {\"type\": \"array\", \"items\": {\"type\": \"object\"}}]";
+        break;
     }
     if (!d.default_value.empty()) s += ", \"default\": " + parse_toml_value(d.default_value).render_json();
     return s + "}";

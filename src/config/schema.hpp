@@ -21,6 +21,7 @@ enum class KeyType {
   string_table, // a table whose keys are free and whose values are strings
   flag_or_list, // a boolean, or a string or array of strings (skip = true, skip = ["merge"])
   table_list,   // an array of tables ([[x]] in TOML); their owner checks the fields
+  integer_or_table_list,  // a number, or an array of tables (hooks.HOOK.jobs: a count, or lefthook's jobs)
 };
 
 enum KeyFlags : unsigned {

@@ -241,39 +241,77 @@ class Migrator {
       for (const auto& [command_name, ignored] : order)
         command(name, kind, command_name, *group->find(command_name), ++priority, hook_files);
     }
-    if (const Value* jobs = h.find("jobs"); jobs && jobs->is_array()) {
-      std::size_t n = 0;
-      for (const auto& job : jobs->items()) {
-        ++n;
-        if (!job.is_table()) continue;
-        if (job.find("group")) {
-          m_w.note(job, "a job group is not carried over: keel has no groups of commands yet; list its jobs as "
-                        "commands of their own");
-          continue;
-        }
-        const Value* job_name = job.find("name");
-        std::string shown = job_name && job_name->is_string() ? job_name->as_string() : "job-" + std::to_string(n);
-        command(name, "commands", shown, job, ++priority, hook_files);
-      }
-    }
+    if (const Value* list = h.find("jobs"); list && list->is_array()) jobs({"hooks", name, "jobs"}, *list, name, hook_files);
   }
 
   void command(const std::string& hook, const char* kind, const std::string& name, const Value& c,
                std::int64_t priority, const Value* hook_files) {
     if (!c.is_table()) return;
     ++m_m.commands;
-    m_w.table({"hooks", hook, kind, name});
-    std::map<std::string, const Value*> env;
-    const Value* env_table = nullptr;
+    std::vector<std::string> path{"hooks", hook, kind, name};
+    m_w.table(path);
+    const Value* env = keys(c, hook + "." + name, false);
+    if (!c.find("files") && hook_files && hook_files->is_string()) m_w.line("files", *hook_files);
+    m_w.line("priority", Value::make_int(priority));
+    env_table(path, env);
+  }
+
+  // lefthook's jobs keep their form: [[...jobs]] with groups nested in them.
+  void jobs(const std::vector<std::string>& path, const Value& list, const std::string& shown, const Value* hook_files) {
+    std::size_t n = 0;
+    for (const auto& job : list.items()) {
+      ++n;
+      if (!job.is_table()) continue;
+      const Value* name = job.find("name");
+      std::string job_shown = shown + "." + (name && name->is_string() ? name->as_string() : "[" + std::to_string(n) + "]");
+      m_m.toml += "\n[[" + config::edit_detail::toml_dotted_key(path) + "]]\n";
+      const Value* env = keys(job, job_shown, true);
+      if (!job.find("files") && hook_files && hook_files->is_string()) m_w.line("files", *hook_files);
+      env_table(path, env);
+      const Value* group = job.find("group");
+      if (!group || !group->is_table()) {
+        ++m_m.commands;
+        continue;
+      }
+      std::vector<std::string> group_path = path;
+      group_path.push_back("group");
+      m_w.table(group_path);
+      for (std::size_t i = 0; i < group->size(); ++i) {
+        const std::string& key = group->key_at(i);
+        const Value& v = group->value_at(i);
+        if ((key == "parallel" || key == "piped") && v.type() == Value::Type::boolean) m_w.line(key, v);
+        else if (key == "root" && v.is_string()) m_w.line(key, v);
+        else if (key != "jobs") m_w.note(v, quote(job_shown + ".group." + key) + " is not carried over: keel does not know it");
+      }
+      if (const Value* inner = group->find("jobs"); inner && inner->is_array()) {
+        group_path.push_back("jobs");
+        jobs(group_path, *inner, job_shown, nullptr);
+      }
+    }
+  }
+
+  void env_table(std::vector<std::string> path, const Value* env) {
+    if (!env) return;
+    path.push_back("env");
+    m_w.table(path);
+    for (std::size_t i = 0; i < env->size(); ++i)
+      if (env->value_at(i).is_string()) m_w.line(env->key_at(i), env->value_at(i));
+  }
+
+  // A command's or job's keys as keel's; returns its env table, written
+  // after the other keys.
+  const Value* keys(const Value& c, const std::string& shown, bool job) {
+    const Value* env = nullptr;
     for (std::size_t i = 0; i < c.size(); ++i) {
       const std::string& key = c.key_at(i);
       const Value& v = c.value_at(i);
-      std::string full = quote(hook + "." + name + "." + key);
+      std::string full = quote(shown + "." + key);
       if (key == "run" && v.is_string()) {
         std::string run = with_templates(v.as_string());
         if (run.find("{cmd}") != std::string::npos) m_w.note(v, "the {cmd} template in " + full + " has no equal in keel");
         m_w.line("run", string_value(run));
-      } else if ((key == "script" || key == "runner" || key == "root" || key == "fail_text" || key == "files") &&
+      } else if ((key == "script" || key == "runner" || key == "root" || key == "fail_text" || key == "files" ||
+                  (job && key == "name")) &&
                  v.is_string()) {
         m_w.line(key, key == "runner" ? string_value(with_templates(v.as_string())) : v);
       } else if (key == "glob" || key == "exclude") {
@@ -292,18 +330,12 @@ class Migrator {
       } else if (key == "skip" || key == "only") {
         if (auto cond = conditions(v, key)) m_w.line(key, *cond);
       } else if (key == "env" && v.is_table()) {
-        env_table = &v;
-      } else if (key != "priority" && key != "name") {
+        env = &v;
+      } else if (key != "priority" && key != "name" && !(job && key == "group")) {
         m_w.note(v, full + " is not carried over: keel does not know it");
       }
     }
-    if (!c.find("files") && hook_files && hook_files->is_string()) m_w.line("files", *hook_files);
-    m_w.line("priority", Value::make_int(priority));
-    if (env_table) {
-      m_w.table({"hooks", hook, kind, name, "env"});
-      for (std::size_t i = 0; i < env_table->size(); ++i)
-        if (env_table->value_at(i).is_string()) m_w.line(env_table->key_at(i), env_table->value_at(i));
-    }
+    return env;
   }
 
   void file_types(const Value& v, const std::string& full) {

@@ -32,6 +32,7 @@ enum class Verdict { passed, failed, skipped };
 
 struct Planned {
   const CommandSettings* settings = nullptr;
+  bool selected = true;                 // false: --command named another one; not run, not reported
   std::optional<std::string> skipped;   // why it does not run
   std::vector<process::Command> batches;
   std::vector<std::string> inputs;      // its files, relative to the work tree root (stage_fixed)
@@ -355,6 +356,7 @@ class Printer {
     std::ostringstream lines;
     bool not_found = false;
     for (std::size_t i = 0; i < plans.size(); ++i) {
+      if (!plans[i].selected) continue;
       const auto& c = *plans[i].settings;
       const auto& f = results[i];
       switch (f.verdict) {
@@ -398,21 +400,17 @@ class Printer {
 
 class Executor {
  public:
-  Executor(const git::Repository& repo, const HookSettings& hook, std::vector<Planned>& plans, Printer& printer)
-      : m_repo(repo), m_hook(hook), m_plans(plans), m_printer(printer), m_results(plans.size()) {}
+  Executor(const git::Repository& repo, const HookSettings& hook, std::vector<Planned>& plans, Printer& printer,
+           const RepoState& state)
+      : m_repo(repo), m_hook(hook), m_plans(plans), m_printer(printer), m_state(state), m_results(plans.size()) {}
 
+  // plans[i] is hook.commands[i]; hook.tree says how they run.
   std::vector<Finished> run(unsigned jobs) {
-    std::vector<std::size_t> batch, interactive;
-    for (std::size_t i = 0; i < m_plans.size(); ++i) {
-      if (m_plans[i].skipped) {
-        m_results[i].why = *m_plans[i].skipped;
-        continue;
-      }
-      (m_plans[i].settings->interactive ? interactive : batch).push_back(i);
-    }
-    unsigned threads = m_hook.parallel ? std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()))) : 1;
-    for_each_index_on(threads, batch.size(), [&](std::size_t k) { one(batch[k]); });
-    for (std::size_t i : interactive) one(i);  // alone, with the terminal
+    m_jobs = jobs;
+    for (std::size_t i = 0; i < m_plans.size(); ++i)
+      if (m_plans[i].skipped) m_results[i].why = *m_plans[i].skipped;
+    run_node(m_hook.tree, true);
+    for (std::size_t i : m_interactive) one(i);  // alone, with the terminal
     return std::move(m_results);
   }
 
@@ -421,6 +419,64 @@ class Executor {
   const std::set<std::string>& staged() const { return m_staged; }
 
  private:
+  bool runs(std::size_t i) const { return m_plans[i].selected && !m_plans[i].skipped; }
+
+  // A group runs its children at once (parallel) or in order; a piped
+  // group starts none after one has failed. Interactive commands of the
+  // hook itself wait until the end, to run alone.
+  void run_node(const JobNode& node, bool top) {
+    if (node.leaf()) {
+      if (runs(node.command)) one(node.command);
+      return;
+    }
+    if (!top) {
+      if (auto why = skip_reason(node.skip, node.only, m_state)) {
+        mark(node, "group " + quote(node.name) + ": " + *why);
+        return;
+      }
+    }
+    std::vector<const JobNode*> children;
+    for (const auto& child : node.children) {
+      if (child.leaf() && !runs(child.command)) continue;
+      if (top && child.leaf() && m_plans[child.command].settings->interactive) {
+        m_interactive.push_back(child.command);
+        continue;
+      }
+      children.push_back(&child);
+    }
+    if (node.parallel) {
+      unsigned threads = std::max(1u, std::min<unsigned>(m_jobs, static_cast<unsigned>(children.size())));
+      for_each_index_on(threads, children.size(), [&](std::size_t k) { run_node(*children[k], false); });
+      return;
+    }
+    bool failed = false;
+    for (const JobNode* child : children) {
+      if (failed) {
+        mark(*child, "an earlier job of group " + quote(node.name) + " failed (piped)");
+        continue;
+      }
+      run_node(*child, false);
+      if (node.piped && !top) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        failed = any_failed(*child);
+      }
+    }
+  }
+
+  // Why each command under `node` did not run.
+  void mark(const JobNode& node, const std::string& why) {
+    if (node.leaf()) {
+      if (m_plans[node.command].selected) m_results[node.command].why = why;
+      return;
+    }
+    for (const auto& child : node.children) mark(child, why);
+  }
+
+  bool any_failed(const JobNode& node) const {
+    if (node.leaf()) return m_results[node.command].verdict == Verdict::failed;
+    return std::any_of(node.children.begin(), node.children.end(), [&](const JobNode& c) { return any_failed(c); });
+  }
+
   void one(std::size_t i) {
     const Planned& p = m_plans[i];
     Finished& f = m_results[i];
@@ -468,7 +524,10 @@ class Executor {
   const HookSettings& m_hook;
   std::vector<Planned>& m_plans;
   Printer& m_printer;
+  const RepoState& m_state;
   std::vector<Finished> m_results;
+  std::vector<std::size_t> m_interactive;
+  unsigned m_jobs = 1;
   std::mutex m_mutex;
   std::atomic<bool> m_stop{false};
   bool m_stage_failed = false;
@@ -670,7 +729,10 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
   std::vector<Planned> plans;
   std::optional<Error> problem;
   for (const auto& c : hook.commands) {
-    if (!request.only_command.empty() && c.name != request.only_command) continue;
+    if (!request.only_command.empty() && c.name != request.only_command) {
+      plans.push_back(Planned{&c, false, {}, {}, {}});
+      continue;
+    }
     auto p = planner.plan(c);
     if (!p) {
       problem = p.error();
@@ -682,7 +744,7 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
   std::vector<Finished> results;
   std::set<std::string> fixed_and_staged;
   if (!problem) {
-    Executor executor(repo, hook, plans, printer);
+    Executor executor(repo, hook, plans, printer, state);
     results = executor.run(job_count(hook, request));
     fixed_and_staged = executor.staged();
   }

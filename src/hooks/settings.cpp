@@ -41,7 +41,20 @@ Result<Conditions> conditions(const Value* v, std::string_view key) {
     if (!c.always) c.set = false;  // skip = false: as if unset
     return c;
   }
-  c.items = strings(v);
+  // Items are strings ("ref:main"), or lefthook's one-key maps ({ref: main}).
+  std::vector<Value> items = v->is_array() ? v->items() : std::vector<Value>{*v};
+  for (const auto& item : items) {
+    if (item.is_string()) {
+      c.items.push_back(item.as_string());
+    } else if (item.is_table() && item.size() == 1 && item.value_at(0).is_string() &&
+               (item.key_at(0) == "ref" || item.key_at(0) == "run" || item.key_at(0) == "branch")) {
+      c.items.push_back(item.key_at(0) + ":" + item.value_at(0).as_string());
+    } else {
+      return Error{where(item) + "a " + std::string(key) + " condition must be a string such as \"merge\" or "
+                   "\"ref:main\", or a map such as {ref: main}",
+                   {}, Exit::config};
+    }
+  }
   for (const auto& item : c.items) {
     auto with = [&](std::string_view prefix) { return item.rfind(prefix, 0) == 0 && item.size() > prefix.size(); };
     bool known = item == "merge" || item == "rebase" || with("branch:") || with("ref:") || with("run:");
@@ -146,10 +159,10 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
         return Error{where(*t.find(key)) + "glob " + quote(g) + " of hook command " + full + " stands for more than " +
                          std::to_string(k_max_alternatives) + " patterns",
                      {}, Exit::config};
-  c.types = strings(t.find("types"));
+  c.types = strings(t.find(t.find("file_types") ? "file_types" : "types"));  // a job may say file_types
   for (const auto& type : c.types)
     if (type != "text" && type != "binary" && type != "executable" && type != "symlink")
-      return Error{where(*t.find("types")) + "unknown file type " + quote(type) +
+      return Error{where(*t.find(t.find("file_types") ? "file_types" : "types")) + "unknown file type " + quote(type) +
                        ": expected text, binary, executable or symlink",
                    {}, Exit::config};
   c.tags = strings(t.find("tags"));
@@ -172,6 +185,123 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   return c;
 }
 
+// What a job group hands down to its jobs, as lefthook's scope: globs,
+// tags, types and excludes add up; root and files are the nearest given;
+// env values of an inner job win.
+struct JobScope {
+  std::vector<std::string> glob, tags, types, exclude;
+  std::string root, files;
+  std::map<std::string, std::string> env;
+};
+
+void inherit(CommandSettings& c, const JobScope& scope) {
+  c.glob.insert(c.glob.begin(), scope.glob.begin(), scope.glob.end());
+  c.tags.insert(c.tags.begin(), scope.tags.begin(), scope.tags.end());
+  c.types.insert(c.types.begin(), scope.types.begin(), scope.types.end());
+  c.exclude.insert(c.exclude.begin(), scope.exclude.begin(), scope.exclude.end());
+  if (c.root.empty()) c.root = scope.root;
+  if (c.files_command.empty()) c.files_command = scope.files;
+  for (const auto& [k, v] : scope.env) c.env.emplace(k, v);
+}
+
+JobScope extended(const JobScope& outer, const CommandSettings& group_job) {
+  JobScope s = outer;
+  s.glob.insert(s.glob.end(), group_job.glob.begin(), group_job.glob.end());
+  s.tags.insert(s.tags.end(), group_job.tags.begin(), group_job.tags.end());
+  s.types.insert(s.types.end(), group_job.types.begin(), group_job.types.end());
+  s.exclude.insert(s.exclude.end(), group_job.exclude.begin(), group_job.exclude.end());
+  if (!group_job.root.empty()) s.root = group_job.root;
+  if (!group_job.files_command.empty()) s.files = group_job.files_command;
+  for (const auto& [k, v] : group_job.env) s.env[k] = v;
+  return s;
+}
+
+const std::vector<std::string> k_job_keys = {"name",  "run",        "script",      "runner",      "root",
+                                             "files", "fail_text",  "glob",        "exclude",     "tags",
+                                             "types", "file_types", "env",         "interactive", "use_stdin",
+                                             "stage_fixed", "skip", "only",        "group"};
+const std::vector<std::string> k_group_keys = {"parallel", "piped", "jobs", "root"};
+
+// Keys inside [[...jobs]] are the owner's to check: the key table cannot.
+Status known_keys(const Value& t, const std::vector<std::string>& known, const std::string& what) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::string& key = t.key_at(i);
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string guess = closest_match(key, known);
+    return Error{where(t.value_at(i)) + "unknown key " + quote(key) + " in " + what +
+                     (guess.empty() ? std::string() : "; did you mean " + quote(guess) + "?"),
+                 {}, Exit::config};
+  }
+  return ok_status();
+}
+
+struct JobReader {
+  HookSettings& h;
+  const ScriptPlace& place;
+
+  // lefthook's jobs: a list of commands and groups, run in list order.
+  Status read(const Value& list, const JobScope& scope, JobNode& parent, const std::string& where_name) {
+    if (!list.is_array())
+      return Error{where(list) + "jobs of " + where_name + " must be a number or a list of jobs", {}, Exit::config};
+    std::size_t n = 0;
+    for (const auto& job : list.items()) {
+      ++n;
+      std::string what = "job " + std::to_string(n) + " of " + where_name;
+      if (!job.is_table()) return Error{where(job) + what + " must be a table", {}, Exit::config};
+      if (auto st = known_keys(job, k_job_keys, what); !st) return st;
+      if (const Value* group = job.find("group")) {
+        if (auto st = read_group(job, *group, scope, parent, what); !st) return st;
+        continue;
+      }
+      std::string name = text(job.find("name"));
+      if (name.empty()) name = text(job.find("run"));
+      if (name.empty()) name = text(job.find("script"));
+      if (name.empty()) name = "[" + std::to_string(n) + "]";
+      auto c = command(h.name, name, job, place, false);
+      if (!c) return c.error();
+      inherit(*c, scope);
+      parent.children.push_back(JobNode::leaf_of(h.commands.size()));
+      h.commands.push_back(std::move(c).value());
+    }
+    return ok_status();
+  }
+
+  Status read_group(const Value& job, const Value& group, const JobScope& scope, JobNode& parent,
+                    const std::string& what) {
+    if (!group.is_table()) return Error{where(group) + "the group of " + what + " must be a table", {}, Exit::config};
+    if (auto st = known_keys(group, k_group_keys, "the group of " + what); !st) return st;
+    if (job.find("run") || job.find("script"))
+      return Error{where(group) + what + " has a group and a run or script", "keep one", Exit::config};
+    // The job's own filters, read as a command's would be (it has no run).
+    CommandSettings own;
+    own.glob = strings(job.find("glob"));
+    own.exclude = strings(job.find("exclude"));
+    own.tags = strings(job.find("tags"));
+    own.types = strings(job.find(job.find("file_types") ? "file_types" : "types"));
+    own.root = text(job.find("root"));
+    if (own.root.empty()) own.root = text(group.find("root"));
+    while (!own.root.empty() && own.root.back() == '/') own.root.pop_back();
+    own.files_command = text(job.find("files"));
+    if (const Value* env = job.find("env"); env && env->is_table())
+      for (std::size_t i = 0; i < env->size(); ++i)
+        if (env->value_at(i).is_string()) own.env[env->key_at(i)] = env->value_at(i).as_string();
+    JobNode node;
+    node.name = text(job.find("name"));
+    if (node.name.empty()) node.name = "group (" + what.substr(4, what.find(' ', 4) - 4) + ")";
+    node.parallel = flag(group.find("parallel"), false);
+    node.piped = flag(group.find("piped"), false);
+    if (node.parallel && node.piped)
+      return Error{where(group) + "the group of " + what + " cannot be both piped and parallel", {}, Exit::config};
+    if (auto st = read_conditions(job, node.skip, node.only); !st) return st;
+    const Value* jobs = group.find("jobs");
+    if (!jobs || !jobs->is_array() || jobs->items().empty())
+      return Error{where(group) + "the group of " + what + " has no jobs", {}, Exit::config};
+    if (auto st = read(*jobs, extended(scope, own), node, "group " + quote(node.name)); !st) return st;
+    parent.children.push_back(std::move(node));
+    return ok_status();
+  }
+};
+
 Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptPlace& place) {
   HookSettings h;
   h.name = name;
@@ -190,7 +320,10 @@ Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptP
     h.fail_fast = true;
   }
   h.exclude_tags = strings(t.find("exclude_tags"));
-  if (const Value* j = t.find("jobs"); j && j->type() == Value::Type::integer) {
+  const Value* job_list = nullptr;
+  if (const Value* j = t.find("jobs"); j && j->is_array()) {
+    job_list = j;
+  } else if (j && j->type() == Value::Type::integer) {
     if (j->as_int() < 0 || j->as_int() > 1024)
       return Error{where(*j) + "jobs must be between 0 and 1024, found " + std::to_string(j->as_int()), {},
                    Exit::config};
@@ -217,6 +350,11 @@ Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptP
     if (a.priority.has_value() != b.priority.has_value()) return a.priority.has_value();
     return a.priority.has_value() && *a.priority < *b.priority;
   });
+  h.tree.name = name;
+  h.tree.parallel = h.parallel;
+  for (std::size_t i = 0; i < h.commands.size(); ++i) h.tree.children.push_back(JobNode::leaf_of(i));
+  if (job_list)
+    if (auto st = JobReader{h, place}.read(*job_list, {}, h.tree, "hook " + quote(name)); !st) return st.error();
   return h;
 }
 

@@ -54,6 +54,24 @@ struct OutputParts {
   bool failed_out = false;     // a failed command's output even without execution_out (output = false)
 };
 
+// The order commands run in: a tree whose leaves are commands and whose
+// inner nodes are lefthook's job groups, the root being the hook itself.
+struct JobNode {
+  static constexpr std::size_t k_group = static_cast<std::size_t>(-1);
+  std::size_t command = k_group;  // a leaf: the index in HookSettings::commands
+  std::string name;               // a group's name, for skip messages
+  bool parallel = false;          // run the children at once
+  bool piped = false;             // one after another, none after a failure
+  Conditions skip, only;          // a group's
+  std::vector<JobNode> children;
+  bool leaf() const { return command != k_group; }
+  static JobNode leaf_of(std::size_t command) {
+    JobNode n;
+    n.command = command;
+    return n;
+  }
+};
+
 struct HookSettings {
   std::string name;
   bool parallel = true;
@@ -62,7 +80,8 @@ struct HookSettings {
   unsigned jobs = 0;  // 0: one per CPU
   std::vector<std::string> exclude_tags;  // commands with one of these tags or names are skipped
   Conditions skip, only;
-  std::vector<CommandSettings> commands;  // in running order (priority, then config order)
+  std::vector<CommandSettings> commands;  // commands and scripts in priority order, then the jobs' commands
+  JobNode tree;                           // how they run: root.parallel is `parallel`
   // From [hooks], the same for every hook:
   OutputParts output;
   std::string rc;  // hooks.rc: a shell file whose exported environment the commands get; "" none

@@ -27,6 +27,7 @@ BAD_ARGUMENT = {
     "hooks status": (["hooks", "status", "--nope"], "keel: error: unexpected argument '--nope'"),
     "hooks run": (["hooks", "run"], "keel: error: hook is required"),
     "hooks restore": (["hooks", "restore", "--nope"], "keel: error: unexpected argument '--nope'"),
+    "hooks migrate": (["hooks", "migrate", "--output"], "keel: error: --output: 1 required FILE missing"),
     "man": (["man", "nosuch"], "keel: error: no manual page for 'nosuch'"),
     "release": (["release", "--nope"], "keel: error: unexpected argument '--nope'"),
     "release next": (["release", "next", "--nope"], "keel: error: unexpected argument '--nope'"),

@@ -214,3 +214,107 @@ def test_a_script_outside_source_dir_or_with_run_is_a_config_error(sandbox):
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 78, r
     assert r.err.startswith("keel: error: keel.toml:2:1: hook command 'pre-commit.x' has both 'run' and 'script'\n")
+
+
+def yaml_project(sandbox, text):
+    repo = sandbox.repo()
+    (repo / "keel.yaml").write_text(text)
+    for path in ("a.js", "b.md", "web/c.js", "web/d.md"):
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text("x\n")
+    sandbox.git("add", "a.js", "b.md", "web", cwd=repo)
+    return repo
+
+
+def test_jobs_run_in_order_and_a_piped_group_stops_at_its_first_failure(sandbox):
+    repo = yaml_project(sandbox, """\
+hooks:
+  pre-commit:
+    parallel: false
+    jobs:
+      - name: first
+        run: echo first >> ../trace
+      - name: build
+        group:
+          piped: true
+          jobs:
+            - run: echo install >> ../trace
+            - name: migrate
+              run: echo migrate >> ../trace; exit 4
+            - name: seed
+              run: echo seed >> ../trace
+      - name: last
+        run: echo last >> ../trace
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert (sandbox.root / "trace").read_text() == "first\ninstall\nmigrate\nlast\n"
+    summary = [line.split(" (")[0].split(":")[0] for line in r.out.split("pre-commit:\n")[1].splitlines()]
+    assert summary == ["  passed  first", "  passed  echo install >> ../trace", "  failed  migrate", "  skipped seed",
+                       "  passed  last"], r.out
+    assert "  skipped seed: an earlier job of group 'build' failed (piped)\n" in r.out, r.out
+
+
+def test_a_parallel_group_runs_its_jobs_at_once(sandbox):
+    # Each job waits for the other's flag: run one after the other, the first would wait in vain.
+    wait_for = "i=0; while [ ! -e ../{flag} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; test -e ../{flag}"
+    repo = yaml_project(sandbox, f"""\
+hooks:
+  pre-commit:
+    parallel: false
+    jobs:
+      - group:
+          parallel: true
+          jobs:
+            - name: left
+              run: touch ../left.flag; {wait_for.format(flag="right.flag")}
+            - name: right
+              run: touch ../right.flag; {wait_for.format(flag="left.flag")}
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert "passed  left (" in r.out and "passed  right (" in r.out
+
+
+def test_a_group_hands_root_glob_and_env_to_its_jobs_and_can_be_skipped(sandbox):
+    repo = yaml_project(sandbox, """\
+hooks:
+  pre-commit:
+    jobs:
+      - name: web
+        root: web/
+        glob: "*.js"
+        env: {WHO: group}
+        group:
+          jobs:
+            - name: files
+              run: printf '%s|' "$WHO" {staged_files} > ../../files
+            - name: own-env
+              env: {WHO: job}
+              run: printf '%s' "$WHO" > ../../who
+      - name: never
+        skip: [ref: main]
+        group:
+          jobs:
+            - run: touch ../never
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "files").read_text() == "group|c.js|"
+    assert (sandbox.root / "who").read_text() == "job"
+    assert not (sandbox.root / "never").exists()
+    assert "  skipped touch ../never: group 'never': skip: ref:main\n" in r.out, r.out
+
+
+def test_an_unknown_key_in_a_job_is_an_error_with_its_place(sandbox):
+    repo = yaml_project(sandbox, """\
+hooks:
+  pre-commit:
+    jobs:
+      - name: x
+        runn: echo x
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.yaml:5:9: unknown key 'runn' in job 1 of hook 'pre-commit'; "
+                     "did you mean 'run'?\n")

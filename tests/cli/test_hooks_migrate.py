@@ -117,11 +117,9 @@ pre-push:
         "another repository yet\n"
         "keel: warning: lefthook.yml:3:1: 'rc' is shell text in lefthook ('\"$HOME/.lefthookrc\"'); keel takes a "
         "path: set hooks.rc by hand\n"
-        "keel: warning: lefthook.yml:6:7: a job group is not carried over: keel has no groups of commands yet; list "
-        "its jobs as commands of their own\n"
-        "keel: warning: lefthook.yml:10:7: the {cmd} template in 'pre-push.job-2.run' has no equal in keel\n"
-        "keel: warning: lefthook.yml:11:7: 'pre-push.job-2.timeout' is not carried over: keel does not know it\n"
-        "keel: warning: lefthook.yml:12:7: file type 'not executable' of 'pre-push.job-2.file_types' has no equal "
+        "keel: warning: lefthook.yml:10:7: the {cmd} template in 'pre-push.[2].run' has no equal in keel\n"
+        "keel: warning: lefthook.yml:11:7: 'pre-push.[2].timeout' is not carried over: keel does not know it\n"
+        "keel: warning: lefthook.yml:12:7: file type 'not executable' of 'pre-push.[2].file_types' has no equal "
         "in keel's types; left out\n")
     assert r.out == """\
 [hooks]
@@ -130,10 +128,17 @@ glob_style = "lefthook"
 [hooks.pre-push]
 parallel = false
 
-[hooks.pre-push.commands.job-2]
+[[hooks.pre-push.jobs]]
+name = "grouped"
+
+[hooks.pre-push.jobs.group]
+
+[[hooks.pre-push.jobs.group.jobs]]
+run = "echo 1"
+
+[[hooks.pre-push.jobs]]
 run = "echo {cmd}"
 types = ["text"]
-priority = 1
 """
     assert not (repo / "keel.toml").exists()
 
@@ -179,3 +184,45 @@ def test_a_broken_lefthook_file_is_an_error_with_its_position(sandbox):
     assert r.code == 2, r
     assert r.err == (f"keel: error: no lefthook configuration in '{repo}'\n"
                      "hint: name the file: keel hooks migrate path/to/lefthook.yml\n")
+
+
+JOBS_YML = r"""
+pre-commit:
+  jobs:
+    - name: first
+      run: echo first >> ../trace
+    - name: web
+      root: src/
+      glob: "*.js"
+      env:
+        WHO: group
+      group:
+        piped: true
+        jobs:
+          - name: lint
+            run: printf 'lint %s %s\n' "$WHO" {staged_files} >> ../../trace
+          - name: breaks
+            run: echo breaks >> ../../trace; exit 2
+          - name: after
+            run: echo after >> ../../trace
+    - name: last
+      run: echo last >> ../trace
+"""
+
+
+def test_migrated_jobs_and_groups_run_as_lefthook_ran_them(sandbox):
+    lefthook_repo = staged_repo(sandbox, "lefthook/repo")
+    (lefthook_repo / "lefthook.yml").write_text(JOBS_YML)
+    proc = subprocess.run([str(tool_path("lefthook")), "run", "pre-commit"], cwd=lefthook_repo, env=sandbox.env,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    expected = trace(lefthook_repo)
+    assert expected == ["first", "lint group c.js", "breaks", "last"]
+
+    repo = staged_repo(sandbox, "keel/repo")
+    (repo / "lefthook.yml").write_text(JOBS_YML)
+    r = sandbox.keel("hooks", "migrate", cwd=repo)
+    assert r.code == 0 and r.err == "", r
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert trace(repo) == expected

@@ -85,8 +85,12 @@ static const KeyDecl k_hooks_keys[] = {
      0},
     {"hooks.*.exclude_tags", KeyType::string_list, "",
      "Skip the hook's commands that have one of these tags (or names), as lefthook's exclude_tags.", 0},
-    {"hooks.*.jobs", KeyType::integer, "",
-     "Commands run at once in parallel mode; 0 or unset: one per CPU.", 0},
+    {"hooks.*.jobs", KeyType::integer_or_table_list, "",
+     "A number: commands run at once in parallel mode (0 or unset: one per CPU). Or lefthook's list of jobs, "
+     "run in order after the commands: each a table with a command's keys (run or script, glob, root, env...) "
+     "and a name, or a group = { parallel, piped, jobs = [...] } whose glob, exclude, tags, root, files and env "
+     "its jobs inherit.",
+     0},
     KEEL_CONDITIONS("hooks.*", "the whole hook"),
 
     {"hooks.*.commands.*.run", KeyType::string, "",
