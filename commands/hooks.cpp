@@ -333,7 +333,9 @@ const char* k_run_description =
     "take the command's version. SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE (a closed terminal, `| head`) stop "
     "the commands, and keel puts the changes back before it exits 130, whenever the signal comes. If keel is "
     "killed with SIGKILL, the next 'keel hooks run' puts the changes back once no command of the dead run is "
-    "still running (it refuses while one is), and 'keel hooks restore' stops such a command first. A file "
+    "still running (it refuses while one is), and 'keel hooks restore' stops such a command first; every command "
+    "started while changes are hidden has KEEL_HOOK_RUN in its environment, by which keel finds it and whatever "
+    "it started, even in a session of its own. A file "
     "changed since the crash is never overwritten: it stays, and the version from before the run is kept under "
     ".git/keel/ with the command that compares the two. --no-stash leaves unstaged changes in place.";
 

@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <map>
+#include <random>
 #include <thread>
 
 #include "fs/fs.hpp"
@@ -29,6 +32,10 @@ const char* k_manifest = "manifest";
 // per line (-pgid for a command in its own process group, the pid of an
 // interactive one in keel's group), so that a later recovery can wait for them.
 const char* k_groups = "groups";
+// The run's token: every command it starts has KEEL_HOOK_RUN=<token> in its
+// environment, and so has whatever that command starts, in whatever process
+// group or session: recover() finds them all in /proc.
+const char* k_run = "run";
 
 Error io_error(const std::string& what, const stdfs::path& p, const std::error_code& ec) {
   return Error{what + " " + quote(p.string()) + ": " + ec.message(), {}, Exit::failed};
@@ -165,6 +172,57 @@ std::vector<pid_t> recorded_targets(const stdfs::path& dir) {
   return out;
 }
 
+// Unique enough to tell one run from another: 128 bits from the kernel.
+std::string new_token() {
+  std::random_device random;
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%08x%08x%08x%08x", random(), random(), random(), random());
+  return buf;
+}
+
+// Processes whose environment holds KEEL_HOOK_RUN=<token>: the commands of
+// that run and everything they started, even in a session of their own. A
+// process whose environment cannot be read (another user's) is not one.
+std::vector<pid_t> marked_processes(const std::string& token) {
+  std::vector<pid_t> out;
+  if (token.empty()) return out;
+  std::string entry = std::string(k_run_variable) + "=" + token;
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (pid == ::getpid()) continue;
+    auto env = fs::read_file(e.path() / "environ", 1 << 20);
+    if (!env) continue;
+    for (std::size_t start = 0; start < env->size();) {
+      std::size_t end = env->find('\0', start);
+      if (end == std::string::npos) end = env->size();
+      if (env->compare(start, end - start, entry) == 0) {
+        out.push_back(pid);
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+// The commands of a dead run that may still be alive: the process groups
+// and pids it noted, and every process carrying its token.
+std::vector<pid_t> leftover_targets(const stdfs::path& dir) {
+  auto boot = fs::read_file(dir / "boot", 4096);
+  if (!boot || *boot != boot_id()) return {};  // noted before a reboot: nothing of that run is alive
+  std::vector<pid_t> out = recorded_targets(dir);
+  auto token = fs::read_file(dir / k_run, 4096);
+  for (pid_t pid : marked_processes(token ? *token : std::string())) {
+    bool covered = std::find(out.begin(), out.end(), pid) != out.end() ||
+                   std::find(out.begin(), out.end(), -::getpgid(pid)) != out.end();
+    if (!covered) out.push_back(pid);
+  }
+  return out;
+}
+
 bool alive(pid_t target) { return ::kill(target, 0) == 0 || errno == EPERM; }
 
 std::vector<pid_t> alive_targets(const std::vector<pid_t>& targets) {
@@ -253,10 +311,14 @@ Result<std::optional<Backup>> Backup::hide(const git::Repository& repo, const st
     if (auto st = fs::write_file(dir / (n + ".work"), files[i].work_tree, {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
     if (auto st = fs::write_file(dir / (n + ".staged"), files[i].staged, {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
   }
+  std::string token = new_token();
+  if (auto st = fs::write_file(dir / "boot", boot_id(), {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
+  if (auto st = fs::write_file(dir / k_run, token, {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
   // Last: a backup without its manifest was never used and is ignored.
   if (auto st = fs::write_file(dir / k_manifest, manifest_text(files), {.mode = 0600, .links = fs::Links::replace}); !st) return st.error();
 
   Backup backup(root, dir, std::move(files));
+  backup.m_token = std::move(token);
   for (const auto& f : backup.m_files) {
     if (auto st = put(root / f.path, true, f.staged, f.mode, dir); !st) {
       auto undo = backup.restore();  // put back what was already hidden
@@ -335,7 +397,7 @@ Result<std::optional<RestoreReport>> recover(const git::Repository& repo, const 
   }
   // A command of the dead run may still write its files: restoring under
   // it would lose one version or the other.
-  auto running = alive_targets(recorded_targets(dir));
+  auto running = alive_targets(leftover_targets(dir));
   if (!running.empty()) {
     if (!options.stop_leftovers)
       return Error{"a command of an interrupted hook run is still running (" + describe(running) +

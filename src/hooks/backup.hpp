@@ -70,13 +70,21 @@ class Backup {
 
   const std::vector<SavedFile>& files() const { return m_files; }
 
+  // Set in the environment of every command started while the changes are
+  // hidden (KEEL_HOOK_RUN), so that recover() finds them and what they
+  // started even when keel died before it could note them.
+  const std::string& token() const { return m_token; }
+
  private:
   Backup(std::filesystem::path workdir, std::filesystem::path dir, std::vector<SavedFile> files)
       : m_workdir(std::move(workdir)), m_dir(std::move(dir)), m_files(std::move(files)) {}
   std::filesystem::path m_workdir;
   std::filesystem::path m_dir;
   std::vector<SavedFile> m_files;
+  std::string m_token;
 };
+
+inline constexpr const char* k_run_variable = "KEEL_HOOK_RUN";
 
 struct RecoverOptions {
   // Commands of the crashed run that are still running: stop them (SIGTERM,

@@ -241,6 +241,7 @@ struct Planner {
       for (const auto& [name, value] : c.env) cmd.env.set[name] = value;
       cmd.grace_period = io.grace_period;
       if (backup) {
+        cmd.env.set[k_run_variable] = backup->token();
         bool own_group = !c.interactive;
         cmd.on_start = [b = backup, own_group](int pid) { (void)b->record_command(own_group ? -pid : pid); };
       }

@@ -507,3 +507,31 @@ def test_a_file_name_near_the_length_limit_is_hidden_and_restored(sandbox):
     blob = next(line.split()[1] for line in entries if line.endswith(long_name))
     assert sandbox.git("cat-file", "blob", blob, cwd=repo) == "staged\n"
     assert sorted(p.name for p in repo.iterdir()) == sorted([".git", "README", "f.txt", "keel.toml", long_name])
+
+
+def test_a_command_that_left_its_process_group_still_holds_up_recovery(sandbox):
+    # The command starts a daemon in a session of its own (a formatter server, say), then keel is killed:
+    # the daemon is in no group keel noted, yet it may still write the file, so recovery must wait for it.
+    daemon = "setsid sh -c 'echo $$ > ../daemon; while [ ! -e ../go ]; do sleep 0.05; done; echo late >> f.txt' &"
+    command = f"{daemon} while [ ! -s ../daemon ]; do sleep 0.05; done; touch ../started; sleep 30"
+    repo = project(sandbox, f'[hooks.pre-commit.commands.spawns]\nrun = "{command}"\n')
+    staged, work = partially_stage(sandbox, repo)
+    kill_9(sandbox, repo)
+    for target in leftover_commands(repo):
+        os.kill(target, signal.SIGKILL)
+    wait_gone(leftover_commands(repo))
+    pid = int((sandbox.root / "daemon").read_text())
+    (repo / "keel.toml").write_text('[hooks.pre-commit.commands.quick]\nrun = "true"\n')
+    try:
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+        assert r.code == 1, r
+        assert f"still running (process {pid}" in r.err, r.err  # and a sleep it may be running at that moment
+        assert (repo / "f.txt").read_text() == staged  # nothing restored under the daemon
+        r = sandbox.keel("hooks", "restore", cwd=repo)
+        assert r.code == 0, r
+        assert r.err.startswith(f"keel: stopped process {pid}, left running by an interrupted hook run\n"), r.err
+        assert r.err.endswith("keel: restored the unstaged changes an interrupted hook run had hidden (1 file)\n")
+        wait_gone([pid])
+        assert (repo / "f.txt").read_text() == work
+    finally:
+        (sandbox.root / "go").touch()
