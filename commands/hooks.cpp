@@ -13,6 +13,7 @@
 #include "hooks/install.hpp"
 #include "hooks/migrate.hpp"
 #include "hooks/names.hpp"
+#include "hooks/remotes.hpp"
 #include "hooks/run.hpp"
 #include "hooks/settings.hpp"
 #include "log/log.hpp"
@@ -38,7 +39,11 @@ struct RunOptions {
 };
 
 std::vector<hooks::HookSettings> configured(const Context& ctx) {
-  return hooks::hooks_from_config(ctx.config).value_or_throw();
+  auto remotes = hooks::remotes_from(ctx.config.find("hooks")).value_or_throw();
+  if (remotes.empty()) return hooks::hooks_from_config(ctx.config).value_or_throw();
+  auto shared = hooks::load_remote_hooks(remotes, cache_directory(ctx)).value_or_throw();
+  for (const auto& w : shared.warnings) log::warn(w);
+  return hooks::hooks_from_config(ctx.config, shared.tables).value_or_throw();
 }
 
 std::vector<std::string> installable_names(const std::vector<hooks::HookSettings>& all) {
@@ -104,9 +109,10 @@ void warn_about_lookalikes(const std::vector<hooks::HookSettings>& all) {
 }
 
 int install(const InstallOptions& o, Context& ctx) {
-  warn_about_lookalikes(configured(ctx));
+  auto all = configured(ctx);
+  warn_about_lookalikes(all);
   // Installing every configured hook also removes shims of hooks dropped from the config.
-  hooks::InstallRequest request{hooks_to_install(o, configured(ctx)), ctx.self_path, o.force, o.hooks.empty()};
+  hooks::InstallRequest request{hooks_to_install(o, all), ctx.self_path, o.force, o.hooks.empty()};
   auto actions = hooks::install(*ctx.repo, request).value_or_throw();
   auto dir = hooks::hooks_directory(*ctx.repo).value_or_throw();
   for (const auto& a : actions) ctx.out << a.hook << ": " << a.what << '\n';
@@ -302,7 +308,8 @@ const char* k_group_description =
     "fails); use_stdin (gets the hook's standard input); script and runner (a file under hooks.source_dir/HOOK/ "
     "in place of run, as lefthook's scripts). skip and only take true or a list of conditions: merge, rebase, "
     "branch:GLOB, ref:GLOB, run:COMMAND. Keys of [hooks]: output and skip_output (what a run prints), rc (a shell "
-    "file whose exported environment the commands get), glob_style, min_version, source_dir. {job_name} gives a "
+    "file whose exported environment the commands get), remotes (hooks shared from other repositories), "
+    "glob_style, min_version, source_dir. {job_name} gives a "
     "command its own name.\n\n"
     "Example:\n\n"
     "  [hooks.pre-commit.commands.fmt]\n"

@@ -272,6 +272,15 @@ std::vector<std::string> config_names(const std::string& stem) {
 
 }  // namespace
 
+Value check_document(Value document, std::vector<Diagnostic>& diagnostics) {
+  LoadOptions options;
+  std::vector<ConsideredFile> files;
+  Loader loader(options, diagnostics, files);
+  std::vector<std::string> path;
+  loader.check_layer(document, path, false);
+  return document;
+}
+
 std::vector<std::string> project_file_names() {
   return {"keel.toml", "keel.yaml", "keel.yml", ".keel.toml", ".keel.yaml", ".keel.yml"};
 }

@@ -25,7 +25,6 @@ const std::map<std::string, std::string, std::less<>> k_dropped_top = {
     {"skip_lfs", "keel does not run git-lfs's hooks"},
     {"lefthook", "keel's hook scripts call keel"},
     {"extends", "merge the extended files into keel.toml by hand"},
-    {"remotes", "keel cannot fetch configuration from another repository yet"},
     {"source_dir_local", "keel has no local scripts directory"},
     {"install_non_git_hooks", "keel installs the hooks keel.toml names"},
     {"no_auto_install", "keel never installs hooks on its own"},
@@ -115,6 +114,7 @@ class Migrator {
     m_w.line("glob_style", string_value("lefthook"));
     if (has_scripts && !root.find("source_dir")) m_w.line("source_dir", string_value(".lefthook"));
     for (std::size_t i = 0; i < root.size(); ++i) top_level(root.key_at(i), root.value_at(i));
+    if (const Value* r = root.find("remotes"); r && r->is_array()) remotes(*r);
     for (std::size_t i = 0; i < root.size(); ++i) {
       const std::string& key = root.key_at(i);
       if (is_top_option(key) || k_dropped_top.count(key) || !root.value_at(i).is_table()) continue;
@@ -124,7 +124,7 @@ class Migrator {
 
  private:
   static bool is_top_option(const std::string& key) {
-    for (const char* k : {"rc", "source_dir", "output", "skip_output", "templates"})
+    for (const char* k : {"rc", "source_dir", "output", "skip_output", "templates", "remotes"})
       if (key == k) return true;
     return false;
   }
@@ -166,8 +166,27 @@ class Migrator {
       else if (auto list = string_list(v)) m_w.line("output", *list);
     } else if (key == "skip_output") {
       if (auto list = string_list(v)) m_w.line("skip_output", *list);
-    } else if (key != "templates" && !v.is_table()) {
+    } else if (key != "templates" && key != "remotes" && !v.is_table()) {
       m_w.note(v, quote(key) + " is not carried over: keel does not know it");
+    }
+  }
+
+  // lefthook's remotes keep their keys; the files they name are lefthook's,
+  // which keel migrates as it reads them.
+  void remotes(const Value& list) {
+    for (const auto& r : list.items()) {
+      if (!r.is_table()) continue;
+      m_m.toml += "\n[[hooks.remotes]]\n";
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        const std::string& key = r.key_at(i);
+        const Value& v = r.value_at(i);
+        if ((key == "git_url" || key == "ref" || key == "refetch_frequency") && v.is_string()) m_w.line(key, v);
+        else if (key == "refetch" && v.type() == Value::Type::boolean) m_w.line(key, v);
+        else if (key == "configs") {
+          if (auto list = string_list(v)) m_w.line(key, *list);
+        } else m_w.note(v, quote("remotes." + key) + " is not carried over: keel does not know it");
+      }
+      if (!r.find("configs")) m_w.line("configs", *string_list(string_value("lefthook.yml")));
     }
   }
 

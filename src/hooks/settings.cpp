@@ -360,7 +360,7 @@ Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptP
 
 // Options of [hooks] itself, not hooks.
 bool is_hooks_option(const std::string& key) {
-  for (const char* option : {"glob_style", "min_version", "output", "skip_output", "rc", "source_dir"})
+  for (const char* option : {"glob_style", "min_version", "output", "skip_output", "rc", "source_dir", "remotes"})
     if (key == option) return true;
   return false;
 }
@@ -409,13 +409,41 @@ bool holds(const std::string& item, const RepoState& s) {
   return false;
 }
 
+// The built-in defaults of a table, or the rest: remotes lie between them.
+Value split_defaults(const Value& v, bool defaults) {
+  Value out = Value::make_table(v.origin());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const Value& child = v.value_at(i);
+    if (child.is_table()) {
+      Value part = split_defaults(child, defaults);
+      if (part.size() || (!defaults && child.origin().kind != config::Origin::Kind::builtin))
+        out.set(v.key_at(i), std::move(part));
+    } else if ((child.origin().kind == config::Origin::Kind::builtin) == defaults) {
+      out.set(v.key_at(i), child);
+    }
+  }
+  return out;
+}
+
+std::string text_or(const Value& t, std::string_view key, std::string fallback) {
+  const Value* v = t.find(key);
+  return v && v->is_string() ? v->as_string() : fallback;
+}
+
 }  // namespace
 
-Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config) {
+Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config,
+                                                   const std::vector<config::Value>& remote_tables) {
   std::vector<HookSettings> out;
-  const Value* root = config.find("hooks");
-  if (!root || !root->is_table()) return out;
-  GlobStyle style = config.get_string("hooks.glob_style", "keel") == "lefthook" ? GlobStyle::lefthook : GlobStyle::keel;
+  const Value* own = config.find("hooks");
+  if (!own || !own->is_table()) return out;
+  // Built-in defaults, then the remotes' tables in order, then the
+  // project's own (and the user's) values, which win key by key.
+  Value merged = split_defaults(*own, true);
+  for (const auto& t : remote_tables) merged.merge(t);
+  merged.merge(split_defaults(*own, false));
+  const Value* root = &merged;
+  GlobStyle style = text_or(merged, "glob_style", "keel") == "lefthook" ? GlobStyle::lefthook : GlobStyle::keel;
   if (const Value* min = root->find("min_version"); min && min->is_string()) {
     auto wanted = semver::parse(min->as_string());
     if (!wanted) return Error{where(*min) + "hooks.min_version: " + wanted.error().message, {}, Exit::config};
@@ -427,12 +455,12 @@ Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config
   }
   auto parts = output_parts(root->find("output"), root->find("skip_output"));
   if (!parts) return parts.error();
-  ScriptPlace place{config.get_string("hooks.source_dir", ".keel/hooks")};
+  ScriptPlace place{text_or(merged, "source_dir", ".keel/hooks")};
   while (place.source_dir.size() > 1 && place.source_dir.back() == '/') place.source_dir.pop_back();
   if (const Value* dir = root->find("source_dir"); dir && !inside(place.source_dir))
     return Error{where(*dir) + "hooks.source_dir " + quote(place.source_dir) + " must be a directory inside the repository",
                  {}, Exit::config};
-  std::string rc = config.get_string("hooks.rc", "");
+  std::string rc = text_or(merged, "rc", "");
   for (std::size_t i = 0; i < root->size(); ++i) {
     if (is_hooks_option(root->key_at(i))) continue;
     auto h = hook(root->key_at(i), root->value_at(i), place);

@@ -89,7 +89,10 @@ struct HookSettings {
 
 // Every [hooks.NAME] table. Errors name the file and position of the bad
 // value: "keel.toml:4:1: hook command 'pre-commit.lint' has no 'run'".
-Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config);
+// `remote_tables`: the [hooks] of hooks.remotes (remotes.hpp), which lie
+// between keel's defaults and the configuration's own values.
+Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config,
+                                                   const std::vector<config::Value>& remote_tables = {});
 
 // What the conditions look at.
 struct RepoState {

@@ -113,8 +113,6 @@ pre-push:
     r = sandbox.keel("hooks", "migrate", "--output", "-", cwd=repo)
     assert r.code == 0, r
     assert r.err == (
-        "keel: warning: lefthook.yml:1:1: 'remotes' is not carried over: keel cannot fetch configuration from "
-        "another repository yet\n"
         "keel: warning: lefthook.yml:3:1: 'rc' is shell text in lefthook ('\"$HOME/.lefthookrc\"'); keel takes a "
         "path: set hooks.rc by hand\n"
         "keel: warning: lefthook.yml:10:7: the {cmd} template in 'pre-push.[2].run' has no equal in keel\n"
@@ -124,6 +122,10 @@ pre-push:
     assert r.out == """\
 [hooks]
 glob_style = "lefthook"
+
+[[hooks.remotes]]
+git_url = "https://example.invalid/x"
+configs = ["lefthook.yml"]
 
 [hooks.pre-push]
 parallel = false

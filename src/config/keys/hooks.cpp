@@ -71,6 +71,12 @@ static const KeyDecl k_hooks_keys[] = {
      "Where the files of `script` and [hooks.HOOK.scripts] are: SOURCE_DIR/HOOK/FILE, relative to the "
      "repository's root (lefthook's source_dir is .lefthook).",
      0},
+    {"hooks.remotes", KeyType::table_list, "",
+     "Hook configuration shared from other repositories, as lefthook's remotes: each { git_url, ref (a tag, "
+     "branch or commit; default the default branch), configs (files there, default [\"keel.toml\"]; a lefthook "
+     "file is migrated as it is read), refetch (fetch on every run), refetch_frequency (\"24h\") }. The copies "
+     "live in keel's cache directory; their [hooks] lie under this configuration's, which wins key by key.",
+     0},
     {"hooks.*.follow", KeyType::boolean, "false",
      "Print each command's output as it comes rather than whole when it ends, as lefthook's follow; with "
      "parallel commands the lines of several commands mix.",

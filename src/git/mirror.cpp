@@ -1,0 +1,129 @@
+#include "git/mirror.hpp"
+
+#include <unistd.h>
+
+#include <random>
+
+#include "git/detail.hpp"
+
+namespace keel::git {
+
+namespace {
+
+using RepoPtr = Handle<git_repository, git_repository_free>;
+using RemotePtr = Handle<git_remote, git_remote_free>;
+using BlobPtr = Handle<git_blob, git_blob_free>;
+
+// Branches and tags under their own names: the copy mirrors the remote.
+Status fetch_into(git_repository* repo, const std::string& url) {
+  git_remote* raw = nullptr;
+  if (git_remote_create_anonymous(&raw, repo, url.c_str()) != 0)
+    return last_error("cannot use the remote " + quote(url), Exit::config);
+  RemotePtr remote(raw);
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
+    return last_error("cannot fetch " + quote(url), Exit::failed);
+  git_buf head = GIT_BUF_INIT;
+  bool has_head = git_remote_default_branch(&head, remote.get()) == 0;
+  std::string default_branch = has_head ? detail::take(head) : std::string();
+  char heads[] = "+refs/heads/*:refs/heads/*";
+  char tags[] = "+refs/tags/*:refs/tags/*";
+  char* specs[] = {heads, tags};
+  git_strarray refspecs{specs, 2};
+  git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+  if (git_remote_download(remote.get(), &refspecs, &options) != 0 ||
+      git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "keel: fetch") != 0)
+    return last_error("cannot fetch " + quote(url), Exit::failed);
+  git_remote_disconnect(remote.get());
+  if (!default_branch.empty() && git_repository_set_head(repo, default_branch.c_str()) != 0)
+    return last_error("cannot fetch " + quote(url), Exit::failed);
+  return ok_status();
+}
+
+std::string random_suffix() {
+  std::random_device random;
+  return std::to_string(random()) + std::to_string(::getpid());
+}
+
+}  // namespace
+
+Status fetch_mirror(const std::string& url, const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "HEAD", ec)) {
+    git_repository* raw = nullptr;
+    if (git_repository_open_bare(&raw, dir.c_str()) != 0)
+      return last_error("cannot open the copy of " + quote(url) + " in " + quote(dir.string()), Exit::io);
+    RepoPtr repo(raw);
+    return fetch_into(repo.get(), url);
+  }
+  std::filesystem::create_directories(dir.parent_path(), ec);
+  if (ec) return Error{"cannot create " + quote(dir.parent_path().string()) + ": " + ec.message(), {}, Exit::io};
+  std::filesystem::path fresh = dir.parent_path() / ("." + dir.filename().string() + ".new-" + random_suffix());
+  auto discard = [&] { std::filesystem::remove_all(fresh, ec); };
+  git_repository* raw = nullptr;
+  if (git_repository_init(&raw, fresh.c_str(), 1) != 0) {
+    discard();
+    return last_error("cannot create " + quote(fresh.string()), Exit::io);
+  }
+  RepoPtr repo(raw);
+  if (auto st = fetch_into(repo.get(), url); !st) {
+    repo.reset();
+    discard();
+    return st;
+  }
+  repo.reset();
+  if (std::filesystem::exists(dir / "HEAD", ec)) {  // another keel made it meanwhile
+    discard();
+    return ok_status();
+  }
+  std::filesystem::rename(fresh, dir, ec);
+  if (ec) {
+    discard();
+    if (std::filesystem::exists(dir / "HEAD")) return ok_status();
+    return Error{"cannot move the copy of " + quote(url) + " into " + quote(dir.string()) + ": " + ec.message(), {},
+                 Exit::io};
+  }
+  return ok_status();
+}
+
+Result<std::string> mirror_file(const std::filesystem::path& dir, const std::string& ref, const std::string& path,
+                                std::size_t max_size) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_bare(&raw, dir.c_str()) != 0)
+    return last_error("cannot open " + quote(dir.string()), Exit::io);
+  RepoPtr repo(raw);
+  std::vector<std::string> candidates;
+  if (ref.empty()) {
+    candidates = {"HEAD"};
+  } else {
+    candidates = {"refs/tags/" + ref, "refs/heads/" + ref};
+    if (ref.find_first_not_of("0123456789abcdef") == std::string::npos && ref.size() >= 7) candidates.push_back(ref);
+  }
+  git_object* commit = nullptr;
+  for (const auto& c : candidates)
+    if (git_revparse_single(&commit, repo.get(), (c + "^{commit}").c_str()) == 0) break;
+  if (!commit)
+    return Error{"no tag, branch or commit " + quote(ref.empty() ? std::string("HEAD") : ref) + " in the copy at " +
+                     quote(dir.string()),
+                 {}, Exit::config};
+  detail::ObjectPtr commit_owner(commit);
+  git_tree* tree = nullptr;
+  if (git_commit_tree(&tree, reinterpret_cast<git_commit*>(commit)) != 0) return last_error("cannot read the tree");
+  detail::TreePtr tree_owner(tree);
+  git_tree_entry* entry = nullptr;
+  if (git_tree_entry_bypath(&entry, tree, path.c_str()) != 0)
+    return Error{"no file " + quote(path) + " at " + quote(ref.empty() ? std::string("HEAD") : ref), {}, Exit::config};
+  detail::TreeEntryPtr entry_owner(entry);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+    return Error{quote(path) + " at " + quote(ref) + " is not a file", {}, Exit::config};
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, repo.get(), git_tree_entry_id(entry)) != 0) return last_error("cannot read " + quote(path));
+  BlobPtr blob_owner(blob);
+  auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
+  if (size > max_size)
+    return Error{quote(path) + " at " + quote(ref) + " is larger than " + std::to_string(max_size) + " bytes", {},
+                 Exit::config};
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob)), size);
+}
+
+}  // namespace keel::git
