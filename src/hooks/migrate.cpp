@@ -237,6 +237,9 @@ class Migrator {
       const std::string& key = h.key_at(i);
       const Value& v = h.value_at(i);
       if (key == "follow" && v.type() == Value::Type::boolean) m_w.line("follow", v);
+      else if (key == "exclude") {
+        if (auto list = string_list(v)) m_w.line("exclude", *list);
+      }
       else if (key == "exclude_tags") {
         if (auto list = string_list(v, true)) m_w.line("exclude_tags", *list);
       } else if (key == "skip" || key == "only") {
@@ -336,8 +339,12 @@ class Migrator {
       } else if (key == "glob" || key == "exclude") {
         auto list = string_list(v);
         if (!list) continue;
-        if (key == "exclude" && v.is_string() && v.as_string().find_first_of("^$()|\\+") != std::string::npos)
-          m_w.note(v, full + " looks like a lefthook 1 regular expression; keel reads it as a glob, as lefthook 2 does");
+        if (key == "exclude" && v.is_string() && v.as_string().find_first_of("^$()|\\+") != std::string::npos) {
+          m_w.note(v, full + " is taken for a lefthook 1 regular expression (exclude_regex); lefthook 2 would read "
+                             "it as a glob");
+          m_w.line("exclude_regex", *list);
+          continue;
+        }
         m_w.line(key, *list);
       } else if (key == "tags") {
         if (auto list = string_list(v, true)) m_w.line("tags", *list);

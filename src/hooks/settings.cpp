@@ -159,6 +159,17 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
         return Error{where(*t.find(key)) + "glob " + quote(g) + " of hook command " + full + " stands for more than " +
                          std::to_string(k_max_alternatives) + " patterns",
                      {}, Exit::config};
+  if (const Value* re = t.find("exclude_regex")) {
+    for (const auto& pattern : strings(re)) {
+      try {
+        c.exclude_regex.emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
+      } catch (const std::regex_error& e) {
+        return Error{where(*re) + "exclude_regex " + quote(pattern) + " of hook command " + full +
+                         " is not a regular expression: " + e.what(),
+                     {}, Exit::config};
+      }
+    }
+  }
   c.types = strings(t.find(t.find("file_types") ? "file_types" : "types"));  // a job may say file_types
   for (const auto& type : c.types)
     if (type != "text" && type != "binary" && type != "executable" && type != "symlink")
@@ -218,7 +229,7 @@ JobScope extended(const JobScope& outer, const CommandSettings& group_job) {
 
 const std::vector<std::string> k_job_keys = {"name",  "run",        "script",      "runner",      "root",
                                              "files", "fail_text",  "glob",        "exclude",     "tags",
-                                             "types", "file_types", "env",         "interactive", "use_stdin",
+                                             "exclude_regex", "types", "file_types", "env",         "interactive", "use_stdin",
                                              "stage_fixed", "skip", "only",        "group"};
 const std::vector<std::string> k_group_keys = {"parallel", "piped", "jobs", "root"};
 
@@ -320,6 +331,7 @@ Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptP
     h.fail_fast = true;
   }
   h.exclude_tags = strings(t.find("exclude_tags"));
+  std::vector<std::string> hook_exclude = strings(t.find("exclude"));
   const Value* job_list = nullptr;
   if (const Value* j = t.find("jobs"); j && j->is_array()) {
     job_list = j;
@@ -350,11 +362,16 @@ Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptP
     if (a.priority.has_value() != b.priority.has_value()) return a.priority.has_value();
     return a.priority.has_value() && *a.priority < *b.priority;
   });
+  // lefthook's hook-level exclude: every command's and job's too.
+  for (auto& c : h.commands) c.exclude.insert(c.exclude.end(), hook_exclude.begin(), hook_exclude.end());
   h.tree.name = name;
   h.tree.parallel = h.parallel;
   for (std::size_t i = 0; i < h.commands.size(); ++i) h.tree.children.push_back(JobNode::leaf_of(i));
-  if (job_list)
-    if (auto st = JobReader{h, place}.read(*job_list, {}, h.tree, "hook " + quote(name)); !st) return st.error();
+  if (job_list) {
+    JobScope scope;
+    scope.exclude = hook_exclude;
+    if (auto st = JobReader{h, place}.read(*job_list, scope, h.tree, "hook " + quote(name)); !st) return st.error();
+  }
   return h;
 }
 

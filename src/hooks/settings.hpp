@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct CommandSettings {
   std::string name;
   std::string run;
   std::vector<std::string> glob, exclude, types, tags;
+  std::vector<std::regex> exclude_regex;  // lefthook 1's exclude: files whose path one finds are left out
   std::string root;  // relative to the work tree, no leading or trailing '/'
   std::map<std::string, std::string> env;
   bool stage_fixed = false;

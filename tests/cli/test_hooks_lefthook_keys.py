@@ -318,3 +318,30 @@ hooks:
     assert r.code == 78, r
     assert r.err == ("keel: error: keel.yaml:5:9: unknown key 'runn' in job 1 of hook 'pre-commit'; "
                      "did you mean 'run'?\n")
+
+
+def test_exclude_regex_and_a_hooks_own_exclude_leave_files_out(sandbox):
+    repo = yaml_project(sandbox, """\
+hooks:
+  pre-commit:
+    exclude: ["*.md"]
+    commands:
+      regex:
+        exclude_regex: '^web/.*\\.js$'
+        run: printf '%s|' {staged_files} > ../regex
+    jobs:
+      - name: job
+        run: printf '%s|' {staged_files} > ../job
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "regex").read_text() == "a.js|"
+    assert (sandbox.root / "job").read_text() == "a.js|web/c.js|"
+
+
+def test_a_broken_exclude_regex_is_a_config_error(sandbox):
+    repo = project(sandbox, '[hooks.pre-commit.commands.x]\nrun = "true"\nexclude_regex = "a(b"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err.startswith("keel: error: keel.toml:3:1: exclude_regex 'a(b' of hook command 'pre-commit.x' is not a "
+                            "regular expression: "), r.err

@@ -228,3 +228,15 @@ def test_migrated_jobs_and_groups_run_as_lefthook_ran_them(sandbox):
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 1, r
     assert trace(repo) == expected
+
+
+def test_a_lefthook_1_regex_exclude_becomes_exclude_regex(sandbox):
+    repo = sandbox.repo()
+    (repo / "lefthook.yml").write_text('pre-commit:\n  exclude: ["*.md"]\n  commands:\n    lint:\n'
+                                       '      exclude: "^vendor/.*\\\\.js$"\n      run: echo {staged_files}\n')
+    r = sandbox.keel("hooks", "migrate", "-o", "-", cwd=repo)
+    assert r.code == 0, r
+    assert r.err == ("keel: warning: lefthook.yml:5:7: 'pre-commit.lint.exclude' is taken for a lefthook 1 regular "
+                     "expression (exclude_regex); lefthook 2 would read it as a glob\n")
+    assert 'exclude = ["*.md"]\n' in r.out
+    assert 'exclude_regex = ["^vendor/.*\\\\.js$"]\n' in r.out

@@ -20,6 +20,9 @@ namespace keel::config::keys {
      "without '/' matches a name at any depth).", \
      0}, \
     {prefix ".exclude", KeyType::string_list, "", "Leave out files matching one of these globs.", 0}, \
+    {prefix ".exclude_regex", KeyType::string_list, "", \
+     "Leave out files whose path (from the repository's root) one of these regular expressions finds, as " \
+     "lefthook 1's exclude string did (ECMAScript syntax).", 0}, \
     {prefix ".types", KeyType::string_list, "", \
      "Only files of one of these types: text, binary, executable, symlink.", 0}, \
     {prefix ".root", KeyType::string, "", \
@@ -89,6 +92,8 @@ static const KeyDecl k_hooks_keys[] = {
      "Run the commands one after another in priority order and stop at the first failure, as lefthook's piped "
      "(parallel = false with fail_fast = true).",
      0},
+    {"hooks.*.exclude", KeyType::string_list, "",
+     "Globs of files left out of every command and job of the hook, as lefthook's hook-level exclude.", 0},
     {"hooks.*.exclude_tags", KeyType::string_list, "",
      "Skip the hook's commands that have one of these tags (or names), as lefthook's exclude_tags.", 0},
     {"hooks.*.jobs", KeyType::integer_or_table_list, "",
