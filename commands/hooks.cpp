@@ -39,9 +39,11 @@ struct RunOptions {
 };
 
 std::vector<hooks::HookSettings> configured(const Context& ctx) {
-  auto remotes = hooks::remotes_from(ctx.config.find("hooks")).value_or_throw();
+  auto remotes = hooks::remotes_from(ctx.config.find("hooks"), ctx.config.get_bool("hooks.trust_remote_refs"))
+                     .value_or_throw();
   if (remotes.empty()) return hooks::hooks_from_config(ctx.config).value_or_throw();
-  auto shared = hooks::load_remote_hooks(remotes, cache_directory(ctx)).value_or_throw();
+  std::filesystem::path root = ctx.repo->is_bare() ? ctx.repo->git_dir() : ctx.repo->workdir();
+  auto shared = hooks::load_remote_hooks(remotes, cache_directory(ctx), root).value_or_throw();
   for (const auto& w : shared.warnings) log::warn(w);
   return hooks::hooks_from_config(ctx.config, shared.tables).value_or_throw();
 }
@@ -267,6 +269,8 @@ int migrate(const MigrateOptions& o, Context& ctx) {
   std::filesystem::path out = o.output.empty() ? root / "keel.toml" : ctx.cwd / o.output;
   std::string result = m.toml.substr(1);  // no blank line before [hooks]
   if (o.output != "-") {
+    if (out.extension() == ".yaml" || out.extension() == ".yml" || out.extension() == ".json")
+      throw usage_error("cannot write TOML tables into " + quote(out.string()), "use --output FILE with a .toml name");
     std::error_code ec;
     if (std::filesystem::exists(out, ec)) {
       std::string existing = fs::read_file(out).value_or_throw();
@@ -274,14 +278,16 @@ int migrate(const MigrateOptions& o, Context& ctx) {
       if (doc.find("hooks"))
         throw usage_error(quote(out.string()) + " already has hooks",
                           "write the migration elsewhere with --output FILE, or print it with --output -");
-      if (out.extension() == ".yaml" || out.extension() == ".yml")
-        throw usage_error("cannot add TOML tables to " + quote(out.string()), "use --output FILE with a .toml name");
       result = existing + (existing.empty() || existing.back() == '\n' ? "" : "\n") + m.toml;
     }
   }
   // What keel will read back must parse: never write a broken keel.toml.
   config::parse_toml(result, out.string(), config::Origin::Kind::project).value_or_throw();
   for (const auto& note : m.notes) log::warn(note);
+  for (const char* local : {"lefthook-local.yml", "lefthook-local.yaml", ".lefthook-local.yml", ".lefthook-local.yaml"})
+    if (std::error_code ec; std::filesystem::is_regular_file(from.parent_path() / local, ec))
+      log::warn(quote(local) + " is not migrated: it holds one person's overrides, which go into keel.local.toml "
+                "by hand");
   if (o.output == "-") {
     ctx.out << result;
     return status(Exit::ok);
@@ -405,9 +411,10 @@ void setup_hooks(CLI::App& app, Runner& chosen) {
                           "appends the equivalent [hooks] tables to keel.toml (or writes --output FILE, or prints "
                           "with --output -). Globs keep lefthook's meaning (hooks.glob_style = \"lefthook\"), "
                           "commands keep lefthook's order as priorities and run one after another unless the hook "
-                          "was parallel; scripts keep their .lefthook directory. What keel has no equal for (colors, "
-                          "remotes, extends, job groups, a {cmd} template...) is left out with a warning naming its "
-                          "line. keel.toml is never half-written, and one that has hooks already is left alone.");
+                          "was parallel; jobs and their groups keep their form; scripts keep their .lefthook "
+                          "directory; remotes keep their keys (keel migrates the lefthook files they name as it reads "
+                          "them). What keel has no equal for (colors, extends, a {cmd} template...) is left out with "
+                          "a warning naming its line. keel.toml is never half-written, and one that has hooks already is left alone.");
   m->add_option("file", mig->from, "The lefthook configuration")->type_name("FILE");
   m->add_option("-o,--output", mig->output, "Where to write (default: keel.toml; - prints)")->type_name("FILE");
   m->parse_complete_callback([&chosen, mig] { chosen = [mig](Context& c) { return migrate(*mig, c); }; });

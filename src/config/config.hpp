@@ -71,12 +71,6 @@ class Config {
 
  private:
   friend Config load(const LoadOptions& options);
-
-// A document from outside the layers (a hooks remote's file), checked as a
-// project file is: values converted to their keys' types, unknown keys and
-// wrong types reported into `diagnostics` (and left out), trusted keys
-// refused when the document's origin is a repository.
-Value check_document(Value document, std::vector<Diagnostic>& diagnostics);
   Value m_root = Value::make_table();
   std::vector<Diagnostic> m_diagnostics;
   std::vector<ConsideredFile> m_files;

@@ -188,7 +188,9 @@ std::vector<pid_t> marked_processes(const std::string& token) {
   if (token.empty()) return out;
   std::string entry = std::string(k_run_variable) + "=" + token;
   std::error_code ec;
-  for (const auto& e : stdfs::directory_iterator("/proc", ec)) {
+  // increment(ec): a process that ends while /proc is read must not throw.
+  for (stdfs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const stdfs::directory_entry& e = *it;
     const std::string name = e.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
     pid_t pid = static_cast<pid_t>(std::stol(name));

@@ -157,7 +157,7 @@ std::vector<std::string> filter_files(const std::vector<std::string>& files, con
   for (const auto& path : files) {
     if (path.compare(0, prefix.size(), prefix) != 0) continue;
     if (std::any_of(command.exclude_regex.begin(), command.exclude_regex.end(),
-                    [&](const std::regex& re) { return std::regex_search(path, re); }))
+                    [&](const PathRegex& re) { return re.finds(path); }))
       continue;
     std::string rel = path.substr(prefix.size());
     if (lefthook) {

@@ -54,6 +54,13 @@ bool lefthook_order(const std::pair<std::string, std::int64_t>& a, const std::pa
   return na < nb;
 }
 
+// lefthook 1 read a string exclude as a regular expression, lefthook 2 as a
+// glob; the file does not say which lefthook it was written for. Anchors,
+// groups, alternation, escapes and ".*" are regex; a glob has no use for them.
+bool looks_like_regex(const std::string& s) {
+  return s.find_first_of("^$()|\\+") != std::string::npos || s.find(".*") != std::string::npos;
+}
+
 class Writer {
  public:
   explicit Writer(Migration& m) : m_m(m) {}
@@ -339,7 +346,7 @@ class Migrator {
       } else if (key == "glob" || key == "exclude") {
         auto list = string_list(v);
         if (!list) continue;
-        if (key == "exclude" && v.is_string() && v.as_string().find_first_of("^$()|\\+") != std::string::npos) {
+        if (key == "exclude" && v.is_string() && looks_like_regex(v.as_string())) {
           m_w.note(v, full + " is taken for a lefthook 1 regular expression (exclude_regex); lefthook 2 would read "
                              "it as a glob");
           m_w.line("exclude_regex", *list);

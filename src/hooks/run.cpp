@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -408,6 +409,7 @@ class Executor {
   // plans[i] is hook.commands[i]; hook.tree says how they run.
   std::vector<Finished> run(unsigned jobs) {
     m_jobs = jobs;
+    m_slots = std::make_unique<std::counting_semaphore<>>(std::max(1u, jobs));
     for (std::size_t i = 0; i < m_plans.size(); ++i)
       if (m_plans[i].skipped) m_results[i].why = *m_plans[i].skipped;
     run_node(m_hook.tree, true);
@@ -423,11 +425,18 @@ class Executor {
   bool runs(std::size_t i) const { return m_plans[i].selected && !m_plans[i].skipped; }
 
   // A group runs its children at once (parallel) or in order; a piped
-  // group starts none after one has failed. Interactive commands of the
-  // hook itself wait until the end, to run alone.
+  // group starts none after one has failed. Interactive commands wait until
+  // the end, to run alone. However groups nest, at most `jobs` commands run
+  // at once (m_slots).
   void run_node(const JobNode& node, bool top) {
     if (node.leaf()) {
-      if (runs(node.command)) one(node.command);
+      if (!runs(node.command)) return;
+      if (m_plans[node.command].settings->interactive) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_interactive.push_back(node.command);  // at any depth: it needs the terminal to itself
+        return;
+      }
+      one(node.command);
       return;
     }
     if (!top) {
@@ -437,14 +446,8 @@ class Executor {
       }
     }
     std::vector<const JobNode*> children;
-    for (const auto& child : node.children) {
-      if (child.leaf() && !runs(child.command)) continue;
-      if (top && child.leaf() && m_plans[child.command].settings->interactive) {
-        m_interactive.push_back(child.command);
-        continue;
-      }
-      children.push_back(&child);
-    }
+    for (const auto& child : node.children)
+      if (!child.leaf() || runs(child.command)) children.push_back(&child);
     if (node.parallel) {
       unsigned threads = std::max(1u, std::min<unsigned>(m_jobs, static_cast<unsigned>(children.size())));
       for_each_index_on(threads, children.size(), [&](std::size_t k) { run_node(*children[k], false); });
@@ -487,10 +490,13 @@ class Executor {
     }
     Fingerprints before;
     if (p.settings->stage_fixed) before = fingerprints(m_repo.workdir(), p.inputs);
-    bool follow = m_hook.follow && !p.settings->interactive;
+    // Streamed only when it is printed: output = false keeps a failure's whole.
+    bool follow = m_hook.follow && m_hook.output.execution_out && !p.settings->interactive;
     if (follow) m_printer.started(*p.settings);
+    m_slots->acquire();
     f = execute(p, follow ? process::ChunkHandler([this](std::string_view text) { m_printer.chunk(text); })
                           : process::ChunkHandler());
+    m_slots->release();
     std::lock_guard<std::mutex> lock(m_mutex);
     if (f.verdict == Verdict::passed && p.settings->stage_fixed) stage_changed(before, f);
     if (f.verdict == Verdict::failed && m_hook.fail_fast) m_stop = true;
@@ -529,6 +535,7 @@ class Executor {
   std::vector<Finished> m_results;
   std::vector<std::size_t> m_interactive;
   unsigned m_jobs = 1;
+  std::unique_ptr<std::counting_semaphore<>> m_slots;
   std::mutex m_mutex;
   std::atomic<bool> m_stop{false};
   bool m_stage_failed = false;
@@ -629,7 +636,10 @@ Status apply_rc(const git::Repository& repo, const std::string& rc, RunIo& io) {
   }
   std::error_code ec;
   if (!stdfs::is_regular_file(file, ec)) return ok_status();  // as lefthook: [ -f rc ] && . rc
-  auto cmd = process::Command::shell_command(". \"$1\" >&2 && exec env -0", {file.string()}, io.shell);
+  // As lefthook's hook script: set -a exports plain assignments too, and the
+  // rc's last status does not count (nvm's snippet ends in a test that may
+  // fail); a syntax error still ends the shell.
+  auto cmd = process::Command::shell_command("set -a; . \"$1\" >&2; exec env -0", {file.string()}, io.shell);
   cmd.cwd = repo.is_bare() ? repo.git_dir() : repo.workdir();
   cmd.env.set = io.command_env;
   cmd.out = process::Output::capture();
@@ -649,7 +659,9 @@ Status apply_rc(const git::Repository& repo, const std::string& rc, RunIo& io) {
     start = end + 1;
     auto eq = entry.find('=');
     if (eq == std::string::npos || eq == 0 || own.count(entry)) continue;
-    io.command_env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    std::string name = entry.substr(0, eq);
+    if (name == "PWD" || name == "OLDPWD" || name == "SHLVL" || name == "_") continue;  // the shell's own
+    io.command_env[name] = entry.substr(eq + 1);
   }
   return ok_status();
 }
@@ -725,7 +737,9 @@ Result<int> run_hook(git::Repository& repo, const HookSettings& hook, const RunR
   }
 
   // From here on `hidden` puts the changes back on every way out.
-  Planner planner{repo, hook, request, io, source, state, command_line_limit(environment_size(io.environment)),
+  std::vector<std::string> environment = io.environment;  // what a command's exec carries, the rc's included
+  for (const auto& [k, v] : io.command_env) environment.push_back(k + "=" + v);
+  Planner planner{repo, hook, request, io, source, state, command_line_limit(environment_size(environment)),
                   hidden ? &hidden->backup() : nullptr};
   std::vector<Planned> plans;
   std::optional<Error> problem;

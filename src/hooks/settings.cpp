@@ -126,6 +126,33 @@ Status read_script(const std::string& hook, const std::string& file, const Value
   return ok_status();
 }
 
+// `root` (a command's, or a job group's): relative to the work tree, no
+// leading "./" or trailing '/', never outside.
+Result<std::string> root_of(const Value& t) {
+  std::string root = text(t.find("root"));
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  while (root.rfind("./", 0) == 0) root.erase(0, 2);
+  if (root == ".") root.clear();
+  if (!root.empty() && (root.front() == '/' || !inside(root)))
+    return Error{where(*t.find("root")) + "root " + quote(root) + " must be a directory inside the repository", {},
+                 Exit::config};
+  return root;
+}
+
+Result<std::vector<PathRegex>> regexes(const Value& t, const std::string& full) {
+  std::vector<PathRegex> out;
+  const Value* re = t.find("exclude_regex");
+  for (const auto& pattern : strings(re)) {
+    auto compiled = PathRegex::compile(pattern);
+    if (!compiled)
+      return Error{where(*re) + "exclude_regex " + quote(pattern) + " of hook command " + full +
+                       " is not a regular expression: " + compiled.error().message,
+                   {}, Exit::config};
+    out.push_back(std::move(compiled).value());
+  }
+  return out;
+}
+
 Result<CommandSettings> command(const std::string& hook, const std::string& name, const Value& t,
                                 const ScriptPlace& place, bool is_script) {
   CommandSettings c;
@@ -159,17 +186,9 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
         return Error{where(*t.find(key)) + "glob " + quote(g) + " of hook command " + full + " stands for more than " +
                          std::to_string(k_max_alternatives) + " patterns",
                      {}, Exit::config};
-  if (const Value* re = t.find("exclude_regex")) {
-    for (const auto& pattern : strings(re)) {
-      try {
-        c.exclude_regex.emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error& e) {
-        return Error{where(*re) + "exclude_regex " + quote(pattern) + " of hook command " + full +
-                         " is not a regular expression: " + e.what(),
-                     {}, Exit::config};
-      }
-    }
-  }
+  auto regex = regexes(t, full);
+  if (!regex) return regex.error();
+  c.exclude_regex = std::move(regex).value();
   c.types = strings(t.find(t.find("file_types") ? "file_types" : "types"));  // a job may say file_types
   for (const auto& type : c.types)
     if (type != "text" && type != "binary" && type != "executable" && type != "symlink")
@@ -177,13 +196,9 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
                        ": expected text, binary, executable or symlink",
                    {}, Exit::config};
   c.tags = strings(t.find("tags"));
-  c.root = text(t.find("root"));
-  while (!c.root.empty() && c.root.back() == '/') c.root.pop_back();
-  while (c.root.rfind("./", 0) == 0) c.root.erase(0, 2);
-  if (c.root == ".") c.root.clear();
-  if (!c.root.empty() && (c.root.front() == '/' || c.root == ".." || c.root.rfind("../", 0) == 0))
-    return Error{where(*t.find("root")) + "root " + quote(c.root) + " must be a directory inside the repository", {},
-                 Exit::config};
+  auto root = root_of(t);
+  if (!root) return root.error();
+  c.root = std::move(root).value();
   if (const Value* env = t.find("env"); env && env->is_table())
     for (std::size_t i = 0; i < env->size(); ++i) c.env[env->key_at(i)] = env->value_at(i).as_string();
   c.stage_fixed = flag(t.find("stage_fixed"), false);
@@ -191,6 +206,8 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
   c.fail_text = text(t.find("fail_text"));
   c.files_command = text(t.find("files"));
   c.use_stdin = flag(t.find("use_stdin"), false);
+  if (const Value* style = t.find("glob_style"); style && style->is_string())
+    c.glob_style_set = style->as_string() == "lefthook" ? GlobStyle::lefthook : GlobStyle::keel;
   if (const Value* p = t.find("priority"); p && p->type() == Value::Type::integer) c.priority = p->as_int();
   if (auto st = read_conditions(t, c.skip, c.only); !st) return st.error();
   return c;
@@ -201,6 +218,7 @@ Result<CommandSettings> command(const std::string& hook, const std::string& name
 // env values of an inner job win.
 struct JobScope {
   std::vector<std::string> glob, tags, types, exclude;
+  std::vector<PathRegex> exclude_regex;
   std::string root, files;
   std::map<std::string, std::string> env;
 };
@@ -210,6 +228,7 @@ void inherit(CommandSettings& c, const JobScope& scope) {
   c.tags.insert(c.tags.begin(), scope.tags.begin(), scope.tags.end());
   c.types.insert(c.types.begin(), scope.types.begin(), scope.types.end());
   c.exclude.insert(c.exclude.begin(), scope.exclude.begin(), scope.exclude.end());
+  c.exclude_regex.insert(c.exclude_regex.begin(), scope.exclude_regex.begin(), scope.exclude_regex.end());
   if (c.root.empty()) c.root = scope.root;
   if (c.files_command.empty()) c.files_command = scope.files;
   for (const auto& [k, v] : scope.env) c.env.emplace(k, v);
@@ -221,17 +240,74 @@ JobScope extended(const JobScope& outer, const CommandSettings& group_job) {
   s.tags.insert(s.tags.end(), group_job.tags.begin(), group_job.tags.end());
   s.types.insert(s.types.end(), group_job.types.begin(), group_job.types.end());
   s.exclude.insert(s.exclude.end(), group_job.exclude.begin(), group_job.exclude.end());
+  s.exclude_regex.insert(s.exclude_regex.end(), group_job.exclude_regex.begin(), group_job.exclude_regex.end());
   if (!group_job.root.empty()) s.root = group_job.root;
   if (!group_job.files_command.empty()) s.files = group_job.files_command;
   for (const auto& [k, v] : group_job.env) s.env[k] = v;
   return s;
 }
 
-const std::vector<std::string> k_job_keys = {"name",  "run",        "script",      "runner",      "root",
-                                             "files", "fail_text",  "glob",        "exclude",     "tags",
-                                             "exclude_regex", "types", "file_types", "env",         "interactive", "use_stdin",
-                                             "stage_fixed", "skip", "only",        "group"};
+// The keys of a job and their types: the key table cannot see into lists.
+enum class JobValue { text, texts, table, flag, conditions, group };
+const std::vector<std::pair<std::string, JobValue>> k_job_keys = {
+    {"name", JobValue::text},         {"run", JobValue::text},        {"script", JobValue::text},
+    {"runner", JobValue::text},       {"root", JobValue::text},       {"files", JobValue::text},
+    {"fail_text", JobValue::text},    {"glob", JobValue::texts},      {"exclude", JobValue::texts},
+    {"exclude_regex", JobValue::texts}, {"tags", JobValue::texts},    {"types", JobValue::texts},
+    {"file_types", JobValue::texts},  {"env", JobValue::table},       {"interactive", JobValue::flag},
+    {"use_stdin", JobValue::flag},    {"stage_fixed", JobValue::flag}, {"skip", JobValue::conditions},
+    {"only", JobValue::conditions},   {"group", JobValue::group},     {"glob_style", JobValue::text}};
+// A job with a group runs nothing itself: what it may say is handed down.
+const std::vector<std::string> k_group_job_keys = {"name", "root", "files", "glob", "exclude", "exclude_regex", "tags",
+                                                   "types", "file_types", "env", "skip", "only", "group"};
 const std::vector<std::string> k_group_keys = {"parallel", "piped", "jobs", "root"};
+
+bool all_strings(const Value& v) {
+  if (v.is_string()) return true;
+  return v.is_array() && std::all_of(v.items().begin(), v.items().end(), [](const Value& i) { return i.is_string(); });
+}
+
+Status job_types(const Value& job, const std::string& what) {
+  for (const auto& [key, kind] : k_job_keys) {
+    const Value* v = job.find(key);
+    if (!v) continue;
+    const char* expected = nullptr;
+    switch (kind) {
+      case JobValue::text: if (!v->is_string()) expected = "a string"; break;
+      case JobValue::texts: if (!all_strings(*v)) expected = "a string or a list of strings"; break;
+      case JobValue::flag: if (v->type() != Value::Type::boolean) expected = "true or false"; break;
+      case JobValue::group: if (!v->is_table()) expected = "a table"; break;
+      case JobValue::table:
+        if (!v->is_table() ||
+            !std::all_of(v->items().begin(), v->items().end(), [](const Value& i) { return i.is_string(); }))
+          expected = "a table of strings";
+        break;
+      case JobValue::conditions: break;  // read_conditions says what is wrong
+    }
+    if (expected)
+      return Error{where(*v) + quote(key) + " of " + what + " must be " + expected + ", found " +
+                       std::string(v->type_name()),
+                   {}, Exit::config};
+  }
+  return ok_status();
+}
+
+std::vector<std::string> job_key_names() {
+  std::vector<std::string> out;
+  for (const auto& [key, kind] : k_job_keys) out.push_back(key);
+  return out;
+}
+
+// A job without a name is shown by its run text's first line, as lefthook
+// shows it, or its script.
+std::string job_name(const Value& job, std::size_t n) {
+  std::string name = text(job.find("name"));
+  if (name.empty()) name = text(job.find("run"));
+  if (name.empty()) name = text(job.find("script"));
+  name = name.substr(0, name.find('\n'));
+  if (name.size() > 60) name = name.substr(0, 57) + "...";
+  return name.empty() ? "[" + std::to_string(n) + "]" : name;
+}
 
 // Keys inside [[...jobs]] are the owner's to check: the key table cannot.
 Status known_keys(const Value& t, const std::vector<std::string>& known, const std::string& what) {
@@ -259,15 +335,17 @@ struct JobReader {
       ++n;
       std::string what = "job " + std::to_string(n) + " of " + where_name;
       if (!job.is_table()) return Error{where(job) + what + " must be a table", {}, Exit::config};
-      if (auto st = known_keys(job, k_job_keys, what); !st) return st;
+      bool is_group = job.find("group") != nullptr;
+      if (auto st = known_keys(job, is_group ? k_group_job_keys : job_key_names(), what); !st) return st;
+      if (auto st = job_types(job, what); !st) return st;
       if (const Value* group = job.find("group")) {
         if (auto st = read_group(job, *group, scope, parent, what); !st) return st;
         continue;
       }
-      std::string name = text(job.find("name"));
-      if (name.empty()) name = text(job.find("run"));
-      if (name.empty()) name = text(job.find("script"));
-      if (name.empty()) name = "[" + std::to_string(n) + "]";
+      std::string name = job_name(job, n);
+      if (std::any_of(h.commands.begin(), h.commands.end(), [&](const CommandSettings& c) { return c.name == name; }))
+        return Error{where(job) + what + " is named " + quote(name) + " like another command of the hook",
+                     "give it a name of its own: --command and KEEL_SKIP choose commands by name", Exit::config};
       auto c = command(h.name, name, job, place, false);
       if (!c) return c.error();
       inherit(*c, scope);
@@ -289,9 +367,12 @@ struct JobReader {
     own.exclude = strings(job.find("exclude"));
     own.tags = strings(job.find("tags"));
     own.types = strings(job.find(job.find("file_types") ? "file_types" : "types"));
-    own.root = text(job.find("root"));
-    if (own.root.empty()) own.root = text(group.find("root"));
-    while (!own.root.empty() && own.root.back() == '/') own.root.pop_back();
+    auto regex = regexes(job, what);
+    if (!regex) return regex.error();
+    own.exclude_regex = std::move(regex).value();
+    auto root = root_of(job.find("root") ? job : group);
+    if (!root) return root.error();
+    own.root = std::move(root).value();
     own.files_command = text(job.find("files"));
     if (const Value* env = job.find("env"); env && env->is_table())
       for (std::size_t i = 0; i < env->size(); ++i)
@@ -377,7 +458,8 @@ Result<HookSettings> hook(const std::string& name, const Value& t, const ScriptP
 
 // Options of [hooks] itself, not hooks.
 bool is_hooks_option(const std::string& key) {
-  for (const char* option : {"glob_style", "min_version", "output", "skip_output", "rc", "source_dir", "remotes"})
+  for (const char* option : {"glob_style", "min_version", "output", "skip_output", "rc", "source_dir", "remotes",
+                             "trust_remote_refs"})
     if (key == option) return true;
   return false;
 }
@@ -482,7 +564,7 @@ Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config
     if (is_hooks_option(root->key_at(i))) continue;
     auto h = hook(root->key_at(i), root->value_at(i), place);
     if (!h) return h.error();
-    for (auto& c : h->commands) c.glob_style = style;
+    for (auto& c : h->commands) c.glob_style = c.glob_style_set.value_or(style);
     h->output = *parts;
     h->rc = rc;
     out.push_back(std::move(h).value());

@@ -6,12 +6,12 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "hooks/glob.hpp"
+#include "hooks/path_regex.hpp"
 #include "core/error.hpp"
 
 namespace keel::hooks {
@@ -27,7 +27,7 @@ struct CommandSettings {
   std::string name;
   std::string run;
   std::vector<std::string> glob, exclude, types, tags;
-  std::vector<std::regex> exclude_regex;  // lefthook 1's exclude: files whose path one finds are left out
+  std::vector<PathRegex> exclude_regex;  // lefthook 1's exclude: files whose path one finds are left out
   std::string root;  // relative to the work tree, no leading or trailing '/'
   std::map<std::string, std::string> env;
   bool stage_fixed = false;
@@ -35,7 +35,8 @@ struct CommandSettings {
   Conditions skip, only;
   std::optional<std::int64_t> priority;
   std::string fail_text;
-  GlobStyle glob_style = GlobStyle::keel;  // hooks.glob_style
+  GlobStyle glob_style = GlobStyle::keel;  // its own glob_style (a remote's), else hooks.glob_style
+  std::optional<GlobStyle> glob_style_set;  // the command's own, when given
   std::string files_command;               // files: lists the files {files} gives
   bool use_stdin = false;                  // gets what was written to the hook's stdin
   // A script file instead of run (lefthook's scripts): its path relative to

@@ -46,12 +46,13 @@ def read_until(stream, wanted, seconds=10):
 
 
 def test_follow_prints_a_commands_output_while_it_runs(sandbox):
-    # The command prints, then waits until the test has seen that line: only streamed output gets it through.
+    # The command prints, then waits (10 s at most) until the test has seen that line: only streamed output
+    # gets it through in time.
     repo = project(sandbox, """\
 [hooks.pre-commit]
 follow = true
 [hooks.pre-commit.commands.slow]
-run = "echo first; while [ ! -e ../go ]; do sleep 0.05; done; echo second"
+run = "echo first; i=0; while [ ! -e ../go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; echo second"
 """)
     proc = subprocess.Popen([os.environ["KEEL_BIN"], "hooks", "run", "pre-commit"], cwd=repo, env=sandbox.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -166,14 +167,32 @@ skip = ["run:test -z \\"$GREETING\\""]
     assert "rc talks" not in r.out
 
 
-def test_a_missing_rc_is_ignored_and_a_failing_one_is_an_error(sandbox):
+def test_a_missing_rc_is_ignored_and_a_broken_one_is_an_error(sandbox):
     repo = project(sandbox, '[hooks]\nrc = "no-such-rc"\n[hooks.pre-commit.commands.ok]\nrun = "true"\n')
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 0, r
-    (repo / "no-such-rc").write_text("echo broken rc >&2\nfalse\n")
+    (repo / "no-such-rc").write_text("if then\n")
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 1, r
-    assert r.err == f"keel: error: hooks.rc '{repo / 'no-such-rc'}' failed (exit 1): broken rc\n"
+    assert r.err.startswith(f"keel: error: hooks.rc '{repo / 'no-such-rc'}' failed (exit 2): "), r.err
+
+
+def test_rc_takes_plain_assignments_and_ignores_its_last_status_as_lefthook_does(sandbox):
+    config = """\
+[hooks]
+rc = "rc.sh"
+[hooks.pre-commit.commands.show]
+run = 'printf "%s|%s" "$PLAIN" "$PWD" > ../../got'
+root = "sub"
+"""
+    repo = project(sandbox, config)
+    (repo / "sub").mkdir()
+    (repo / "sub" / "x.txt").write_text("x\n")
+    sandbox.git("add", "sub/x.txt", cwd=repo)
+    (repo / "rc.sh").write_text("PLAIN=set-by-rc\n[ -s /no/such/file ] && . /no/such/file\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "got").read_text() == f"set-by-rc|{repo / 'sub'}"  # the shell's own PWD is not forced
 
 
 def write_script(repo, path, text, mode=0o644):
@@ -345,3 +364,61 @@ def test_a_broken_exclude_regex_is_a_config_error(sandbox):
     assert r.code == 78, r
     assert r.err.startswith("keel: error: keel.toml:3:1: exclude_regex 'a(b' of hook command 'pre-commit.x' is not a "
                             "regular expression: "), r.err
+
+
+
+def test_follow_with_output_false_still_shows_a_failures_output(sandbox):
+    repo = project(sandbox, '[hooks]\noutput = false\n[hooks.pre-commit]\nfollow = true\n'
+                            '[hooks.pre-commit.commands.bad]\nrun = "echo why it failed; exit 3"\n')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 1, r
+    assert r.out.startswith("--- bad\nwhy it failed\n  failed  bad ("), r.out
+
+
+def test_a_groups_root_is_checked_and_normalised(sandbox):
+    repo = yaml_project(sandbox, """\
+hooks:
+  pre-commit:
+    jobs:
+      - root: ./web/
+        group:
+          jobs:
+            - name: files
+              run: printf '%s|' {staged_files} > ../../files
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 0, r
+    assert (sandbox.root / "files").read_text() == "c.js|d.md|"
+    (repo / "keel.yaml").write_text((repo / "keel.yaml").read_text().replace("./web/", "../elsewhere"))
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err == "keel: error: keel.yaml:4:9: root '../elsewhere' must be a directory inside the repository\n"
+
+
+def test_job_values_of_the_wrong_type_and_repeated_names_are_errors(sandbox):
+    repo = yaml_project(sandbox, """\
+hooks:
+  pre-commit:
+    jobs:
+      - name: x
+        run: "true"
+        env: {A: 1}
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.yaml:6:9: 'env' of job 1 of hook 'pre-commit' must be a table of strings, "
+                     "found a table\n")
+    (repo / "keel.yaml").write_text("""\
+hooks:
+  pre-commit:
+    commands:
+      lint:
+        run: "true"
+    jobs:
+      - name: lint
+        run: "false"
+""")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.yaml:7:9: job 1 of hook 'pre-commit' is named 'lint' like another command of "
+                     "the hook\nhint: give it a name of its own: --command and KEEL_SKIP choose commands by name\n")

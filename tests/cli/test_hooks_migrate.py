@@ -240,3 +240,24 @@ def test_a_lefthook_1_regex_exclude_becomes_exclude_regex(sandbox):
                      "expression (exclude_regex); lefthook 2 would read it as a glob\n")
     assert 'exclude = ["*.md"]\n' in r.out
     assert 'exclude_regex = ["^vendor/.*\\\\.js$"]\n' in r.out
+
+
+def test_a_lefthook_local_file_is_named_as_not_migrated(sandbox):
+    repo = sandbox.repo()
+    (repo / "lefthook.yml").write_text("pre-commit:\n  commands:\n    lint:\n      run: echo lint\n")
+    (repo / "lefthook-local.yml").write_text("pre-commit:\n  commands:\n    lint:\n      skip: true\n")
+    r = sandbox.keel("hooks", "migrate", "-o", "-", cwd=repo)
+    assert r.code == 0, r
+    assert r.err == ("keel: warning: 'lefthook-local.yml' is not migrated: it holds one person's overrides, which go "
+                     "into keel.local.toml by hand\n")
+
+
+
+def test_migrate_never_writes_toml_into_a_yaml_file(sandbox):
+    repo = sandbox.repo()
+    (repo / "lefthook.yml").write_text("pre-commit:\n  commands:\n    lint:\n      run: echo lint\n")
+    r = sandbox.keel("hooks", "migrate", "-o", "keel.yaml", cwd=repo)
+    assert r.code == 2, r
+    assert r.err == (f"keel: error: cannot write TOML tables into '{repo / 'keel.yaml'}'\n"
+                     "hint: use --output FILE with a .toml name\n")
+    assert not (repo / "keel.yaml").exists()

@@ -2,17 +2,25 @@
 
 import shutil
 
+# Tags and branches as ref need this trusted setting (here from the environment layer).
+TRUST = {"KEEL_HOOKS__TRUST_REMOTE_REFS": "true"}
+
 
 def shared_repo(sandbox, files, tag=None):
     """A repository (a real one, on disk) holding shared hook configuration."""
     repo = sandbox.repo("shared")
     for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text(text)
     sandbox.git("add", *files, cwd=repo)
     sandbox.git("commit", "-q", "-m", "chore: shared hooks", cwd=repo)
     if tag:
         sandbox.git("tag", tag, cwd=repo)
     return repo
+
+
+def head_of(sandbox, repo):
+    return sandbox.git("rev-parse", "HEAD", cwd=repo).strip()
 
 
 SHARED = """\
@@ -23,23 +31,18 @@ run = "echo remote-version >> ../trace"
 """
 
 
-def project(sandbox, remote):
+def project(sandbox, remote, ref_lines):
     repo = sandbox.repo("project")
     (repo / "keel.toml").write_text(f"""\
 [[hooks.remotes]]
 git_url = "{remote}"
-{{ref}}
+{ref_lines}
 [hooks.pre-commit]
 parallel = false
 [hooks.pre-commit.commands.adjusted]
 run = "echo project-version >> ../trace"
 """)
     return repo
-
-
-def with_ref(repo, line):
-    text = (repo / "keel.toml").read_text().replace("{ref}", line)
-    (repo / "keel.toml").write_text(text)
 
 
 def trace(sandbox):
@@ -50,10 +53,9 @@ def trace(sandbox):
     return lines
 
 
-def test_a_remotes_hooks_run_under_the_projects_own_which_win(sandbox):
-    remote = shared_repo(sandbox, {"keel.toml": SHARED}, tag="v1")
-    repo = project(sandbox, remote)
-    with_ref(repo, 'ref = "v1"')
+def test_a_pinned_remotes_hooks_run_under_the_projects_own_which_win(sandbox):
+    remote = shared_repo(sandbox, {"keel.toml": SHARED})
+    repo = project(sandbox, remote, f'ref = "{head_of(sandbox, remote)}"')
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 0, r
     assert r.err == ""
@@ -64,10 +66,30 @@ def test_a_remotes_hooks_run_under_the_projects_own_which_win(sandbox):
     assert "pre-commit: " in r.out
 
 
-def test_the_copy_is_cached_and_used_when_the_remote_is_gone(sandbox):
+def test_a_tag_or_branch_as_ref_needs_the_users_trust(sandbox):
     remote = shared_repo(sandbox, {"keel.toml": SHARED}, tag="v1")
-    repo = project(sandbox, remote)
-    with_ref(repo, 'ref = "v1"')
+    repo = project(sandbox, remote, 'ref = "v1"')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert r.err == ("keel: error: keel.toml:3:1: ref 'v1' of remote 1 of hooks.remotes is not a full commit id: a "
+                     "tag or branch would run whatever the remote serves under that name\n"
+                     "hint: pin it (ref = \"<40-hex commit id>\"), or allow names in your own configuration: keel "
+                     "config set --user hooks.trust_remote_refs true\n")
+    assert not (sandbox.root / "trace").exists()
+    # A project file may not grant that trust to itself.
+    (repo / "keel.toml").write_text((repo / "keel.toml").read_text() + "[hooks]\ntrust_remote_refs = true\n")
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert r.code == 78, r
+    assert "'hooks.trust_remote_refs' cannot be set in a project file" in r.err, r.err
+    (repo / "keel.toml").write_text((repo / "keel.toml").read_text().replace("[hooks]\ntrust_remote_refs = true\n", ""))
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
+    assert r.code == 0, r
+    assert trace(sandbox) == ["project-version", "shared"]
+
+
+def test_the_copy_is_cached_and_used_when_the_remote_is_gone(sandbox):
+    remote = shared_repo(sandbox, {"keel.toml": SHARED})
+    repo = project(sandbox, remote, f'ref = "{head_of(sandbox, remote)}"')
     assert sandbox.keel("hooks", "run", "pre-commit", cwd=repo).code == 0
     copies = list((sandbox.home / ".cache" / "keel" / "hooks-remotes").glob("*.git"))
     assert len(copies) == 1 and (copies[0] / "HEAD").exists()
@@ -80,51 +102,70 @@ def test_the_copy_is_cached_and_used_when_the_remote_is_gone(sandbox):
 
 def test_refetch_follows_the_branch_and_falls_back_on_the_copy_with_a_warning(sandbox):
     remote = shared_repo(sandbox, {"keel.toml": SHARED})
-    repo = project(sandbox, remote)
-    with_ref(repo, 'ref = "main"\nrefetch = true')
-    assert sandbox.keel("hooks", "run", "pre-commit", cwd=repo).code == 0
+    repo = project(sandbox, "../shared", 'ref = "main"\nrefetch = true')  # relative: from the work tree
+    assert sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST).code == 0
     assert trace(sandbox) == ["project-version", "shared"]
     (remote / "keel.toml").write_text(SHARED.replace("echo shared", "echo shared-v2"))
     sandbox.git("commit", "-q", "-am", "chore: v2", cwd=remote)
-    assert sandbox.keel("hooks", "run", "pre-commit", cwd=repo).code == 0
+    assert sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST).code == 0
     assert trace(sandbox) == ["project-version", "shared-v2"]
     shutil.rmtree(remote)
-    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
     assert r.code == 0, r
     assert r.err.startswith(f"keel: warning: keel.toml:1:1: cannot fetch '{remote}'"), r.err
     assert r.err.endswith("; using the copy fetched before\n"), r.err
     assert trace(sandbox) == ["project-version", "shared-v2"]
 
 
-def test_a_remote_lefthook_file_is_migrated_as_it_is_read(sandbox):
-    remote = shared_repo(sandbox, {"lefthook.yml": "pre-commit:\n  commands:\n    lint:\n      run: echo lint >> ../trace\n"})
-    repo = project(sandbox, remote)
-    with_ref(repo, 'configs = ["lefthook.yml"]')
+def test_a_remote_lefthook_file_is_migrated_and_its_settings_stay_its_own(sandbox):
+    lefthook = """\
+rc: ~/.lefthookrc
+pre-commit:
+  commands:
+    lint:
+      glob: "*.JS"
+      run: printf 'lint %s\\n' {staged_files} >> ../trace
+  scripts:
+    "x.sh":
+      runner: sh
+"""
+    remote = shared_repo(sandbox, {"hooks/lefthook.yml": lefthook})
+    repo = project(sandbox, remote, f'ref = "{head_of(sandbox, remote)}"\nconfigs = ["hooks/lefthook.yml"]')
+    (repo / "keel.toml").write_text((repo / "keel.toml").read_text() + """\
+[hooks.pre-commit.commands.mine]
+run = "printf 'mine %s\\\\n' {staged_files} >> ../trace"
+glob = "*.JS"
+""")
+    (repo / "src").mkdir()
+    (repo / "src" / "a.js").write_text("a\n")
+    sandbox.git("add", "src/a.js", cwd=repo)
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert r.code == 0, r
-    assert trace(sandbox) == ["lint", "project-version"]
+    shown = f"{remote}@{head_of(sandbox, remote)}:hooks/lefthook.yml"
+    assert r.err == (f"keel: warning: '{shown}': hooks.rc of a remote is left out\n"
+                     f"keel: warning: '{shown}': the scripts of hook 'pre-commit' are left out: their files are in "
+                     "the remote, not in this repository\n"), r.err
+    # The remote's lefthook matcher ignores case and crosses '/'; this project's own command keeps keel's globs.
+    assert trace(sandbox) == ["lint src/a.js", "project-version"]
 
 
 def test_bad_remotes_are_errors_naming_the_place(sandbox):
-    repo = project(sandbox, sandbox.root / "missing")
-    with_ref(repo, 'reff = "v1"')
-    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    repo = project(sandbox, sandbox.root / "missing", 'reff = "v1"')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
     assert r.code == 78, r
     assert r.err == "keel: error: keel.toml:3:1: unknown key 'reff' in remote 1 of hooks.remotes; did you mean 'ref'?\n"
-    with_ref(repo, "")
     (repo / "keel.toml").write_text((repo / "keel.toml").read_text().replace("reff", "ref"))
-    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
     assert r.code == 1, r
     assert r.err.startswith(f"keel: error: keel.toml:1:1: cannot fetch '{sandbox.root / 'missing'}'"), r.err
-    assert not (sandbox.home / ".cache" / "keel" / "hooks-remotes").exists() or not list(
-        (sandbox.home / ".cache" / "keel" / "hooks-remotes").iterdir())
+    copies = sandbox.home / ".cache" / "keel" / "hooks-remotes"
+    assert not copies.exists() or not list(copies.iterdir())  # nothing half-made is left
 
 
 def test_a_remote_file_with_an_unknown_key_is_an_error_with_its_position(sandbox):
     remote = shared_repo(sandbox, {"keel.toml": "[hooks.pre-commit.commands.x]\nrunn = \"true\"\n"}, tag="v1")
-    repo = project(sandbox, remote)
-    with_ref(repo, 'ref = "v1"')
-    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    repo = project(sandbox, remote, 'ref = "v1"')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
     assert r.code == 78, r
     assert r.err == (f"keel: error: {remote}@v1:keel.toml:2:1: unknown key 'hooks.pre-commit.commands.x.runn'; "
                      "did you mean 'hooks.pre-commit.commands.x.run'?\n")
@@ -137,6 +178,6 @@ def test_a_migrated_lefthook_remote_reads_the_remotes_lefthook_file(sandbox):
     (repo / "lefthook.yml").write_text(f"remotes:\n  - git_url: {remote}\n    ref: v2\n    configs: [linters.yml]\n")
     r = sandbox.keel("hooks", "migrate", cwd=repo)
     assert r.code == 0 and r.err == "", r
-    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
     assert r.code == 0, r
     assert trace(sandbox) == ["lint"]

@@ -46,6 +46,10 @@ namespace keel::config::keys {
      "A shell command whose output lines are the files {files} gives this command (before glob, exclude, types " \
      "and root), in place of the hook's own, as lefthook's files; it runs in the repository's root.", \
      0}, \
+    {prefix ".glob_style", KeyType::choice, "", \
+     "This command's own hooks.glob_style; keel sets it on the commands of a remote (hooks.remotes) whose file " \
+     "says another style than this configuration.", \
+     0, "keel|lefthook"}, \
     {prefix ".use_stdin", KeyType::boolean, "false", \
      "The command reads what was written to the hook's standard input (keel reads it once and gives it to " \
      "each such command; pre-push, post-rewrite and the receive hooks give it to every command anyway).", 0}
@@ -75,11 +79,18 @@ static const KeyDecl k_hooks_keys[] = {
      "repository's root (lefthook's source_dir is .lefthook).",
      0},
     {"hooks.remotes", KeyType::table_list, "",
-     "Hook configuration shared from other repositories, as lefthook's remotes: each { git_url, ref (a tag, "
-     "branch or commit; default the default branch), configs (files there, default [\"keel.toml\"]; a lefthook "
+     "Hook configuration shared from other repositories, as lefthook's remotes: each { git_url (a relative "
+     "path is from the repository's root), ref (a full commit id; a tag or branch, or none for the default "
+     "branch, only with hooks.trust_remote_refs), configs (files there, default [\"keel.toml\"]; a lefthook "
      "file is migrated as it is read), refetch (fetch on every run), refetch_frequency (\"24h\") }. The copies "
-     "live in keel's cache directory; their [hooks] lie under this configuration's, which wins key by key.",
+     "live in keel's cache directory; the hooks they define lie under this configuration's, which wins key by key; "
+     "their [hooks] options (rc, output, source_dir...) and script commands are left out.",
      0},
+    {"hooks.trust_remote_refs", KeyType::boolean, "false",
+     "Let hooks.remotes name a tag or branch as ref. Their hooks then run whatever the remote serves under that "
+     "name; without this a remote's ref must be a full commit id, so that the repository fixes the code its "
+     "hooks run.",
+     k_trusted},
     {"hooks.*.follow", KeyType::boolean, "false",
      "Print each command's output as it comes rather than whole when it ends, as lefthook's follow; with "
      "parallel commands the lines of several commands mix.",
@@ -98,7 +109,7 @@ static const KeyDecl k_hooks_keys[] = {
      "Skip the hook's commands that have one of these tags (or names), as lefthook's exclude_tags.", 0},
     {"hooks.*.jobs", KeyType::integer_or_table_list, "",
      "A number: commands run at once in parallel mode (0 or unset: one per CPU). Or lefthook's list of jobs, "
-     "run in order after the commands: each a table with a command's keys (run or script, glob, root, env...) "
+     "after the commands and like them run at once unless the hook's parallel is false: each a table with a command's keys (run or script, glob, root, env...) "
      "and a name, or a group = { parallel, piped, jobs = [...] } whose glob, exclude, tags, root, files and env "
      "its jobs inherit.",
      0},
