@@ -5,11 +5,11 @@
 
 #include "config/config.hpp"
 #include "config/parse.hpp"
-#include "core/spell.hpp"
 #include "crypto/sha256.hpp"
 #include "fs/fs.hpp"
 #include "git/mirror.hpp"
 #include "hooks/migrate.hpp"
+#include "hooks/settings.hpp"
 #include "pipeline/duration.hpp"
 
 namespace keel::hooks {
@@ -32,13 +32,7 @@ bool is_commit_id(const std::string& ref) {
 Result<Remote> remote_from(const Value& t, std::size_t n, bool trust_refs) {
   std::string what = "remote " + std::to_string(n) + " of hooks.remotes";
   if (!t.is_table()) return bad(t, what + " must be a table");
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const std::string& key = t.key_at(i);
-    if (std::find(k_remote_keys.begin(), k_remote_keys.end(), key) != k_remote_keys.end()) continue;
-    std::string guess = closest_match(key, k_remote_keys);
-    return bad(t.value_at(i), "unknown key " + quote(key) + " in " + what +
-                                  (guess.empty() ? std::string() : "; did you mean " + quote(guess) + "?"));
-  }
+  if (auto st = known_keys(t, k_remote_keys, what); !st) return st.error();
   Remote r;
   r.where = where(t);
   const Value* url = t.find("git_url");

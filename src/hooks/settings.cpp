@@ -309,7 +309,8 @@ std::string job_name(const Value& job, std::size_t n) {
   return name.empty() ? "[" + std::to_string(n) + "]" : name;
 }
 
-// Keys inside [[...jobs]] are the owner's to check: the key table cannot.
+}  // namespace
+
 Status known_keys(const Value& t, const std::vector<std::string>& known, const std::string& what) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     const std::string& key = t.key_at(i);
@@ -321,6 +322,8 @@ Status known_keys(const Value& t, const std::vector<std::string>& known, const s
   }
   return ok_status();
 }
+
+namespace {
 
 struct JobReader {
   HookSettings& h;

@@ -97,6 +97,11 @@ struct HookSettings {
 Result<std::vector<HookSettings>> hooks_from_config(const config::Config& config,
                                                    const std::vector<config::Value>& remote_tables = {});
 
+// Keys inside lists of tables ([[...jobs]], [[hooks.remotes]]) are their
+// owner's to check, the key table cannot: an unknown one is an error with
+// its position and the closest known key. `what` names the table.
+Status known_keys(const config::Value& t, const std::vector<std::string>& known, const std::string& what);
+
 // What the conditions look at.
 struct RepoState {
   bool merging = false;   // MERGE_HEAD exists
