@@ -71,30 +71,39 @@ bool match_segment(std::string_view glob, std::string_view name) {
   return gi == glob.size();
 }
 
-std::vector<std::string_view> split(std::string_view s) {
-  std::vector<std::string_view> out;
+void split_into(std::string_view s, std::vector<std::string_view>& out) {
+  out.clear();
   std::size_t start = 0;
   for (;;) {
     std::size_t slash = s.find('/', start);
     out.push_back(s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
-    if (slash == std::string_view::npos) return out;
+    if (slash == std::string_view::npos) return;
     start = slash + 1;
   }
 }
 
-// Segment lists: "**" segments match zero or more path segments.
-bool match_segments(const std::vector<std::string_view>& g, std::size_t gi, const std::vector<std::string_view>& p,
-                    std::size_t pi) {
+std::vector<std::string_view> split(std::string_view s) {
+  std::vector<std::string_view> out;
+  split_into(s, out);
+  return out;
+}
+
+// Segment lists: "**" segments match zero or more path segments. With
+// `below`, the list ends in an implied "**": the path lies below what the
+// segments name.
+template <class Segments>
+bool match_segments(const Segments& g, std::size_t gi, const std::vector<std::string_view>& p, std::size_t pi,
+                    bool below = false) {
   for (; gi < g.size(); ++gi, ++pi) {
     if (g[gi] == "**") {
-      if (gi + 1 == g.size()) return pi < p.size();  // "dir/**": something below
+      if (gi + 1 == g.size() && !below) return pi < p.size();  // "dir/**": something below
       for (std::size_t k = pi; k <= p.size(); ++k)
-        if (match_segments(g, gi + 1, p, k)) return true;
+        if (match_segments(g, gi + 1, p, k, below)) return true;
       return false;
     }
     if (pi >= p.size() || !match_segment(g[gi], p[pi])) return false;
   }
-  return pi == p.size();
+  return below ? pi < p.size() : pi == p.size();
 }
 
 // The '}' that closes the '{' at open, and the top-level ',' between them;
@@ -151,22 +160,6 @@ bool expand_into(std::string_view glob, std::vector<std::string>& out) {
   return true;
 }
 
-bool keel_match(std::string_view glob, std::string_view path) {
-  std::string pattern(glob);
-  bool dir_only = !pattern.empty() && pattern.back() == '/';
-  if (dir_only) pattern.pop_back();
-  bool anchored = pattern.find('/') != std::string::npos;
-  if (anchored && pattern.front() == '/') pattern.erase(0, 1);
-  if (pattern.empty()) return false;
-  if (!anchored) pattern = "**/" + pattern;
-  auto g = split(pattern);
-  auto p = split(path);
-  // The glob names the file itself, or a directory somewhere above it.
-  if (!dir_only && match_segments(g, 0, p, 0)) return true;
-  g.push_back("**");
-  return match_segments(g, 0, p, 0);
-}
-
 bool has_brace(std::string_view glob) { return glob.find('{') != std::string_view::npos; }
 
 }  // namespace
@@ -192,7 +185,39 @@ bool any_alternative(std::string_view glob, std::string_view path, Match match) 
 
 }  // namespace
 
-bool glob_match(std::string_view glob, std::string_view path) { return any_alternative(glob, path, keel_match); }
+KeelGlob::KeelGlob(std::string_view glob) {
+  std::vector<std::string> alternatives;
+  if (!has_brace(glob)) alternatives.emplace_back(glob);
+  else if (auto all = brace_alternatives(glob)) alternatives = std::move(*all);
+  for (auto& pattern : alternatives) {
+    bool dir_only = !pattern.empty() && pattern.back() == '/';
+    if (dir_only) pattern.pop_back();
+    bool anchored = pattern.find('/') != std::string::npos;
+    if (anchored && pattern.front() == '/') pattern.erase(0, 1);
+    if (pattern.empty()) continue;  // matches nothing
+    if (!anchored) pattern = "**/" + pattern;
+    Alternative a;
+    a.dir_only = dir_only;
+    for (auto segment : split(pattern)) a.segments.emplace_back(segment);
+    m_alternatives.push_back(std::move(a));
+  }
+}
+
+bool KeelGlob::matches(std::string_view path) const {
+  if (m_alternatives.empty()) return false;
+  // Reused: a task's inputs are tens of thousands of paths.
+  thread_local std::vector<std::string_view> p;
+  split_into(path, p);
+  for (const auto& a : m_alternatives) {
+    // The glob names the file itself, or a directory somewhere above it:
+    // the segments with "**" after them.
+    if (!a.dir_only && match_segments(a.segments, 0, p, 0)) return true;
+    if (match_segments(a.segments, 0, p, 0, true)) return true;
+  }
+  return false;
+}
+
+bool glob_match(std::string_view glob, std::string_view path) { return KeelGlob(glob).matches(path); }
 
 // Without separators every character is alike: the whole path is one
 // "segment" to the wildcard matcher, '/' included.

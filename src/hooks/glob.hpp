@@ -31,6 +31,21 @@ namespace keel::hooks {
 enum class GlobStyle { keel, lefthook };
 
 bool glob_match(std::string_view glob, std::string_view path);
+
+// One keel-style glob read once, for matching many paths:
+// KeelGlob(g).matches(p) is glob_match(g, p).
+class KeelGlob {
+ public:
+  explicit KeelGlob(std::string_view glob);
+  bool matches(std::string_view path) const;
+
+ private:
+  struct Alternative {
+    std::vector<std::string> segments;  // "**/" put in front of an unanchored glob
+    bool dir_only = false;
+  };
+  std::vector<Alternative> m_alternatives;  // none: the glob matches nothing
+};
 bool lefthook_glob_match(std::string_view glob, std::string_view path);
 
 // True when any glob in the list matches.
