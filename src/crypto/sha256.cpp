@@ -6,15 +6,26 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <string>
 #include <vector>
 
 #include <openssl/evp.h>
 
 namespace keel::crypto {
 
+// Small updates (a cache key has two fields per input file) are gathered
+// and given to OpenSSL in large pieces: a call into EVP costs more than
+// hashing a short field.
 struct Sha256::Ctx {
   EVP_MD_CTX* md = nullptr;
+  std::string pending;
+  static constexpr std::size_t k_batch = 16 * 1024;
   ~Ctx() { EVP_MD_CTX_free(md); }
+  void flush() {
+    if (pending.empty()) return;
+    EVP_DigestUpdate(md, pending.data(), pending.size());
+    pending.clear();
+  }
 };
 
 Sha256::Sha256() : m_ctx(std::make_unique<Ctx>()) {
@@ -25,17 +36,26 @@ Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
-void Sha256::update(std::string_view bytes) { EVP_DigestUpdate(m_ctx->md, bytes.data(), bytes.size()); }
+void Sha256::update(std::string_view bytes) {
+  if (bytes.size() >= Ctx::k_batch) {
+    m_ctx->flush();
+    EVP_DigestUpdate(m_ctx->md, bytes.data(), bytes.size());
+    return;
+  }
+  m_ctx->pending.append(bytes);
+  if (m_ctx->pending.size() >= Ctx::k_batch) m_ctx->flush();
+}
 
 void Sha256::field(std::string_view bytes) {
   std::uint64_t n = bytes.size();
-  unsigned char len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
-  EVP_DigestUpdate(m_ctx->md, len, sizeof len);
+  char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<char>(n >> (8 * i));
+  update(std::string_view(len, sizeof len));
   update(bytes);
 }
 
 Digest Sha256::finish() {
+  m_ctx->flush();
   Digest d{};
   unsigned int n = 0;
   EVP_DigestFinal_ex(m_ctx->md, d.data(), &n);
