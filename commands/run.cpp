@@ -1,5 +1,6 @@
 // keel run: a repository's tasks from [tasks.NAME] tables, in dependency
 // order and in parallel. The work is in src/pipeline/.
+#include <future>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -173,16 +174,21 @@ std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, con
     for (const auto& j : *list) any = any || !specs[j.task].inputs.empty();
   if (!any || o.no_cache) return nullptr;
   auto state = std::make_unique<CacheState>();
-  state->facts = pipeline::TreeFacts::read(repository(ctx)).value_or_throw();
   std::filesystem::path dir = cache_directory(ctx);
+  state->stat_file = dir / "stat" / (crypto::hex(crypto::sha256(options.root.string())).substr(0, 16) + ".stat");
+  {
+    // Reading the index and reading the stat cache are the two files of
+    // a large tree's check: read side by side.
+    auto facts = std::async(std::launch::async, [repo = repository(ctx)] { return pipeline::TreeFacts::read(repo); });
+    state->stats.load(state->stat_file);
+    state->facts = facts.get().value_or_throw();
+  }
   state->store = std::make_unique<pipeline::Store>(dir);
   if (auto st = state->store->prepare(); !st) {
     log::warn(st.error().message + "; keel run goes on without the cache");
     state->store.reset();
   }
   if (state->store) state->remote = open_remote(ctx, *state->store);
-  state->stat_file = dir / "stat" / (crypto::hex(crypto::sha256(options.root.string())).substr(0, 16) + ".cbor");
-  state->stats.load(state->stat_file);
   auto& s = state->setup;
   s.store = state->store.get();
   s.remote = state->remote.get();

@@ -6,12 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <map>
 #include <set>
-
-#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/parallel.hpp"
 #include "fs/fs.hpp"
@@ -64,26 +65,62 @@ std::uint32_t git_mode(const struct stat& st) {
   return (st.st_mode & 0111) ? 0100755 : 0100644;
 }
 
+// A file the walk chose, with what lstat said of it then: only what the
+// stat cache compares, as tens of thousands of whole stat records cost
+// page faults.
+struct Found {
+  Found(std::string path, const struct stat& st)
+      : rel(std::move(path)), size(st.st_size), ino(st.st_ino), mtime(st.st_mtim), ctime(st.st_ctim),
+        mode(st.st_mode) {}
+  std::string rel;  // relative to the task's dir
+  off_t size;
+  ino_t ino;
+  struct timespec mtime, ctime;
+  mode_t mode;
+  struct stat as_stat() const {
+    struct stat st {};
+    st.st_size = size;
+    st.st_ino = ino;
+    st.st_mtim = mtime;
+    st.st_ctim = ctime;
+    st.st_mode = mode;
+    return st;
+  }
+};
+
+// The walk: directories are read on every core, each taken from one queue
+// of paths (a path, not an open descriptor, so that a wide tree cannot use
+// up the process's descriptors). A file a glob chooses is stat'ed through
+// its directory's descriptor, with no path lookup from the root.
 class Walker {
  public:
   Walker(const std::filesystem::path& root, const std::string& dir, const std::vector<std::string>& globs,
          const TreeFacts& facts)
       : m_root(root), m_dir(dir), m_facts(facts) {
     for (const auto& g : globs) {
-      if (!g.empty() && g.front() == '!') m_exclude.push_back(g.substr(1));
+      if (!g.empty() && g.front() == '!') m_exclude.emplace_back(std::string_view(g).substr(1));
       else m_include.push_back(g);
     }
-    m_matched.assign(m_include.size(), false);
+    for (const auto& g : m_include) m_include_globs.emplace_back(has_wildcard(g) ? std::string_view(g) : "");
+    m_matched = std::make_unique<std::atomic<bool>[]>(m_include.size());
+    m_base = (dir.empty() ? root : root / dir).string() + "/";
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    m_max_helpers = cores - 1;
+  }
+
+  ~Walker() {
+    if (m_base_fd >= 0) ::close(m_base_fd);
   }
 
   Status run() {
+    m_base_fd = ::open(m_base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     std::vector<std::string> roots;
-    for (const auto& g : m_include) {
-      if (!has_wildcard(g)) {
-        if (auto st = literal(g); !st) return st;
+    for (std::size_t i = 0; i < m_include.size(); ++i) {
+      if (!has_wildcard(m_include[i])) {
+        if (auto st = literal(i); !st) return st;
         continue;
       }
-      roots.push_back(walk_root(g));
+      roots.push_back(walk_root(m_include[i]));
     }
     std::sort(roots.begin(), roots.end());
     std::string last;
@@ -93,16 +130,18 @@ class Walker {
       if (any && (last.empty() || r == last || r.rfind(last + "/", 0) == 0)) continue;
       any = true;
       last = r;
-      if (auto st = walk(r, false); !st) return st;
+      m_queue.push_back(Pending{r, false, -1});
     }
-    std::sort(found.begin(), found.end());
-    found.erase(std::unique(found.begin(), found.end()), found.end());
+    if (m_base_fd < 0) m_queue.clear();  // no such directory: nothing to walk
+    work();
+    m_helpers.clear();  // joins them; none starts once the queue is done
+    if (m_failure) return std::move(*m_failure);
+    sort_found();
     return ok_status();
   }
 
-  // Relative to the task's dir; sorted and without repeats after run(). Kept
-  // small: twenty thousand of them are a cost in page faults.
-  std::vector<std::string> found;
+  // Sorted by path and without repeats after run().
+  std::vector<Found> found;
   std::vector<std::string> unmatched() const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < m_include.size(); ++i)
@@ -111,6 +150,12 @@ class Walker {
   }
 
  private:
+  struct Pending {
+    std::string rel;   // a directory, relative to the task's dir
+    bool named;        // below a directory a glob names exactly: git's ignores do not apply
+    int literal;       // that glob's index, or -1
+  };
+
   std::string root_relative(const std::string& rel) const {
     if (m_dir.empty()) return rel;
     return rel.empty() ? m_dir : m_dir + "/" + rel;
@@ -120,93 +165,143 @@ class Walker {
   }
 
   bool excluded(const std::string& rel) const {
-    return std::any_of(m_exclude.begin(), m_exclude.end(), [&](const auto& g) { return hooks::glob_match(g, rel); });
+    return std::any_of(m_exclude.begin(), m_exclude.end(), [&](const auto& g) { return g.matches(rel); });
   }
 
   // Named exactly: taken even when git ignores it; a directory with all it holds.
-  Status literal(const std::string& glob) {
-    std::string rel = glob;
+  Status literal(std::size_t index) {
+    std::string rel = m_include[index];
     while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
     while (!rel.empty() && rel.back() == '/') rel.pop_back();
     struct stat st {};
     if (::lstat(absolute(rel).c_str(), &st) != 0) return ok_status();  // reported as matching nothing
-    std::size_t index = static_cast<std::size_t>(&glob - m_include.data());
     if (S_ISDIR(st.st_mode)) {
-      std::size_t before = found.size();
-      if (auto s = walk(rel, true); !s) return s;
-      if (found.size() > before) m_matched[index] = true;
+      m_queue.push_back(Pending{rel, true, static_cast<int>(index)});
       return ok_status();
     }
     if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && !excluded(rel)) {
-      found.push_back(rel);
+      found.emplace_back(rel, st);
       m_matched[index] = true;
     }
     return ok_status();
   }
 
-  // A file met in the walk: taken when a glob matches it and git does not
+  // A file met in the walk: wanted when a glob matches it and git does not
   // ignore it.
-  void consider(const std::string& rel, bool named) {
-    bool any = false;
-    for (std::size_t i = 0; i < m_include.size(); ++i)
-      if (named || (has_wildcard(m_include[i]) && hooks::glob_match(m_include[i], rel))) {
-        if (!named) m_matched[i] = true;
+  bool wanted(const std::string& rel, bool named) {
+    bool any = named;
+    for (std::size_t i = 0; !any && i < m_include.size(); ++i)
+      if (m_include_globs[i].matches(rel)) {
+        m_matched[i] = true;
         any = true;
-        if (!named) break;
       }
-    if (!any || excluded(rel)) return;
+    if (!any || excluded(rel)) return false;
+    if (named) return true;
+    if (m_dir.empty()) return m_facts.tracked(rel) || !m_facts.ignored(rel, false);  // no copy of the path
     std::string from_root = root_relative(rel);
-    if (!named && !m_facts.tracked(from_root) && m_facts.ignored(from_root, false)) return;
-    found.push_back(rel);
+    return m_facts.tracked(from_root) || !m_facts.ignored(from_root, false);
   }
 
-  Status walk(const std::string& rel, bool named) {
-    int fd = ::open(absolute(rel).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    return walk_at(rel, named, fd);
-  }
-
-  // Takes `fd`, an open directory; subdirectories are opened relative to it,
-  // so no path is looked up from the root again.
-  Status walk_at(const std::string& rel, bool named, int fd) {
+  // One directory: its files taken into `out`, its subdirectories into `more`.
+  Status visit(const Pending& p, std::vector<Found>& out, std::vector<Pending>& more) {
+    int fd = ::openat(m_base_fd, p.rel.empty() ? "." : p.rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
     if (!d) {
       int err = errno;
       if (fd >= 0) ::close(fd);
       if (err == ENOENT || err == ENOTDIR) return ok_status();
-      return cannot_read(absolute(rel), err);
+      return cannot_read(absolute(p.rel), err);
     }
-    std::vector<std::pair<std::string, std::string>> dirs;  // path, name
     Status status = ok_status();
-    // d_type says what an entry is on the usual file systems; a regular
-    // file or a link is stat'ed later, in parallel.
     while (dirent* e = ::readdir(d)) {
       std::string_view name = e->d_name;
       if (name == "." || name == ".." || name == ".git") continue;
+      struct stat st {};
+      bool have_stat = false;
       bool is_dir = e->d_type == DT_DIR;
       if (e->d_type == DT_UNKNOWN) {
-        struct stat st {};
-        is_dir = ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        have_stat = ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        is_dir = have_stat && S_ISDIR(st.st_mode);
       }
-      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
-      bool other = e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN;
-      if (is_dir) dirs.emplace_back(std::move(child), std::string(name));
-      else if (!other) consider(child, named);
-    }
-    for (const auto& [child, name] : dirs) {
-      if (!status) break;
-      std::string from_root = root_relative(child);
-      if (!named && !m_facts.holds_tracked(from_root) && m_facts.ignored(from_root, true)) continue;
-      status = walk_at(child, named, ::openat(::dirfd(d), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      std::string child = p.rel.empty() ? std::string(name) : p.rel + "/" + std::string(name);
+      if (is_dir) {
+        if (!p.named) {
+          std::string from_root = root_relative(child);
+          if (!m_facts.holds_tracked(from_root) && m_facts.ignored(from_root, true)) continue;
+        }
+        more.push_back(Pending{std::move(child), p.named, p.literal});
+        continue;
+      }
+      if (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) continue;
+      if (!wanted(child, p.named)) continue;
+      if (!have_stat && ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) continue;  // gone since it was listed: not an input
+        status = cannot_read(m_base + child, errno);
+        break;
+      }
+      if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) continue;
+      out.emplace_back(std::move(child), st);
+      if (p.literal >= 0) m_matched[static_cast<std::size_t>(p.literal)] = true;
     }
     ::closedir(d);
     return status;
   }
 
+  // By path, without repeats. The order is worked out on pointers: moving
+  // the records themselves in a sort cost more than the walk.
+  void sort_found() {
+    std::vector<Found*> order(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) order[i] = &found[i];
+    std::sort(order.begin(), order.end(), [](const Found* a, const Found* b) { return a->rel < b->rel; });
+    std::vector<Found> sorted;
+    sorted.reserve(order.size());
+    for (Found* f : order)
+      if (sorted.empty() || sorted.back().rel != f->rel) sorted.push_back(std::move(*f));
+    found = std::move(sorted);
+  }
+
+  // Takes directories from the queue until it is empty and no thread is in
+  // one (which could add more); starts helpers while there is work for them.
+  void work() {
+    std::vector<Found> mine;
+    mine.reserve(1024);
+    std::unique_lock lock(m_lock);
+    for (;;) {
+      m_wake.wait(lock, [&] { return m_failure || !m_queue.empty() || m_busy == 0; });
+      if (m_failure || m_queue.empty()) break;
+      Pending p = std::move(m_queue.back());
+      m_queue.pop_back();
+      ++m_busy;
+      lock.unlock();
+      std::vector<Pending> more;
+      Status status = visit(p, mine, more);
+      lock.lock();
+      --m_busy;
+      if (!status && !m_failure) m_failure = status.error();
+      for (auto& m : more) m_queue.push_back(std::move(m));
+      if (m_queue.size() > 1 && m_helpers.size() < m_max_helpers) m_helpers.emplace_back([this] { work(); });
+      m_wake.notify_all();
+    }
+    found.insert(found.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
+  }
+
   const std::filesystem::path& m_root;
   const std::string& m_dir;
   const TreeFacts& m_facts;
-  std::vector<std::string> m_include, m_exclude;
-  std::vector<bool> m_matched;
+  std::string m_base;  // the task's dir, with a trailing '/'
+  int m_base_fd = -1;
+  std::vector<std::string> m_include;
+  std::vector<hooks::KeelGlob> m_include_globs;  // matches nothing for a literal
+  std::vector<hooks::KeelGlob> m_exclude;
+  std::unique_ptr<std::atomic<bool>[]> m_matched;  // per include glob: chose a file
+
+  std::mutex m_lock;  // guards what follows, and `found` while threads run
+  std::condition_variable m_wake;
+  std::vector<Pending> m_queue;
+  std::size_t m_busy = 0;
+  std::optional<Error> m_failure;
+  std::size_t m_max_helpers = 0;
+  std::vector<std::jthread> m_helpers;
 };
 
 }  // namespace
@@ -227,41 +322,63 @@ bool TreeFacts::ignored(const std::string& path, bool is_dir) const {
   return git::is_ignored(*m_repo, is_dir ? path + "/" : path);
 }
 
-// The file: CBOR {"v": 2, "written": ns, "paths": "a\0b\0…", "entries":
-// binary, 64 bytes per path (size, mtime, ctime, inode as little-endian
-// 64-bit numbers, then the digest)}. Three values for the library to read,
-// however many files: a per-file CBOR map cost more than the walk itself.
+// The file: the magic line, then three little-endian 64-bit numbers (when
+// it was written, in ns; how many paths; how many bytes they take), then
+// the paths, sorted, each ending in NUL, then one 64-byte record per path
+// (size, mtime, ctime, inode as little-endian 64-bit numbers, then the
+// digest). The two arrays are taken as they are, without a per-file
+// parse: a per-file CBOR map, and then a CBOR byte string read byte by
+// byte, each cost more than the walk they save. Anything that does not add
+// up is an empty cache.
+namespace {
+
+constexpr std::string_view k_stat_magic = "keel stat cache 4\n";
+constexpr std::size_t k_stat_header = k_stat_magic.size() + 3 * 8;
+
+std::uint64_t little_endian_64(const char* p) {
+  std::uint64_t v = 0;
+  for (int k = 7; k >= 0; --k) v = v << 8 | static_cast<std::uint8_t>(p[k]);
+  return v;
+}
+
+void append_64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+}
+
+}  // namespace
+
 void StatCache::load(const std::filesystem::path& file) {
   auto bytes = fs::read_file(file, 256u << 20);
-  if (!bytes) return;
-  nlohmann::json doc;
-  try {
-    // Even without exceptions, the library throws on an array that claims
-    // more elements than memory can hold.
-    doc = nlohmann::json::from_cbor(*bytes, true, false);
-  } catch (const nlohmann::json::exception&) {
+  if (!bytes || bytes->size() < k_stat_header || bytes->compare(0, k_stat_magic.size(), k_stat_magic) != 0) return;
+  const char* header = bytes->data() + k_stat_magic.size();
+  std::uint64_t written = little_endian_64(header);
+  std::uint64_t count = little_endian_64(header + 8);
+  std::uint64_t names_size = little_endian_64(header + 16);
+  std::size_t rest = bytes->size() - k_stat_header;
+  if (names_size > rest || count > (rest - names_size) / sizeof(Entry) ||
+      rest - names_size != count * sizeof(Entry) || names_size >= UINT32_MAX)
     return;
-  }
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("v") || doc["v"] != 3) return;
-  auto& paths = doc["paths"];
-  auto& records = doc["entries"];
-  const auto& written = doc["written"];
-  if (!paths.is_string() || !records.is_binary() || !written.is_number_integer()) return;
-  std::string names = std::move(paths.get_ref<std::string&>());
+  std::string_view names(bytes->data() + k_stat_header, names_size);
   std::vector<std::uint32_t> starts;
-  if (names.size() >= UINT32_MAX) return;
+  starts.reserve(count);
   for (std::size_t at = 0; at < names.size();) {
     std::size_t end = names.find('\0', at);
-    if (end == std::string::npos) return;
+    if (end == std::string_view::npos) return;
     starts.push_back(static_cast<std::uint32_t>(at));
     at = end + 1;
   }
-  std::vector<std::uint8_t> raw = std::move(records.get_binary());
-  if (raw.size() != starts.size() * sizeof(Entry)) return;
-  m_names = std::move(names);
+  if (starts.size() != count) return;
+  const auto* records = reinterpret_cast<const std::uint8_t*>(bytes->data() + k_stat_header + names_size);
+  m_names.assign(names);
   m_starts = std::move(starts);
-  m_records = std::move(raw);
-  m_written_ns = written.get<std::int64_t>();
+  m_records.assign(records, records + count * sizeof(Entry));
+  m_written_ns = static_cast<std::int64_t>(written);
+}
+
+std::string_view StatCache::name(std::size_t i) const {
+  // The i-th path ends where the next one starts, less its NUL.
+  std::size_t end = i + 1 < m_starts.size() ? m_starts[i + 1] : m_names.size();
+  return std::string_view(m_names.data() + m_starts[i], end - m_starts[i] - 1);
 }
 
 StatCache::Entry StatCache::record(std::size_t i) const {
@@ -283,30 +400,29 @@ Status StatCache::save(const std::filesystem::path& file) const {
   std::map<std::string_view, Entry> all;  // sorted: a later load searches it
   for (std::size_t i = 0; i < m_starts.size(); ++i) all.emplace(std::string_view(m_names.data() + m_starts[i]), record(i));
   for (const auto& [path, e] : m_fresh) all[path] = e;
-  std::string names;
-  std::vector<std::uint8_t> raw;
+  std::string names, raw;
   raw.reserve(all.size() * sizeof(Entry));
-  auto put64 = [&](std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) raw.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  };
+  std::uint64_t count = 0;
   for (const auto& [path, e] : all) {
     if (path.find('\0') != std::string_view::npos) continue;
     names += path;
     names += '\0';
-    put64(static_cast<std::uint64_t>(e.size));
-    put64(static_cast<std::uint64_t>(e.mtime_ns));
-    put64(static_cast<std::uint64_t>(e.ctime_ns));
-    put64(e.ino);
-    raw.insert(raw.end(), e.digest.begin(), e.digest.end());
+    append_64(raw, static_cast<std::uint64_t>(e.size));
+    append_64(raw, static_cast<std::uint64_t>(e.mtime_ns));
+    append_64(raw, static_cast<std::uint64_t>(e.ctime_ns));
+    append_64(raw, e.ino);
+    raw.append(e.digest.begin(), e.digest.end());
+    ++count;
   }
-  nlohmann::json doc{{"v", 3},
-                     {"written", now_ns()},
-                     {"paths", std::move(names)},
-                     {"entries", nlohmann::json::binary(std::move(raw))}};
-  auto bytes = nlohmann::json::to_cbor(doc);
+  std::string bytes(k_stat_magic);
+  append_64(bytes, static_cast<std::uint64_t>(now_ns()));
+  append_64(bytes, count);
+  append_64(bytes, names.size());
+  bytes += names;
+  bytes += raw;
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  return fs::write_file(file, std::string(bytes.begin(), bytes.end()), {.mode = 0600, .links = fs::Links::replace});
+  return fs::write_file(file, bytes, {.mode = 0600, .links = fs::Links::replace});
 }
 
 namespace {
@@ -318,12 +434,24 @@ bool same_file(const auto& e, const struct stat& st) {
 
 }  // namespace
 
-bool StatCache::find(const std::string& path, const struct stat& st, crypto::Digest& out) const {
-  auto name = [&](std::uint32_t start) { return std::string_view(m_names.data() + start); };
-  auto it = std::lower_bound(m_starts.begin(), m_starts.end(), path,
-                             [&](std::uint32_t start, const std::string& p) { return name(start) < p; });
-  if (it != m_starts.end() && name(*it) == path) {
-    Entry e = record(static_cast<std::size_t>(it - m_starts.begin()));
+bool StatCache::find(const std::string& path, const struct stat& st, crypto::Digest& out, std::size_t* cursor) const {
+  // The first path not before `path`: from the cursor, in steps that
+  // double until one overshoots, then by halves.
+  std::size_t lo = cursor ? *cursor : 0, hi = lo, step = 1;
+  while (hi < m_starts.size() && name(hi) < path) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = std::min(hi, m_starts.size());
+  while (lo < hi) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    if (name(mid) < path) lo = mid + 1;
+    else hi = mid;
+  }
+  if (cursor) *cursor = lo;
+  if (lo < m_starts.size() && name(lo) == path) {
+    Entry e = record(lo);
     if (same_file(e, st) && e.mtime_ns + k_racy_ns < m_written_ns && e.ctime_ns + k_racy_ns < m_written_ns) {
       out = e.digest;
       return true;
@@ -345,54 +473,44 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
   if (auto st = walker.run(); !st) return st.error();
   InputScan scan;
   scan.unmatched = walker.unmatched();
-  // Each file's stat and digest, on every core: the kernel's path lookups
-  // and the hashing are the cost, as in git's preloaded index.
-  auto& found = walker.found;
+  // The stat cache is asked in path order, each question starting where
+  // the last one ended; the files it does not know are hashed on every core.
+  const std::string prefix = dir.empty() ? std::string() : dir + "/";
+  const std::string base = (dir.empty() ? root : root / dir).string() + "/";
+  std::vector<Found>& found = walker.found;
   std::vector<InputFile> files(found.size());
-  std::vector<std::uint8_t> taken(found.size(), 0);
+  std::vector<std::size_t> misses;
+  std::size_t cursor = 0;
+  std::string key;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    struct stat st = found[i].as_stat();
+    files[i].mode = git_mode(st);
+    key.assign(prefix).append(found[i].rel);
+    if (!stats.find(key, st, files[i].digest, &cursor)) misses.push_back(i);
+  }
   std::mutex failure_lock;
   std::optional<Error> failure;
-  auto fail = [&](Error e) {
-    std::lock_guard lock(failure_lock);
-    if (!failure) failure = std::move(e);
-  };
-  const std::string base = (dir.empty() ? root : root / dir).string() + "/";
-  for_each_index(found.size(), [&](std::size_t i) {
-    std::string& rel = found[i];
-    std::string path = base + rel;
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) {
-      if (errno != ENOENT) fail(cannot_read(path, errno));  // gone since the walk: not an input
-      return;
+  for_each_index(misses.size(), [&](std::size_t m) {
+    std::size_t i = misses[m];
+    std::string path = base + found[i].rel;
+    auto fail = [&](Error e) {
+      std::lock_guard lock(failure_lock);
+      if (!failure) failure = std::move(e);
+    };
+    if (S_ISLNK(found[i].mode)) {
+      std::error_code ec;
+      auto target = std::filesystem::read_symlink(path, ec);
+      if (ec) return fail(cannot_read(path, ec.value()));
+      files[i].digest = crypto::sha256(target.string());
+    } else {
+      auto d = crypto::sha256_file(path);
+      if (!d) return fail(d.error());
+      files[i].digest = *d;
     }
-    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) return;
-    InputFile& f = files[i];
-    f.mode = git_mode(st);
-    std::string from_root = dir.empty() ? rel : dir + "/" + rel;
-    if (!stats.find(from_root, st, f.digest)) {
-      if (S_ISLNK(st.st_mode)) {
-        std::error_code ec;
-        auto target = std::filesystem::read_symlink(path, ec);
-        if (ec) return fail(cannot_read(path, ec.value()));
-        f.digest = crypto::sha256(target.string());
-      } else {
-        auto d = crypto::sha256_file(path);
-        if (!d) return fail(d.error());
-        f.digest = *d;
-      }
-      stats.put(from_root, st, f.digest);
-    }
-    f.path = std::move(rel);
-    taken[i] = 1;
-  }, 256);
+    stats.put(prefix + found[i].rel, found[i].as_stat(), files[i].digest);
+  }, 16);
   if (failure) return std::move(*failure);
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!taken[i]) continue;
-    if (kept != i) files[kept] = std::move(files[i]);  // never onto itself: that empties a string
-    ++kept;
-  }
-  files.resize(kept);
+  for (std::size_t i = 0; i < found.size(); ++i) files[i].path = std::move(found[i].rel);
   scan.files = std::move(files);
   return scan;
 }

@@ -57,7 +57,10 @@ class StatCache {
   // A missing or damaged file is an empty cache.
   void load(const std::filesystem::path& file);
   Status save(const std::filesystem::path& file) const;
-  bool find(const std::string& path, const struct stat& st, crypto::Digest& out) const;
+  // With a cursor, the search starts where the last one ended: paths asked
+  // in sorted order are found in one pass over the cache.
+  bool find(const std::string& path, const struct stat& st, crypto::Digest& out,
+            std::size_t* cursor = nullptr) const;
   void put(const std::string& path, const struct stat& st, const crypto::Digest& digest);
 
  private:
@@ -75,6 +78,7 @@ class StatCache {
   std::vector<std::uint32_t> m_starts;  // where each path starts in m_names
   std::vector<std::uint8_t> m_records;
   Entry record(std::size_t i) const;
+  std::string_view name(std::size_t i) const;
   mutable std::mutex m_lock;
   std::unordered_map<std::string, Entry> m_fresh;
   std::int64_t m_written_ns = 0;  // when the loaded file was made

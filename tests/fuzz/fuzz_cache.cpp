@@ -1,9 +1,10 @@
 // libFuzzer target for what keel run reads back from its cache directory,
 // which other processes (or a damaged disk) may have written: action
 // entries (src/pipeline/store.hpp, JSON with a digest of its own) and the
-// stat cache (src/pipeline/inputs.hpp, CBOR). The first byte chooses which;
-// the rest is the file. Besides crashes and sanitizer reports, it aborts
-// when an entry that was accepted names a path outside its task's dir.
+// stat cache (src/pipeline/inputs.hpp, a header and two arrays). The first
+// byte chooses which; the rest is the file. Besides crashes and sanitizer
+// reports, it aborts when an entry that was accepted names a path outside
+// its task's dir.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& o : (*entry)->outputs) require(inside(o.path));
     return 0;
   }
-  std::filesystem::path file = scratch() / "stat.cbor";
+  std::filesystem::path file = scratch() / "stat";
   require(fs::write_file(file, bytes, {.mode = 0600, .links = fs::Links::replace}).ok());
   StatCache stats;
   stats.load(file);

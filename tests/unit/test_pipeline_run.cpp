@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include "config/parse.hpp"
@@ -174,23 +175,99 @@ TEST_CASE("sizes") {
   CHECK(format_size(12) == "12 B");
 }
 
-TEST_CASE("stat cache: a damaged file is ignored, whatever its CBOR claims") {
+namespace {
+
+struct stat stat_of(std::int64_t mtime_sec, ino_t ino) {
+  struct stat st {};
+  st.st_size = 5;
+  st.st_ino = ino;
+  st.st_mtim = {mtime_sec, 1};
+  st.st_ctim = {mtime_sec, 2};
+  return st;
+}
+
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_bytes(const std::filesystem::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+}  // namespace
+
+TEST_CASE("stat cache: what save() wrote, load() reads back") {
+  auto dir = std::filesystem::temp_directory_path() / "keel-unit-stat-cache-saved";
+  std::filesystem::create_directories(dir);
+  auto file = dir / "stat";
+  struct stat st = stat_of(100, 7);
+  crypto::Digest a = crypto::sha256("a"), b = crypto::sha256("b");
+  {
+    StatCache fresh;
+    fresh.put("src/b.c", st, b);
+    fresh.put("a.c", st, a);
+    REQUIRE(fresh.save(file).ok());
+  }
+  StatCache cache;
+  cache.load(file);
+  crypto::Digest d{};
+  CHECK(cache.find("a.c", st, d));
+  CHECK(d == a);
+  CHECK(cache.find("src/b.c", st, d));
+  CHECK(d == b);
+  CHECK_FALSE(cache.find("src/b", st, d));
+  CHECK_FALSE(cache.find("b.c", st, d));
+  CHECK_FALSE(cache.find("a.c", stat_of(100, 8), d));  // another inode
+  CHECK_FALSE(cache.find("a.c", stat_of(101, 7), d));  // another mtime
+  // Asked in path order, each search going on from the last.
+  std::size_t cursor = 0;
+  CHECK(cache.find("a.c", st, d, &cursor));
+  CHECK(d == a);
+  CHECK_FALSE(cache.find("b.c", st, d, &cursor));
+  CHECK(cache.find("src/b.c", st, d, &cursor));
+  CHECK(d == b);
+  CHECK_FALSE(cache.find("zzz", st, d, &cursor));
+  CHECK(cursor == 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("stat cache: a damaged file is ignored, whatever its header claims") {
   auto dir = std::filesystem::temp_directory_path() / "keel-unit-stat-cache";
   std::filesystem::create_directories(dir);
-  auto file = dir / "stat.cbor";
-  // {"v": an array of 2^63 elements}: nlohmann/json throws on it even when
-  // asked not to; and {"v": "3"}, a version of the wrong type.
-  for (std::string bytes : {std::string("\xa1\x61v\x9b\x8b\x8b\x8b\x8b\x8b\x8b\x8b\x8b", 12),
-                            std::string("\xa1\x61v\x61\x33", 5)}) {
-    {
-      std::ofstream out(file, std::ios::binary);
-      out << bytes;
-    }
+  auto file = dir / "stat";
+  struct stat st = stat_of(100, 7);
+  {
+    StatCache fresh;
+    fresh.put("a.c", st, crypto::sha256("a"));
+    REQUIRE(fresh.save(file).ok());
+  }
+  const std::string good = read_bytes(file);
+  const std::size_t header = std::string("keel stat cache 4\n").size();
+  REQUIRE(good.compare(0, header, "keel stat cache 4\n") == 0);
+  auto with_64 = [&](std::size_t at, std::uint64_t v) {
+    std::string bytes = good;
+    for (int i = 0; i < 8; ++i) bytes[at + static_cast<std::size_t>(i)] = static_cast<char>(v >> (8 * i));
+    return bytes;
+  };
+  std::string no_nul = good;
+  no_nul[header + 24 + 3] = 'x';  // "a.c\0" loses its NUL
+  std::string other_magic = good;
+  other_magic[0] = 'K';
+  for (const std::string& bytes :
+       {good.substr(0, good.size() - 1), good + "x", with_64(header + 8, 1ull << 63), with_64(header + 8, 2),
+        with_64(header + 16, ~0ull), with_64(header + 16, 5), no_nul, other_magic, std::string(), good.substr(0, 20)}) {
+    write_bytes(file, bytes);
     StatCache cache;
     CHECK_NOTHROW(cache.load(file));
-    struct stat st {};
     crypto::Digest d{};
-    CHECK_FALSE(cache.find("any", st, d));
+    CHECK_FALSE(cache.find("a.c", st, d));
   }
+  write_bytes(file, good);
+  StatCache cache;
+  cache.load(file);
+  crypto::Digest d{};
+  CHECK(cache.find("a.c", st, d));  // the same bytes, undamaged, are read
   std::filesystem::remove_all(dir);
 }
