@@ -26,10 +26,21 @@ bool needs_shell(std::string_view command) {
       "done", "echo", "elif", "else", "enable", "esac", "eval", "exec", "exit", "export", "false", "fc", "fg",
       "fi", "for", "function", "getopts", "hash", "help", "history", "if", "jobs", "kill", "let", "local",
       "logout", "mapfile", "popd", "printf", "pushd", "pwd", "read", "readarray", "readonly", "return",
-      "select", "set", "shift", "shopt", "source", "suspend", "test", "then", "time", "times", "trap", "true",
+      "select", "set", "shift", "shopt", "source", "suspend", "test", "then", "time", "times", "trap",
       "type", "typeset", "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
   };
   return command.empty() || std::find(std::begin(k_words), std::end(k_words), command) != std::end(k_words);
+}
+
+// `true` and `false` are builtins whose programs behave the same, exit
+// status and (no) output, except for the --help and --version their
+// programs read. Run as programs, as GNU make runs them: a no-op task or a
+// `true {staged_files}` hook then starts no shell.
+bool builtin_needs_shell(const std::vector<std::string>& words) {
+  const std::string& command = words.front();
+  if (command != "true" && command != "false") return needs_shell(command);
+  return std::any_of(words.begin() + 1, words.end(),
+                     [](const std::string& w) { return w == "--help" || w == "--version"; });
 }
 
 // "${N}" at inside[i], inside double quotes: its length, or 0 when the
@@ -107,7 +118,7 @@ std::optional<std::vector<std::string>> simple_command_words(std::string_view sc
     in_word = true;
   }
   if (in_word) words.push_back(std::move(word));
-  if (words.empty() || first_word_has_equals || needs_shell(words.front())) return std::nullopt;
+  if (words.empty() || first_word_has_equals || builtin_needs_shell(words)) return std::nullopt;
   return words;
 }
 

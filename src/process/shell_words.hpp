@@ -16,8 +16,10 @@
 //     * ? [ ] ! or # outside quotes, no ~ starting a word or after = or :,
 //     no '=' in the first word (an assignment);
 //   - a first word that names a program, not a reserved word or a builtin
-//     of dash or bash (cd, export, echo, true, printf, ...): the shell
-//     would run its builtin, which can behave differently from the program.
+//     of dash or bash (cd, export, echo, printf, ...): the shell would run
+//     its builtin, which can behave differently from the program. `true`
+//     and `false` are run as programs, as make runs them, unless a word is
+//     --help or --version, the only words their programs read.
 
 #include <optional>
 #include <string>

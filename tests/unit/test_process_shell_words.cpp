@@ -18,12 +18,21 @@ TEST_CASE("shell words: simple commands are split as the shell would") {
   CHECK(simple_command_words("sed 's/a/b/\\n' x") == Words{"sed", "s/a/b/\\n", "x"});
 }
 
+TEST_CASE("shell words: true and false are run as programs, unless asked for --help or --version") {
+  CHECK(simple_command_words("true") == Words{"true"});
+  CHECK(simple_command_words("false") == Words{"false"});
+  CHECK(simple_command_words("true ./a.txt ./--help") == Words{"true", "./a.txt", "./--help"});
+  CHECK_FALSE(simple_command_words("true --help"));
+  CHECK_FALSE(simple_command_words("true --version"));
+  CHECK_FALSE(simple_command_words("false \"${1}\"", {"--help"}));
+}
+
 TEST_CASE("shell words: anything the shell would interpret needs the shell") {
   for (const char* script :
        {"", "   ", "a | b", "a && b", "a; b", "a > out", "a < in", "(a)", "{ a; }", "a *.txt", "a file?",
         "a [ab]", "a $HOME", "a ${x}", "a `date`", "a \"$x\"", "a \"`x`\"", "a \"\\\\\"", "a # comment", "a ~/x",
         "X=1 a", "a x=~/y", "a --path=a:~/b", "a\nb", "a 'open", "a \"open", "a \\", "! a", "cd x", "export A=1", "echo -e x", ". ./env",
-        ": nothing", "exit 3", "if true; then a; fi", "while", "a !x", "true", "true --help", "false", "printf %q x",
+        ": nothing", "exit 3", "if true; then a; fi", "while", "a !x", "true --help", "false x --version", "printf %q x",
         "pwd", "test -f x", "kill 1", "time make", "command -v x", "type ls", "let x=1", "function", "coproc cat"})
     CHECK_MESSAGE(!simple_command_words(script), script);
 }
