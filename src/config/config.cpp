@@ -141,17 +141,18 @@ class Loader {
   }
 
   bool check_entry(Value& child, std::vector<std::string>& path, bool from_text) {
-    const std::string key = join_key(path);
-    const std::string where = child.origin().describe();
+    // Only an error needs them; every start checks every key.
+    auto key = [&] { return join_key(path); };
+    auto where = [&] { return child.origin().describe(); };
     if (const KeyDecl* decl = find_decl(path)) {
       if (decl->trusted() && child.origin().from_repository()) {
-        error(where + ": " + quote(key) +
+        error(where() + ": " + quote(key()) +
               " cannot be set in a project file; set it in the user or system config, the environment or with -c");
         return false;
       }
       auto checked = check_value(*decl, child, from_text);
       if (!checked) {
-        error(where + ": wrong type for " + quote(key) + ": " + checked.error().message);
+        error(where() + ": wrong type for " + quote(key()) + ": " + checked.error().message);
         return false;
       }
       child = std::move(checked).value();
@@ -159,14 +160,14 @@ class Loader {
     }
     if (is_declared_section(path)) {
       if (!child.is_table()) {
-        error(where + ": wrong type for " + quote(key) + ": expected a table, found " + std::string(child.type_name()));
+        error(where() + ": wrong type for " + quote(key()) + ": expected a table, found " + std::string(child.type_name()));
         return false;
       }
       check_layer(child, path, from_text);
       return true;
     }
-    std::string message = where + ": unknown key " + quote(key);
-    std::string suggestion = suggest_key(key);
+    std::string message = where() + ": unknown key " + quote(key());
+    std::string suggestion = suggest_key(key());
     if (!suggestion.empty()) message += "; did you mean " + quote(suggestion) + "?";
     // A key keel does not know would silently do nothing (a hook that runs
     // no command and passes): an error. Only a top-level name that is like
