@@ -8,6 +8,7 @@
 
 #include <git2/sys/repository.h>
 
+#include "core/parallel.hpp"
 #include "git/cli.hpp"
 #include "git/detail.hpp"
 
@@ -130,11 +131,22 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
   std::vector<std::string> for_git;  // paths only git can hash (filter drivers)
   std::filesystem::path root = repo.workdir();
   struct timespec written = index_mtime(index->get());
-  for (const auto& path : paths) {
-    const git_index_entry* e = git_index_get_bypath(index->get(), path.c_str(), 0);
-    if (!e || e->mode == GIT_FILEMODE_COMMIT) continue;
+  std::vector<const git_index_entry*> entries(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const git_index_entry* e = git_index_get_bypath(index->get(), paths[i].c_str(), 0);
+    if (e && e->mode != GIT_FILEMODE_COMMIT) entries[i] = e;
+  }
+  // The stats on every core, as git's preloaded index does them: on a
+  // large commit the kernel's path lookups are most of this function.
+  std::vector<std::uint8_t> unchanged(paths.size(), 0);
+  for_each_index(paths.size(), [&](std::size_t i) {
+    if (entries[i]) unchanged[i] = stat_unchanged(*entries[i], root / paths[i], written);
+  }, 256);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    const git_index_entry* e = entries[i];
+    if (!e || unchanged[i]) continue;
     std::filesystem::path file = root / path;
-    if (stat_unchanged(*e, file, written)) continue;
     if (has_filter_driver(repo, path)) {
       for_git.push_back(path);
       continue;
