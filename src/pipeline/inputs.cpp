@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -140,8 +141,8 @@ class Walker {
     return ok_status();
   }
 
-  // Sorted by path and without repeats after run().
-  std::vector<Found> found;
+  // After run(): the files, sorted by path and without repeats.
+  std::vector<Found*> order;
   std::vector<std::string> unmatched() const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < m_include.size(); ++i)
@@ -249,15 +250,18 @@ class Walker {
 
   // By path, without repeats. The order is worked out on pointers: moving
   // the records themselves in a sort cost more than the walk.
+  // Every thread's records stay where they were made; only pointers to
+  // them are sorted (copies of twenty thousand records cost page faults).
   void sort_found() {
-    std::vector<Found*> order(found.size());
-    for (std::size_t i = 0; i < found.size(); ++i) order[i] = &found[i];
+    m_runs.push_back(std::move(found));
+    std::size_t total = 0;
+    for (const auto& run : m_runs) total += run.size();
+    order.reserve(total);
+    for (auto& run : m_runs)
+      for (auto& f : run) order.push_back(&f);
     std::sort(order.begin(), order.end(), [](const Found* a, const Found* b) { return a->rel < b->rel; });
-    std::vector<Found> sorted;
-    sorted.reserve(order.size());
-    for (Found* f : order)
-      if (sorted.empty() || sorted.back().rel != f->rel) sorted.push_back(std::move(*f));
-    found = std::move(sorted);
+    order.erase(std::unique(order.begin(), order.end(), [](const Found* a, const Found* b) { return a->rel == b->rel; }),
+                order.end());
   }
 
   // Takes directories from the queue until it is empty and no thread is in
@@ -282,7 +286,7 @@ class Walker {
       if (m_queue.size() > 1 && m_helpers.size() < m_max_helpers) m_helpers.emplace_back([this] { work(); });
       m_wake.notify_all();
     }
-    found.insert(found.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
+    m_runs.push_back(std::move(mine));
   }
 
   const std::filesystem::path& m_root;
@@ -295,9 +299,11 @@ class Walker {
   std::vector<hooks::KeelGlob> m_exclude;
   std::unique_ptr<std::atomic<bool>[]> m_matched;  // per include glob: chose a file
 
-  std::mutex m_lock;  // guards what follows, and `found` while threads run
+  std::mutex m_lock;  // guards what follows
   std::condition_variable m_wake;
   std::vector<Pending> m_queue;
+  std::vector<Found> found;                // what literal globs named
+  std::vector<std::vector<Found>> m_runs;  // each thread's files
   std::size_t m_busy = 0;
   std::optional<Error> m_failure;
   std::size_t m_max_helpers = 0;
@@ -368,10 +374,10 @@ void StatCache::load(const std::filesystem::path& file) {
     at = end + 1;
   }
   if (starts.size() != count) return;
-  const auto* records = reinterpret_cast<const std::uint8_t*>(bytes->data() + k_stat_header + names_size);
-  m_names.assign(names);
+  m_file = std::move(*bytes);
+  m_names = std::string_view(m_file.data() + k_stat_header, names_size);
+  m_records = reinterpret_cast<const std::uint8_t*>(m_file.data() + k_stat_header + names_size);
   m_starts = std::move(starts);
-  m_records.assign(records, records + count * sizeof(Entry));
   m_written_ns = static_cast<std::int64_t>(written);
 }
 
@@ -382,7 +388,7 @@ std::string_view StatCache::name(std::size_t i) const {
 }
 
 StatCache::Entry StatCache::record(std::size_t i) const {
-  const std::uint8_t* p = m_records.data() + i * sizeof(Entry);
+  const std::uint8_t* p = m_records + i * sizeof(Entry);
   auto u64 = [&](std::size_t at) {
     std::uint64_t v = 0;
     for (int k = 7; k >= 0; --k) v = v << 8 | p[at + static_cast<std::size_t>(k)];
@@ -398,7 +404,7 @@ Status StatCache::save(const std::filesystem::path& file) const {
   std::lock_guard lock(m_lock);
   if (m_fresh.empty()) return ok_status();
   std::map<std::string_view, Entry> all;  // sorted: a later load searches it
-  for (std::size_t i = 0; i < m_starts.size(); ++i) all.emplace(std::string_view(m_names.data() + m_starts[i]), record(i));
+  for (std::size_t i = 0; i < m_starts.size(); ++i) all.emplace(name(i), record(i));
   for (const auto& [path, e] : m_fresh) all[path] = e;
   std::string names, raw;
   raw.reserve(all.size() * sizeof(Entry));
@@ -477,27 +483,27 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
   // the last one ended; the files it does not know are hashed on every core.
   const std::string prefix = dir.empty() ? std::string() : dir + "/";
   const std::string base = (dir.empty() ? root : root / dir).string() + "/";
-  std::vector<Found>& found = walker.found;
+  const std::vector<Found*>& found = walker.order;
   std::vector<InputFile> files(found.size());
   std::vector<std::size_t> misses;
   std::size_t cursor = 0;
   std::string key;
   for (std::size_t i = 0; i < found.size(); ++i) {
-    struct stat st = found[i].as_stat();
+    struct stat st = found[i]->as_stat();
     files[i].mode = git_mode(st);
-    key.assign(prefix).append(found[i].rel);
+    key.assign(prefix).append(found[i]->rel);
     if (!stats.find(key, st, files[i].digest, &cursor)) misses.push_back(i);
   }
   std::mutex failure_lock;
   std::optional<Error> failure;
   for_each_index(misses.size(), [&](std::size_t m) {
     std::size_t i = misses[m];
-    std::string path = base + found[i].rel;
+    std::string path = base + found[i]->rel;
     auto fail = [&](Error e) {
       std::lock_guard lock(failure_lock);
       if (!failure) failure = std::move(e);
     };
-    if (S_ISLNK(found[i].mode)) {
+    if (S_ISLNK(found[i]->mode)) {
       std::error_code ec;
       auto target = std::filesystem::read_symlink(path, ec);
       if (ec) return fail(cannot_read(path, ec.value()));
@@ -507,10 +513,10 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
       if (!d) return fail(d.error());
       files[i].digest = *d;
     }
-    stats.put(prefix + found[i].rel, found[i].as_stat(), files[i].digest);
+    stats.put(prefix + found[i]->rel, found[i]->as_stat(), files[i].digest);
   }, 16);
   if (failure) return std::move(*failure);
-  for (std::size_t i = 0; i < found.size(); ++i) files[i].path = std::move(found[i].rel);
+  for (std::size_t i = 0; i < found.size(); ++i) files[i].path = std::move(found[i]->rel);
   scan.files = std::move(files);
   return scan;
 }

@@ -74,9 +74,10 @@ class StatCache {
   // lock: the paths, sorted, NUL-separated, and their 64-byte records, as
   // the file holds them (a lookup is a binary search, no map is built).
   // What this run learns goes to m_fresh, under the lock.
-  std::string m_names;
+  std::string m_file;         // what load() read, the two arrays in place
+  std::string_view m_names;   // in m_file
   std::vector<std::uint32_t> m_starts;  // where each path starts in m_names
-  std::vector<std::uint8_t> m_records;
+  const std::uint8_t* m_records = nullptr;  // in m_file
   Entry record(std::size_t i) const;
   std::string_view name(std::size_t i) const;
   mutable std::mutex m_lock;
