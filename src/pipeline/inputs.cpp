@@ -115,6 +115,7 @@ class Walker {
 
   Status run() {
     m_base_fd = ::open(m_base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (m_base_fd < 0 && errno != ENOENT && errno != ENOTDIR) return cannot_read(m_base, errno);
     std::vector<std::string> roots;
     for (std::size_t i = 0; i < m_include.size(); ++i) {
       if (!has_wildcard(m_include[i])) {
@@ -133,7 +134,7 @@ class Walker {
       last = r;
       m_queue.push_back(Pending{r, false, -1});
     }
-    if (m_base_fd < 0) m_queue.clear();  // no such directory: nothing to walk
+    if (m_base_fd < 0) m_queue.clear();  // no such directory: nothing to walk, every glob unmatched
     work();
     m_helpers.clear();  // joins them; none starts once the queue is done
     if (m_failure) return std::move(*m_failure);
@@ -248,10 +249,9 @@ class Walker {
     return status;
   }
 
-  // By path, without repeats. The order is worked out on pointers: moving
-  // the records themselves in a sort cost more than the walk.
-  // Every thread's records stay where they were made; only pointers to
-  // them are sorted (copies of twenty thousand records cost page faults).
+  // By path, without repeats. Every thread's records stay where they were
+  // made; only pointers to them are sorted (moving or copying twenty
+  // thousand records cost more than the walk, in page faults).
   void sort_found() {
     m_runs.push_back(std::move(found));
     std::size_t total = 0;
