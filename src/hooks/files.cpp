@@ -154,6 +154,9 @@ std::vector<std::string> filter_files(const std::vector<std::string>& files, con
   std::vector<std::string> out;
   std::string prefix = command.root.empty() ? std::string() : command.root + "/";
   bool lefthook = command.glob_style == GlobStyle::lefthook;
+  // Read once: a large commit matches thousands of paths against them.
+  const std::vector<KeelGlob> include = lefthook ? std::vector<KeelGlob>() : keel_globs(command.glob);
+  const std::vector<KeelGlob> exclude = lefthook ? std::vector<KeelGlob>() : keel_globs(command.exclude);
   for (const auto& path : files) {
     if (path.compare(0, prefix.size(), prefix) != 0) continue;
     if (std::any_of(command.exclude_regex.begin(), command.exclude_regex.end(),
@@ -163,8 +166,8 @@ std::vector<std::string> filter_files(const std::vector<std::string>& files, con
     if (lefthook) {
       if (!lefthook_chooses(command, path)) continue;
     } else {
-      if (!command.glob.empty() && !any_glob_matches(command.glob, rel)) continue;
-      if (any_glob_matches(command.exclude, rel)) continue;
+      if (!include.empty() && !any_glob_matches(include, rel)) continue;
+      if (any_glob_matches(exclude, rel)) continue;
     }
     if (!command.types.empty() &&
         std::none_of(command.types.begin(), command.types.end(),

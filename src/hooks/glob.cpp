@@ -1,5 +1,7 @@
 #include "hooks/glob.hpp"
 
+#include <algorithm>
+
 namespace keel::hooks {
 
 namespace {
@@ -229,6 +231,14 @@ bool any_glob_matches(const std::vector<std::string>& globs, std::string_view pa
   for (const auto& g : globs)
     if (glob_match(g, path)) return true;
   return false;
+}
+
+std::vector<KeelGlob> keel_globs(const std::vector<std::string>& globs) {
+  return std::vector<KeelGlob>(globs.begin(), globs.end());
+}
+
+bool any_glob_matches(const std::vector<KeelGlob>& globs, std::string_view path) {
+  return std::any_of(globs.begin(), globs.end(), [&](const KeelGlob& g) { return g.matches(path); });
 }
 
 }  // namespace keel::hooks

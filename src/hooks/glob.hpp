@@ -50,6 +50,9 @@ bool lefthook_glob_match(std::string_view glob, std::string_view path);
 
 // True when any glob in the list matches.
 bool any_glob_matches(const std::vector<std::string>& globs, std::string_view path);
+// The same for globs read once, to match many paths against them.
+std::vector<KeelGlob> keel_globs(const std::vector<std::string>& globs);
+bool any_glob_matches(const std::vector<KeelGlob>& globs, std::string_view path);
 
 // The globs {a,b} alternatives stand for, in order: "*.{js,ts}" is "*.js"
 // and "*.ts". nullopt past k_max_alternatives. A '{' without its '}' is

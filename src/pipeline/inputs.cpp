@@ -167,7 +167,7 @@ class Walker {
   }
 
   bool excluded(const std::string& rel) const {
-    return std::any_of(m_exclude.begin(), m_exclude.end(), [&](const auto& g) { return g.matches(rel); });
+    return hooks::any_glob_matches(m_exclude, rel);
   }
 
   // Named exactly: taken even when git ignores it; a directory with all it holds.
