@@ -166,6 +166,9 @@ Result<TaskSpec> task(const std::string& name, const Value& t) {
                   read_key(t, "interactive", full, s.interactive, flag),
                   read_key(t, "continue_on_error", full, s.continue_on_error, flag)})
     if (!st) return st.error();
+  if (!run && s.deps.empty())
+    return bad(*t.find("deps"), full + " has no 'run' and its 'deps' is empty",
+               "add run = \"the shell command\" or a list of them, or the tasks it groups to deps");
   if (!s.dir.empty() && !inside(s.dir))
     return bad(*t.find("dir"), "dir " + quote(s.dir) + " of " + full + " must be a directory inside the repository");
   for (const auto& c : s.conditions)

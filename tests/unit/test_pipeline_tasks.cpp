@@ -78,6 +78,7 @@ outputs = ["b/keel"]
 
 TEST_CASE("pipeline tasks: errors name the file, line and column") {
   CHECK(error_of("[tasks.a]\ndesc = \"x\"\n") == "keel.toml:1:8: task 'a' has no 'run'");
+  CHECK(error_of("[tasks.a]\ndeps = []\n") == "keel.toml:2:1: task 'a' has no 'run' and its 'deps' is empty");
   CHECK(error_of("[tasks.a]\nrun = 3\n") ==
         "keel.toml:2:1: 'run' of task 'a' must be a string or a list of strings, found an integer");
   CHECK(error_of("[tasks.a]\nrun = [\"x\", 1]\n") == "keel.toml:2:13: 'run' of task 'a' must list strings, found an integer");
