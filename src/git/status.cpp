@@ -6,6 +6,7 @@
 
 #include "git/cli.hpp"
 #include "git/detail.hpp"
+#include "git/staged_scope.hpp"
 
 namespace keel::git {
 
@@ -74,6 +75,14 @@ Result<std::vector<Change>> diff_staged(git_repository* repo, git_index* index, 
   opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
   // A staged gitlink is staged whatever submodule.<name>.ignore says.
   opts.ignore_submodules = GIT_SUBMODULE_IGNORE_NONE;
+  auto scope = detail::staged_scope(repo, index, tree->get());
+  if (scope && scope->empty()) return std::vector<Change>();
+  std::vector<char*> scope_paths;
+  if (scope) {
+    for (auto& p : *scope) scope_paths.push_back(p.data());
+    opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+    opts.pathspec = {scope_paths.data(), scope_paths.size()};
+  }
   git_diff* raw = nullptr;
   if (git_diff_tree_to_index(&raw, repo, tree->get(), index, &opts) != 0)
     return last_error("cannot compare HEAD with the index", Exit::failed);

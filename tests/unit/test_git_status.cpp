@@ -2,6 +2,8 @@
 // git's -z output so that odd file names are compared byte for byte.
 
 #include <algorithm>
+#include <iterator>
+#include <random>
 
 #include "git/status.hpp"
 #include "git_support.hpp"
@@ -198,4 +200,166 @@ TEST_CASE("git: a bare repository has no status") {
   auto staged = git::staged_changes(repo);
   REQUIRE_FALSE(staged.ok());
   CHECK(staged.error().message == "repository " + quote((dir / "b.git").string()) + " has no work tree");
+}
+
+namespace {
+
+// A tree three levels deep in which most directories stay as committed.
+void make_nested_changes(const TempDir& dir) {
+  git_init(dir.path());
+  for (const char* d : {"a", "a/x", "a/y", "b", "b/x", "c", "d", "e/f/g"})
+    for (const char* f : {"1", "2", "3"}) dir.write(std::string(d) + "/" + f, std::string(d) + f + "\n");
+  dir.write("top", "top\n");
+  dir.write("file-then-dir", "file\n");
+  dir.write("dir-then-file/inner", "inner\n");
+  dir.write("c/moved", "content long enough for rename detection to pair it\n");
+  // Files as new as the index are racily clean to git: git add hashes them
+  // again and drops the tree cache of their directories.
+  sh(dir.path(), "find . -path ./.git -prune -o -type f -exec touch -d 2000-01-01 {} + && "
+                 "git add -A && git commit -q -m base");
+  dir.write("a/x/1", "changed\n");        // deep in a changed directory
+  dir.write("a/new/1", "new\n");          // a new directory beside clean ones
+  dir.write("top", "changed\n");          // a file at the root
+  sh(dir.path(), "git add -A a top && git rm -q -r --cached d && git rm -q file-then-dir dir-then-file/inner");
+  dir.write("file-then-dir/now", "dir\n");
+  dir.write("dir-then-file", "file\n");
+  sh(dir.path(), "git add file-then-dir dir-then-file && git mv c/moved b/x/moved");
+  dir.write("e/f/g/ita", "intent\n");
+  sh(dir.path(), "git add -N e/f/g/ita");
+}
+
+}  // namespace
+
+TEST_CASE("git: staged changes of a deep tree where most directories are as committed, compared with git") {
+  TempDir dir;
+  make_nested_changes(dir);
+  auto repo = open_repo(dir.path());
+  auto staged = must(git::staged_changes(repo));
+  CHECK(name_status(staged) == git_name_status(dir.path(), "--cached"));
+  CHECK(name_status(staged) == std::vector<std::string>{
+                                   "A a/new/1", "A file-then-dir/now", "D d/1", "D d/2", "D d/3",
+                                   "D dir-then-file/inner", "M a/x/1", "M top", "R c/moved -> b/x/moved",
+                                   "R file-then-dir -> dir-then-file"});
+  // Then an index with no tree cache at all: git add writes none.
+  sh(dir.path(), "git commit -q -m next && rm .git/index && git add -A");
+  dir.write("b/x/1", "again\n");
+  sh(dir.path(), "git add b/x/1");
+  auto again = open_repo(dir.path());
+  CHECK(name_status(must(git::staged_changes(again))) == git_name_status(dir.path(), "--cached"));
+  CHECK(name_status(must(git::staged_changes(again))) == std::vector<std::string>{"A d/1", "A d/2", "A d/3", "A e/f/g/ita", "M b/x/1"});
+}
+
+namespace {
+
+// libgit2 pairs no rename of a file of a few bytes, where git does.
+std::string long_content(const std::string& name) {
+  return name + ": a line long enough for both libgit2 and git to pair the file when it is renamed\n";
+}
+
+// One random change staged the way a user would stage it.
+void stage_random_change(const TempDir& dir, std::mt19937& random) {
+  auto tracked = split(sh(dir.path(), "git ls-files -z"), '\0');
+  static const char* const dirs[] = {"p", "p/q", "p/q/r", "s", "s/t", "u", "n1", "n2/m"};
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  std::string file = tracked.empty() ? std::string("p/f0") : tracked[pick(tracked.size())];
+  std::string other = std::string(dirs[pick(std::size(dirs))]) + "/f" + std::to_string(pick(4));
+  std::string parent = std::filesystem::path(file).parent_path().string();
+  // A symbolic link to nothing is there too.
+  bool other_exists = std::filesystem::exists(std::filesystem::symlink_status(dir / other));
+  // libgit2 pairs no renamed symbolic link, where git does; and writing to
+  // one writes to its target.
+  if (std::filesystem::is_symlink(dir / file)) return;
+  switch (pick(6)) {
+    case 0:
+      dir.write(file, "changed " + std::to_string(random()) + "\n");
+      sh(dir.path(), "git add -- '" + file + "'");
+      break;
+    case 1:
+      if (other_exists) return;
+      dir.write(other, long_content("new " + other));
+      sh(dir.path(), "git add -- '" + other + "'");
+      break;
+    case 2: sh(dir.path(), "git rm -q --cached -- '" + file + "'"); break;
+    case 3:
+      if (!parent.empty()) sh(dir.path(), "git rm -q -r --cached -- '" + parent + "'");
+      break;
+    case 4:
+      if (other_exists) return;
+      std::filesystem::create_directories((dir / other).parent_path());
+      sh(dir.path(), "git mv -- '" + file + "' '" + other + "'");
+      break;
+    default:
+      std::filesystem::remove(dir / file);
+      std::filesystem::create_symlink("target", dir / file);
+      sh(dir.path(), "git add -- '" + file + "'");
+  }
+}
+
+}  // namespace
+
+#ifdef KEEL_LIBGIT2_TREE_CACHE_LOOKUP
+#include "git/staged_scope.hpp"
+
+// Only the static build's libgit2 can read the tree cache (patch 0003).
+std::optional<std::vector<std::string>> scope_of(const std::filesystem::path& dir) {
+  git_repository* repo = nullptr;
+  REQUIRE(git_repository_open(&repo, dir.c_str()) == 0);
+  git::Handle<git_repository, git_repository_free> owned_repo(repo);
+  git_index* index = nullptr;
+  REQUIRE(git_repository_index(&index, repo) == 0);
+  git::Handle<git_index, git_index_free> owned_index(index);
+  git_object* head = nullptr;
+  REQUIRE(git_revparse_single(&head, repo, "HEAD^{tree}") == 0);
+  git::Handle<git_object, git_object_free> owned_head(head);
+  return git::detail::staged_scope(repo, index, reinterpret_cast<git_tree*>(head));
+}
+
+std::vector<std::string> staged_scope_of(const std::filesystem::path& dir) {
+  auto scope = scope_of(dir);
+  REQUIRE(scope.has_value());
+  return *scope;
+}
+
+TEST_CASE("git: the staged scope leaves out the directories whose cached tree is HEAD's") {
+  TempDir dir;
+  make_nested_changes(dir);
+  // Only a/y is as committed under a directory that changed; every other
+  // directory holds a change (none is as committed at the root).
+  CHECK(staged_scope_of(dir.path()) == std::vector<std::string>{"a/1", "a/2", "a/3", "a/new", "a/x", "b", "c", "d",
+                                                                "dir-then-file", "e", "file-then-dir", "top"});
+  sh(dir.path(), "git rm -q --cached e/f/g/ita && git commit -q -m next");
+  CHECK(staged_scope_of(dir.path()).empty());  // the index is HEAD's tree
+  dir.write("a/x/1", "again\n");
+  sh(dir.path(), "git add a/x/1");
+  CHECK(staged_scope_of(dir.path()) == std::vector<std::string>{"a/1", "a/2", "a/3", "a/x", "dir-then-file", "top"});
+  auto repo = open_repo(dir.path());
+  CHECK(name_status(must(git::staged_changes(repo))) == std::vector<std::string>{"M a/x/1"});
+}
+#endif
+
+// The static build narrows the comparison to the directories whose cached
+// tree differs from HEAD's; every round checks it against git itself.
+TEST_CASE("git: staged changes after random changes to a deep tree, compared with git") {
+  TempDir dir;
+  git_init(dir.path());
+  for (const char* d : {"p", "p/q", "p/q/r", "s", "s/t", "u"})
+    for (const char* f : {"f0", "f1", "f2"}) dir.write(std::string(d) + "/" + f, long_content(std::string(d) + f));
+  std::mt19937 random(20261207);
+#ifdef KEEL_LIBGIT2_TREE_CACHE_LOOKUP
+  int narrowed = 0;
+#endif
+  for (int round = 0; round < 40; ++round) {
+    sh(dir.path(), "find . -path ./.git -prune -o -type f -exec touch -d 2000-01-01 {} + && "
+                   "git add -A && git commit -q --allow-empty -m round");
+    for (int i = 0, n = 1 + static_cast<int>(random() % 4); i < n; ++i) stage_random_change(dir, random);
+    auto repo = open_repo(dir.path());
+    INFO("round " << round);
+    CHECK(name_status(must(git::staged_changes(repo))) == git_name_status(dir.path(), "--cached"));
+#ifdef KEEL_LIBGIT2_TREE_CACHE_LOOKUP
+    if (auto scope = scope_of(dir.path()); scope && !scope->empty()) ++narrowed;
+#endif
+  }
+#ifdef KEEL_LIBGIT2_TREE_CACHE_LOOKUP
+  CHECK(narrowed >= 10);  // the rounds did test the narrowing
+#endif
 }
