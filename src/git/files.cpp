@@ -104,9 +104,9 @@ struct timespec index_mtime(git_index* index) {
 // git's stat shortcut: a file whose size, inode and times still match what
 // the index recorded has not changed, unless it was modified in the same
 // instant the index was written ("racy git"), when only its bytes can tell.
-bool stat_unchanged(const git_index_entry& e, const std::filesystem::path& file, const struct timespec& written) {
+bool stat_unchanged(const git_index_entry& e, const char* file, const struct timespec& written) {
   struct stat st {};
-  if (::lstat(file.c_str(), &st) != 0) return false;
+  if (::lstat(file, &st) != 0) return false;
   bool same = static_cast<std::uint32_t>(st.st_size) == e.file_size && static_cast<std::uint32_t>(st.st_ino) == e.ino &&
               static_cast<std::int32_t>(st.st_mtim.tv_sec) == e.mtime.seconds &&
               static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime.nanoseconds &&
@@ -138,9 +138,11 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
   }
   // The stats on every core, as git's preloaded index does them: on a
   // large commit the kernel's path lookups are most of this function.
+  // Joined as strings: std::filesystem's operator/ cost more than the stat.
+  const std::string prefix = root.string() + "/";
   std::vector<std::uint8_t> unchanged(paths.size(), 0);
   for_each_index(paths.size(), [&](std::size_t i) {
-    if (entries[i]) unchanged[i] = stat_unchanged(*entries[i], root / paths[i], written);
+    if (entries[i]) unchanged[i] = stat_unchanged(*entries[i], (prefix + paths[i]).c_str(), written);
   }, 256);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
