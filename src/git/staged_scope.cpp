@@ -33,7 +33,11 @@ class Narrower {
   // left out (the caller then names prefix whole).
   bool narrow(const git_tree* tree, const std::string& prefix, std::size_t lo, std::size_t hi,
               std::vector<std::string>& out) const {
-    std::vector<std::string> mine;
+    // Names below prefix to name whole, as views into the tree and the
+    // index: most directories that differ hold no directory that does not,
+    // and their names are never needed.
+    std::vector<std::string_view> whole;
+    std::vector<std::string> deeper;  // from the subdirectories narrowed
     bool left_out = false;
     // HEAD's subdirectories at this level, by name, for the index's to meet.
     struct Subtree {
@@ -47,7 +51,7 @@ class Narrower {
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
       std::string_view name = git_tree_entry_name(e);
       if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-        mine.push_back(prefix + std::string(name));
+        whole.push_back(name);
         continue;
       }
       bool clean = unchanged(prefix + std::string(name), git_tree_entry_id(e));
@@ -60,7 +64,7 @@ class Narrower {
       const char* rest = git_index_get_byindex(m_index, i)->path + prefix.size();
       const char* slash = std::strchr(rest, '/');
       if (!slash) {
-        mine.push_back(prefix + rest);
+        whole.push_back(rest);
         ++i;
         continue;
       }
@@ -74,21 +78,22 @@ class Narrower {
         sub->met = true;
         // A clean one was left out above; one that differs is narrowed too.
         if (!sub->clean) {
-          if (descend(sub->entry, dir, i, end, mine))
+          if (descend(sub->entry, dir, i, end, deeper))
             left_out = true;
           else
-            mine.push_back(prefix + std::string(name));
+            whole.push_back(name);
         }
       } else {
-        mine.push_back(prefix + std::string(name));  // a directory HEAD has not
+        whole.push_back(name);  // a directory HEAD has not
       }
       i = end;
     }
     // A directory of HEAD's that the index no longer has.
     for (const auto& s : subtrees)
-      if (!s.met && !s.clean) mine.push_back(prefix + std::string(s.name));
+      if (!s.met && !s.clean) whole.push_back(s.name);
     if (!left_out) return false;
-    out.insert(out.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
+    for (std::string_view name : whole) out.push_back(prefix + std::string(name));
+    out.insert(out.end(), std::make_move_iterator(deeper.begin()), std::make_move_iterator(deeper.end()));
     return true;
   }
 

@@ -36,12 +36,13 @@ Result<std::vector<std::string>> staged_files(const git::Repository& repo) {
   auto changes = git::staged_changes(repo);
   if (!changes) return changes.error();
   std::vector<std::string> out;
-  for (const auto& c : *changes) {
+  for (auto& c : *changes) {
     if (c.kind == git::ChangeKind::deleted || c.kind == git::ChangeKind::conflicted) continue;
     if (c.new_mode == git::k_mode_submodule) continue;
-    out.push_back(c.path);
+    out.push_back(std::move(c.path));
   }
-  std::sort(out.begin(), out.end());
+  // A diff is in path order already, but for the renames found after it.
+  if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
