@@ -1,5 +1,6 @@
 """keel hooks run: which files each command gets, how commands run and report, and bad input."""
 
+import hashlib
 import os
 import subprocess
 
@@ -356,6 +357,24 @@ def test_damaged_index_is_reported_and_left_alone(sandbox):
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
     assert (r.code, r.err) == (1, "keel: error: cannot read the index: invalid data in index - "
                                   "incorrect header signature\n"), r
+    assert index.read_bytes() == bytes(data)
+    assert not (repo.parent / "args").exists()
+
+
+@pytest.mark.parametrize("name, bad", [("zgit", ".git"), ("zz", ".."), ("zGiT", ".GiT")])
+def test_index_path_that_git_would_refuse_is_reported(sandbox, name, bad):
+    # libgit2 checks each path it reads, as git checks each path it adds;
+    # the bad component comes after a directory the entry before shares.
+    repo = project(sandbox, f'[hooks.pre-commit.commands.rec]\nrun = "{RECORD}"\n')
+    stage(sandbox, repo, {"d/a.txt": "a\n", f"d/{name}": "b\n"})
+    index = repo / ".git" / "index"
+    data = bytearray(index.read_bytes())
+    at = data.index(f"d/{name}".encode())
+    data[at + 2:at + 2 + len(bad)] = bad.encode()
+    data[-20:] = hashlib.sha1(bytes(data[:-20])).digest()  # the developer build checks it
+    index.write_bytes(bytes(data))
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+    assert (r.code, r.err) == (1, "keel: error: cannot read the index: invalid data in index - invalid entry\n"), r
     assert index.read_bytes() == bytes(data)
     assert not (repo.parent / "args").exists()
 
