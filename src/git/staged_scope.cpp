@@ -16,8 +16,9 @@ namespace keel::git::detail {
 
 namespace {
 
-// One directory level: HEAD's tree at prefix ("" or "dir/") and the index
-// entries [lo, hi) whose paths start with prefix.
+// Walks HEAD's tree and the index side by side, one directory level at a
+// time: at each, HEAD's tree at prefix ("" or "dir/") and the index entries
+// [lo, hi) whose paths start with prefix.
 class Narrower {
  public:
   Narrower(git_repository* repo, git_index* index) : m_repo(repo), m_index(index) {}
