@@ -187,6 +187,34 @@ bool any_alternative(std::string_view glob, std::string_view path, Match match) 
 
 }  // namespace
 
+namespace {
+
+// SUFFIX when the segments are "**" and "*SUFFIX" with no wildcard, class or
+// escape in SUFFIX: '*' then matches any name that ends with it.
+std::optional<std::string> plain_suffix(const std::vector<std::string>& segments) {
+  if (segments.size() != 2 || segments[0] != "**" || segments[1].size() < 2 || segments[1][0] != '*')
+    return std::nullopt;
+  std::string suffix = segments[1].substr(1);
+  if (suffix.find_first_of("*?[\\") != std::string::npos) return std::nullopt;
+  return suffix;
+}
+
+// True when a name of path ends with suffix: a directory's name (one with
+// something below it), or the file's own when `file_too`.
+bool any_name_ends_with(std::string_view path, std::string_view suffix, bool file_too) {
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t slash = path.find('/', start);
+    bool last = slash == std::string_view::npos;
+    std::string_view name = path.substr(start, last ? std::string_view::npos : slash - start);
+    if ((file_too || !last) && name.ends_with(suffix)) return true;
+    if (last) return false;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
 KeelGlob::KeelGlob(std::string_view glob) {
   std::vector<std::string> alternatives;
   if (!has_brace(glob)) alternatives.emplace_back(glob);
@@ -201,16 +229,24 @@ KeelGlob::KeelGlob(std::string_view glob) {
     Alternative a;
     a.dir_only = dir_only;
     for (auto segment : split(pattern)) a.segments.emplace_back(segment);
+    a.name_suffix = plain_suffix(a.segments);
     m_alternatives.push_back(std::move(a));
   }
 }
 
 bool KeelGlob::matches(std::string_view path) const {
-  if (m_alternatives.empty()) return false;
   // Reused: a task's inputs are tens of thousands of paths.
   thread_local std::vector<std::string_view> p;
-  split_into(path, p);
+  bool split = false;
   for (const auto& a : m_alternatives) {
+    if (a.name_suffix) {
+      if (any_name_ends_with(path, *a.name_suffix, !a.dir_only)) return true;
+      continue;
+    }
+    if (!split) {
+      split_into(path, p);
+      split = true;
+    }
     // The glob names the file itself, or a directory somewhere above it:
     // the segments with "**" after them.
     if (!a.dir_only && match_segments(a.segments, 0, p, 0)) return true;

@@ -43,6 +43,10 @@ class KeelGlob {
   struct Alternative {
     std::vector<std::string> segments;  // "**/" put in front of an unanchored glob
     bool dir_only = false;
+    // For "**/*SUFFIX" with a plain SUFFIX ("*.txt", the common case): a
+    // path matches when one of its names ends with it, the file's own only
+    // unless dir_only. The same answer as the segments give, found faster.
+    std::optional<std::string> name_suffix;
   };
   std::vector<Alternative> m_alternatives;  // none: the glob matches nothing
 };

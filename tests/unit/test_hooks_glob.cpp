@@ -89,3 +89,25 @@ TEST_CASE("hooks glob: lefthook's matcher: no separators, the whole path") {
   CHECK_FALSE(lefthook_glob_match("[!a-c]*.go", "b/x.go"));
   CHECK_FALSE(lefthook_glob_match("src/*.js", "lib/src/a.js"));
 }
+
+// "*.txt" takes a shorter way than the general matcher ("*.tx[t]" cannot):
+// the two must agree on every path, directory globs and alternatives too.
+TEST_CASE("hooks glob: a plain-suffix glob answers as the general matcher does") {
+  const std::pair<const char*, const char*> pairs[] = {
+      {"*.txt", "*.tx[t]"}, {"*.d/", "*.[d]/"}, {"*t", "*[t]"},
+      {"**/*.txt", "**/*.tx[t]"}, {"*.{tx,d}", "*.{t[x],[d]}"}, {"*.t{x,}", "*.t{[x],}"}};
+  const char alphabet[] = {'a', '.', 't', 'x', 'd', '/'};
+  unsigned state = 20261207;
+  auto next = [&] { return state = state * 1103515245u + 12345u, (state >> 16) & 0x7fff; };
+  for (int i = 0; i < 20000; ++i) {
+    std::string path;
+    for (unsigned n = next() % 11; n > 0; --n) path += alphabet[next() % sizeof alphabet];
+    for (const auto& [fast, general] : pairs) {
+      INFO("glob " << fast << " path '" << path << "'");
+      CHECK(glob_match(fast, path) == glob_match(general, path));
+    }
+  }
+  CHECK(glob_match("*.txt", "a.txt/b"));  // a directory named like it
+  CHECK_FALSE(glob_match("*.txt/", "a/b.txt"));
+  CHECK(glob_match("*.txt/", "a.txt/b"));
+}
