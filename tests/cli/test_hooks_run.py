@@ -493,16 +493,19 @@ def test_types_text_binary_symlink(sandbox):
 
 
 def test_fail_fast_in_parallel_starts_nothing_new(sandbox):
-    # slow runs until keel has reaped fails (a pid keel has not reaped still
-    # answers kill -0), so a slot frees only after the failure is known.
+    # fails waits until slow runs (on a loaded machine the second thread may
+    # start late, and a command that has not started when another fails is
+    # rightly never started); slow runs until keel has reaped fails (a pid
+    # keel has not reaped still answers kill -0), so a slot frees only after
+    # the failure is known.
     config = """\
 [hooks.pre-commit]
 jobs = 2
 fail_fast = true
 [hooks.pre-commit.commands.fails]
-run = "echo $$ > ../fails.pid; exit 1"
+run = "until [ -e ../slow.started ]; do sleep 0.01; done; echo $$ > ../fails.pid; exit 1"
 [hooks.pre-commit.commands.slow]
-run = "until [ -s ../fails.pid ]; do sleep 0.01; done; while kill -0 $(cat ../fails.pid) 2>/dev/null; do sleep 0.01; done"
+run = "touch ../slow.started; until [ -s ../fails.pid ]; do sleep 0.01; done; while kill -0 $(cat ../fails.pid) 2>/dev/null; do sleep 0.01; done"
 [hooks.pre-commit.commands.third]
 run = "touch ../third-ran"
 """
