@@ -14,7 +14,6 @@
 #include <map>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
 #include "core/parallel.hpp"
 #include "fs/fs.hpp"
@@ -158,12 +157,6 @@ class Walker {
     bool named;        // below a directory a glob names exactly: git's ignores do not apply
     int literal;       // that glob's index, or -1
   };
-  // A directory the walk read: its files (in m_runs) and subdirectories.
-  struct Listing {
-    std::string rel;
-    std::vector<Found*> files;
-    std::vector<std::string> subdirs;
-  };
 
   std::string root_relative(const std::string& rel) const {
     if (m_dir.empty()) return rel;
@@ -260,8 +253,6 @@ class Walker {
   // made; only pointers to them are sorted (moving or copying twenty
   // thousand records cost more than the walk, in page faults).
   void sort_found() {
-    if (found.empty() && in_tree_order()) return;
-    order.clear();
     m_runs.push_back(std::move(found));
     std::size_t total = 0;
     for (const auto& run : m_runs) total += run.size();
@@ -273,56 +264,11 @@ class Walker {
                 order.end());
   }
 
-  // Path order without one big sort (twenty thousand paths compared at
-  // random cost more than the walk's other work on the main thread): each
-  // directory's files and subdirectories are sorted, a subdirectory by its
-  // name with '/', and the tree is read depth first, which is path order.
-  // False, and nothing to rely on, when the result is not strictly in
-  // order (a directory walked twice from overlapping roots, say).
-  bool in_tree_order() {
-    std::unordered_map<std::string_view, Listing*> by_dir;
-    for (auto& l : m_listings)
-      if (!by_dir.emplace(l.rel, &l).second) return false;
-    std::vector<const Listing*> roots;
-    for (const auto& l : m_listings)
-      if (l.rel.empty() || !by_dir.count(parent_of(l.rel))) roots.push_back(&l);
-    std::sort(roots.begin(), roots.end(), [](const Listing* a, const Listing* b) { return a->rel < b->rel; });
-    for (const Listing* r : roots) append_in_order(*r, by_dir);
-    return std::adjacent_find(order.begin(), order.end(),
-                              [](const Found* a, const Found* b) { return !(a->rel < b->rel); }) == order.end();
-  }
-
-  static std::string_view parent_of(std::string_view rel) {
-    std::size_t slash = rel.rfind('/');
-    return slash == std::string_view::npos ? std::string_view() : rel.substr(0, slash);
-  }
-
-  void append_in_order(const Listing& dir, const std::unordered_map<std::string_view, Listing*>& by_dir) {
-    std::vector<Found*> files = dir.files;
-    std::sort(files.begin(), files.end(), [](const Found* a, const Found* b) { return a->rel < b->rel; });
-    std::vector<std::string> subdirs;
-    for (const auto& s : dir.subdirs) subdirs.push_back(s + "/");
-    std::sort(subdirs.begin(), subdirs.end());
-    std::size_t f = 0;
-    for (const auto& sub : subdirs) {
-      while (f < files.size() && files[f]->rel < sub) order.push_back(files[f++]);
-      auto it = by_dir.find(std::string_view(sub).substr(0, sub.size() - 1));
-      if (it != by_dir.end()) append_in_order(*it->second, by_dir);
-    }
-    while (f < files.size()) order.push_back(files[f++]);
-  }
-
   // Takes directories from the queue until it is empty and no thread is in
   // one (which could add more); starts helpers while there is work for them.
   void work() {
     std::vector<Found> mine;
     mine.reserve(1024);
-    struct Visited {
-      std::string rel;
-      std::size_t begin, end;  // its files in `mine`
-      std::vector<std::string> subdirs;
-    };
-    std::vector<Visited> visited;
     std::unique_lock lock(m_lock);
     for (;;) {
       m_wake.wait(lock, [&] { return m_failure || !m_queue.empty() || m_busy == 0; });
@@ -332,23 +278,13 @@ class Walker {
       ++m_busy;
       lock.unlock();
       std::vector<Pending> more;
-      std::size_t begin = mine.size();
       Status status = visit(p, mine, more);
-      Visited v{p.rel, begin, mine.size(), {}};
-      for (const auto& m : more) v.subdirs.push_back(m.rel);
-      visited.push_back(std::move(v));
       lock.lock();
       --m_busy;
       if (!status && !m_failure) m_failure = status.error();
       for (auto& m : more) m_queue.push_back(std::move(m));
       if (m_queue.size() > 1 && m_helpers.size() < m_max_helpers) m_helpers.emplace_back([this] { work(); });
       m_wake.notify_all();
-    }
-    // `mine` no longer grows: pointers into it stay valid when it moves.
-    for (auto& v : visited) {
-      Listing l{std::move(v.rel), {}, std::move(v.subdirs)};
-      for (std::size_t i = v.begin; i < v.end; ++i) l.files.push_back(&mine[i]);
-      m_listings.push_back(std::move(l));
     }
     m_runs.push_back(std::move(mine));
   }
@@ -368,7 +304,6 @@ class Walker {
   std::vector<Pending> m_queue;
   std::vector<Found> found;                // what literal globs named
   std::vector<std::vector<Found>> m_runs;  // each thread's files
-  std::vector<Listing> m_listings;
   std::size_t m_busy = 0;
   std::optional<Error> m_failure;
   std::size_t m_max_helpers = 0;
