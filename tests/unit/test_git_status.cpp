@@ -251,7 +251,7 @@ TEST_CASE("git: staged changes of a deep tree where most directories are as comm
 
 namespace {
 
-// libgit2 pairs no rename of a file of a few bytes, where git does.
+// Content long enough for rename detection to pair a moved file.
 std::string long_content(const std::string& name) {
   return name + ": a line long enough for both libgit2 and git to pair the file when it is renamed\n";
 }
@@ -266,8 +266,8 @@ void stage_random_change(const TempDir& dir, std::mt19937& random) {
   std::string parent = std::filesystem::path(file).parent_path().string();
   // A symbolic link to nothing is there too.
   bool other_exists = std::filesystem::exists(std::filesystem::symlink_status(dir / other));
-  // libgit2 pairs no renamed symbolic link, where git does; and writing to
-  // one writes to its target.
+  // libgit2 does not pair some renames of symbolic links that git pairs;
+  // and writing to one writes to its target.
   if (std::filesystem::is_symlink(dir / file)) return;
   switch (pick(6)) {
     case 0:
