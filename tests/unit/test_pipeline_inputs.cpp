@@ -25,8 +25,8 @@ std::vector<std::string> scanned(const TempDir& dir, const std::vector<std::stri
 
 }  // namespace
 
-// The walk reads the tree depth first; the cache key needs the files in
-// byte order of their paths, where "a.b/x" comes before "a/x" and a
+// The walk reads directories on every core, in no fixed order; the cache
+// key needs the files in byte order of their paths, where "a.b/x" comes before "a/x" and a
 // directory's files may come before, between or after its subdirectories.
 TEST_CASE("pipeline inputs: files come in path order, without repeats, whatever the tree") {
   TempDir dir;
