@@ -185,10 +185,6 @@ bool any_alternative(std::string_view glob, std::string_view path, Match match) 
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // SUFFIX when the segments are "**" and "*SUFFIX" with no wildcard, class or
 // escape in SUFFIX: '*' then matches any name that ends with it.
 std::optional<std::string> plain_suffix(const std::vector<std::string>& segments) {
