@@ -201,6 +201,35 @@ def test_files_git_ignores_are_left_out_unless_named(sandbox):
     assert state_of(r, "named") == "passed"
 
 
+def keel_without_dac_override(sandbox, repo, *args):
+    """keel as root without the capabilities that read any file: the tests run as root, and root
+    reads a mode-000 file."""
+    proc = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", KEEL_BIN, *args],
+                          cwd=repo, env=sandbox.env, capture_output=True, text=True, timeout=60)
+    return proc.returncode, proc.stderr
+
+
+@pytest.mark.parametrize("unreadable", ["src/secret", "src/secret/s.c", "src"])
+def test_an_input_keel_cannot_read_fails_the_task_before_it_runs(sandbox, unreadable):
+    repo = project(sandbox, '[tasks.t]\ninputs = ["src/**"]\nrun = "echo ran >> ../runs"\n')
+    (repo / "src" / "secret").mkdir()
+    (repo / "src" / "secret" / "s.c").write_text("int s;\n")
+    sandbox.git("add", "-A", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: secret", cwd=repo)
+    (repo / unreadable).chmod(0)
+    try:
+        code, err = keel_without_dac_override(sandbox, repo, "run", "t")
+        assert code == 1, err
+        assert f"keel: error: cannot read '{repo / unreadable}': Permission denied\n" in err
+        assert runs(sandbox) == 0
+        # Nothing was recorded: once readable, the task runs.
+    finally:
+        (repo / unreadable).chmod(0o755)
+    r = keel_run(sandbox, repo, "t")
+    assert r.code == 0, r
+    assert state_of(r, "t") == "passed" and runs(sandbox) == 1
+
+
 def test_a_glob_matching_nothing_warns_and_the_task_runs(sandbox):
     repo = project(sandbox, '[tasks.t]\ninputs = ["src/*.c", "docs/*.md"]\nrun = "echo ran >> ../runs"\n')
     r = keel_run(sandbox, repo, "t")
