@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <map>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "core/parallel.hpp"
@@ -137,6 +139,7 @@ class Walker {
     if (m_base_fd < 0) m_queue.clear();  // no such directory: nothing to walk, every glob unmatched
     work();
     m_helpers.clear();  // joins them; none starts once the queue is done
+    if (m_thrown) std::rethrow_exception(m_thrown);
     if (m_failure) return std::move(*m_failure);
     sort_found();
     return ok_status();
@@ -271,22 +274,42 @@ class Walker {
     mine.reserve(1024);
     std::unique_lock lock(m_lock);
     for (;;) {
-      m_wake.wait(lock, [&] { return m_failure || !m_queue.empty() || m_busy == 0; });
-      if (m_failure || m_queue.empty()) break;
+      m_wake.wait(lock, [&] { return m_failure || m_thrown || !m_queue.empty() || m_busy == 0; });
+      if (m_failure || m_thrown || m_queue.empty()) break;
       Pending p = std::move(m_queue.back());
       m_queue.pop_back();
       ++m_busy;
       lock.unlock();
       std::vector<Pending> more;
-      Status status = visit(p, mine, more);
+      Status status = ok_status();
+      std::exception_ptr thrown;
+      // Caught here, not where it was thrown: out of a helper it would end
+      // the process, and out of this thread it would leave the helpers
+      // waiting for m_busy to fall.
+      try {
+        status = visit(p, mine, more);
+      } catch (...) {
+        thrown = std::current_exception();
+      }
       lock.lock();
       --m_busy;
+      if (thrown && !m_thrown) m_thrown = thrown;
       if (!status && !m_failure) m_failure = status.error();
       for (auto& m : more) m_queue.push_back(std::move(m));
-      if (m_queue.size() > 1 && m_helpers.size() < m_max_helpers) m_helpers.emplace_back([this] { work(); });
+      if (m_queue.size() > 1 && m_helpers.size() < m_max_helpers) start_helper();
       m_wake.notify_all();
     }
     m_runs.push_back(std::move(mine));
+  }
+
+  // A helper the system will not start is not needed: the threads running
+  // take the work.
+  void start_helper() {
+    try {
+      m_helpers.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      m_max_helpers = m_helpers.size();
+    }
   }
 
   const std::filesystem::path& m_root;
@@ -306,6 +329,7 @@ class Walker {
   std::vector<std::vector<Found>> m_runs;  // each thread's files
   std::size_t m_busy = 0;
   std::optional<Error> m_failure;
+  std::exception_ptr m_thrown;  // the first exception a visit threw
   std::size_t m_max_helpers = 0;
   std::vector<std::jthread> m_helpers;
 };
