@@ -252,17 +252,31 @@ class Walker {
     return status;
   }
 
-  // By path, without repeats. Every thread's records stay where they were
-  // made; only pointers to them are sorted (moving or copying twenty
-  // thousand records cost more than the walk, in page faults).
+  static bool by_path(const Found* a, const Found* b) { return a->rel < b->rel; }
+
+  // Pointers to a run's records, sorted by path. Every thread's records
+  // stay where they were made; only pointers to them are sorted (moving or
+  // copying twenty thousand records cost more than the walk, in page
+  // faults).
+  static std::vector<Found*> sorted(std::vector<Found>& run) {
+    std::vector<Found*> out;
+    out.reserve(run.size());
+    for (auto& f : run) out.push_back(&f);
+    std::sort(out.begin(), out.end(), by_path);
+    return out;
+  }
+
+  // By path, without repeats: each thread sorted its own files as it
+  // finished, side by side, and the sorted runs are merged here.
   void sort_found() {
+    m_sorted.push_back(sorted(found));
     m_runs.push_back(std::move(found));
-    std::size_t total = 0;
-    for (const auto& run : m_runs) total += run.size();
-    order.reserve(total);
-    for (auto& run : m_runs)
-      for (auto& f : run) order.push_back(&f);
-    std::sort(order.begin(), order.end(), [](const Found* a, const Found* b) { return a->rel < b->rel; });
+    for (auto& run : m_sorted) {
+      std::vector<Found*> merged;
+      merged.reserve(order.size() + run.size());
+      std::merge(order.begin(), order.end(), run.begin(), run.end(), std::back_inserter(merged), by_path);
+      order = std::move(merged);
+    }
     order.erase(std::unique(order.begin(), order.end(), [](const Found* a, const Found* b) { return a->rel == b->rel; }),
                 order.end());
   }
@@ -299,6 +313,10 @@ class Walker {
       if (m_queue.size() > 1 && m_helpers.size() < m_max_helpers) start_helper();
       m_wake.notify_all();
     }
+    lock.unlock();
+    std::vector<Found*> mine_sorted = sorted(mine);
+    lock.lock();
+    m_sorted.push_back(std::move(mine_sorted));
     m_runs.push_back(std::move(mine));
   }
 
@@ -327,6 +345,7 @@ class Walker {
   std::vector<Pending> m_queue;
   std::vector<Found> found;                // what literal globs named
   std::vector<std::vector<Found>> m_runs;  // each thread's files
+  std::vector<std::vector<Found*>> m_sorted;  // each run's, by path
   std::size_t m_busy = 0;
   std::optional<Error> m_failure;
   std::exception_ptr m_thrown;  // the first exception a visit threw
