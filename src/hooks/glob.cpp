@@ -195,6 +195,18 @@ std::optional<std::string> plain_suffix(const std::vector<std::string>& segments
   return suffix;
 }
 
+// "DIR/" when the segments are plain names, none of them "**", then "**".
+std::optional<std::string> plain_dir_prefix(const std::vector<std::string>& segments) {
+  if (segments.size() < 2 || segments.back() != "**") return std::nullopt;
+  std::string prefix;
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (segments[i] == "**" || segments[i].find_first_of("*?[\\") != std::string::npos) return std::nullopt;
+    prefix += segments[i];
+    prefix += '/';
+  }
+  return prefix;
+}
+
 // True when a name of path ends with suffix: a directory's name (one with
 // something below it), or the file's own when `file_too`.
 bool any_name_ends_with(std::string_view path, std::string_view suffix, bool file_too) {
@@ -226,6 +238,7 @@ KeelGlob::KeelGlob(std::string_view glob) {
     a.dir_only = dir_only;
     for (auto segment : split(pattern)) a.segments.emplace_back(segment);
     a.name_suffix = plain_suffix(a.segments);
+    a.dir_prefix = plain_dir_prefix(a.segments);
     m_alternatives.push_back(std::move(a));
   }
 }
@@ -237,6 +250,12 @@ bool KeelGlob::matches(std::string_view path) const {
   for (const auto& a : m_alternatives) {
     if (a.name_suffix) {
       if (any_name_ends_with(path, *a.name_suffix, !a.dir_only)) return true;
+      continue;
+    }
+    // The file below DIR, or a directory below it above the file: both
+    // are "something below DIR".
+    if (a.dir_prefix) {
+      if (path.starts_with(*a.dir_prefix)) return true;
       continue;
     }
     if (!split) {

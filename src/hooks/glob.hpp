@@ -47,6 +47,10 @@ class KeelGlob {
     // path matches when one of its names ends with it, the file's own only
     // unless dir_only. The same answer as the segments give, found faster.
     std::optional<std::string> name_suffix;
+    // For "DIR/**" with plain names in DIR ("src/**", a task's usual
+    // input): a path matches when it starts with "DIR/". The same answer
+    // again, without splitting the path.
+    std::optional<std::string> dir_prefix;
   };
   std::vector<Alternative> m_alternatives;  // none: the glob matches nothing
 };

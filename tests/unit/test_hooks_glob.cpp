@@ -90,12 +90,15 @@ TEST_CASE("hooks glob: lefthook's matcher: no separators, the whole path") {
   CHECK_FALSE(lefthook_glob_match("src/*.js", "lib/src/a.js"));
 }
 
-// "*.txt" takes a shorter way than the general matcher ("*.tx[t]" cannot):
+// "*.txt" and "src/**" take shorter ways than the general matcher ("*.tx[t]" cannot):
 // the two must agree on every path, directory globs and alternatives too.
-TEST_CASE("hooks glob: a plain-suffix glob answers as the general matcher does") {
+TEST_CASE("hooks glob: a plain-suffix or plain-directory glob answers as the general matcher does") {
   const std::pair<const char*, const char*> pairs[] = {
       {"*.txt", "*.tx[t]"}, {"*.d/", "*.[d]/"}, {"*t", "*[t]"},
-      {"**/*.txt", "**/*.tx[t]"}, {"*.{tx,d}", "*.{t[x],[d]}"}, {"*.t{x,}", "*.t{[x],}"}};
+      {"**/*.txt", "**/*.tx[t]"}, {"*.{tx,d}", "*.{t[x],[d]}"}, {"*.t{x,}", "*.t{[x],}"},
+      // "DIR/**" takes a shorter way too ("DI[R]/**" cannot)
+      {"a/**", "[a]/**"}, {"a.t/d/**", "a.t/[d]/**"}, {"/a/**", "/[a]/**"}, {"a/**/", "[a]/**/"},
+      {"{a,d}/**", "{[a],[d]}/**"}, {"a//**", "[a]//**"}};
   const char alphabet[] = {'a', '.', 't', 'x', 'd', '/'};
   unsigned state = 20261207;
   auto next = [&] { return state = state * 1103515245u + 12345u, (state >> 16) & 0x7fff; };
@@ -108,6 +111,8 @@ TEST_CASE("hooks glob: a plain-suffix glob answers as the general matcher does")
     }
   }
   CHECK(glob_match("*.txt", "a.txt/b"));  // a directory named like it
+  CHECK(glob_match("a.t/**", "a.t/"));
+  CHECK_FALSE(glob_match("a.t/**", "a.t"));
   CHECK_FALSE(glob_match("*.txt/", "a/b.txt"));
   CHECK(glob_match("*.txt/", "a.txt/b"));
 }
