@@ -522,21 +522,27 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
   if (auto st = walker.run(); !st) return st.error();
   InputScan scan;
   scan.unmatched = walker.unmatched();
-  // The stat cache is asked in path order, each question starting where
-  // the last one ended; the files it does not know are hashed on every core.
+  // The stat cache is asked in path order, in runs of files on every core,
+  // each question starting where the last one of its run ended; the files
+  // it does not know are hashed on every core.
   const std::string prefix = dir.empty() ? std::string() : dir + "/";
   const std::string base = (dir.empty() ? root : root / dir).string() + "/";
   const std::vector<Found*>& found = walker.order;
   std::vector<InputFile> files(found.size());
+  constexpr std::size_t k_run = 4096;
+  std::vector<std::vector<std::size_t>> run_misses((found.size() + k_run - 1) / k_run);
+  for_each_index(run_misses.size(), [&](std::size_t r) {
+    std::size_t cursor = 0;
+    std::string key;
+    for (std::size_t i = r * k_run; i < std::min(found.size(), (r + 1) * k_run); ++i) {
+      struct stat st = found[i]->as_stat();
+      files[i].mode = git_mode(st);
+      key.assign(prefix).append(found[i]->rel);
+      if (!stats.find(key, st, files[i].digest, &cursor)) run_misses[r].push_back(i);
+    }
+  }, 1);
   std::vector<std::size_t> misses;
-  std::size_t cursor = 0;
-  std::string key;
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    struct stat st = found[i]->as_stat();
-    files[i].mode = git_mode(st);
-    key.assign(prefix).append(found[i]->rel);
-    if (!stats.find(key, st, files[i].digest, &cursor)) misses.push_back(i);
-  }
+  for (const auto& run : run_misses) misses.insert(misses.end(), run.begin(), run.end());
   std::mutex failure_lock;
   std::optional<Error> failure;
   for_each_index(misses.size(), [&](std::size_t m) {
