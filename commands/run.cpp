@@ -1,6 +1,5 @@
 // keel run: a repository's tasks from [tasks.NAME] tables, in dependency
 // order and in parallel. The work is in src/pipeline/.
-#include <future>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -176,13 +175,10 @@ std::unique_ptr<CacheState> prepare_cache(const RunOptions& o, Context& ctx, con
   auto state = std::make_unique<CacheState>();
   std::filesystem::path dir = cache_directory(ctx);
   state->stat_file = dir / "stat" / (crypto::hex(crypto::sha256(options.root.string())).substr(0, 16) + ".stat");
-  {
-    // Reading the index and reading the stat cache are the two files of
-    // a large tree's check: read side by side.
-    auto facts = std::async(std::launch::async, [repo = repository(ctx)] { return pipeline::TreeFacts::read(repo); });
-    state->stats.load(state->stat_file);
-    state->facts = facts.get().value_or_throw();
-  }
+  // The index and the stat cache are read on other threads while the
+  // inputs' walk begins.
+  state->facts = pipeline::TreeFacts::start(repository(ctx));
+  state->stats.start_loading(state->stat_file);
   state->store = std::make_unique<pipeline::Store>(dir);
   if (auto st = state->store->prepare(); !st) {
     log::warn(st.error().message + "; keel run goes on without the cache");

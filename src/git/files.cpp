@@ -24,6 +24,7 @@ Status use_index_file(Repository& repo, const std::filesystem::path& path) {
   detail::IndexPtr index(raw);
   if (git_repository_set_index(repo.get(), raw) != 0)
     return last_error("cannot use the index " + quote(path.string()), Exit::failed);
+  repo.set_index_replaced();
   return ok_status();
 }
 

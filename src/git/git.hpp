@@ -74,12 +74,16 @@ class Repository {
   // same variable, rather than libgit2 reading another file.
   bool index_through_git() const { return m_index_through_git; }
   void set_index_through_git() const { m_index_through_git = true; }
+  // Set by use_index_file(): the index is not <git_dir>/index.
+  bool index_replaced() const { return m_index_replaced; }
+  void set_index_replaced() { m_index_replaced = true; }
 
  private:
   explicit Repository(git_repository* r) : m_repo(r) {}
   Handle<git_repository, git_repository_free> m_repo;
   std::shared_ptr<const OidSet> m_shallow;  // null when not shallow
   mutable bool m_index_through_git = false;
+  bool m_index_replaced = false;
 };
 
 }  // namespace keel::git

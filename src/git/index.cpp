@@ -77,6 +77,25 @@ Result<TrackedFiles> TrackedFiles::read(const Repository& repo) {
   return t;
 }
 
+std::optional<std::filesystem::path> TrackedFiles::file_alone(const Repository& repo) {
+  if (repo.is_bare() || repo.index_replaced() || repo.index_through_git()) return std::nullopt;
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo.get()) != 0) return std::nullopt;
+  Handle<git_config, git_config_free> config(raw);
+  int ignore_case = 0;
+  if (git_config_get_bool(&ignore_case, raw, "core.ignorecase") == 0 && ignore_case) return std::nullopt;
+  return repo.git_dir() / "index";
+}
+
+Result<TrackedFiles> TrackedFiles::read_file(const std::filesystem::path& index_file) {
+  git_index* raw = nullptr;
+  if (git_index_open(&raw, index_file.c_str()) != 0)
+    return last_error("cannot read the index " + quote(index_file.string()), Exit::failed);
+  TrackedFiles t;
+  t.m_index.reset(raw, git_index_free);
+  return t;
+}
+
 bool TrackedFiles::tracked(const std::string& path) const {
   if (!m_index) return std::binary_search(m_paths.begin(), m_paths.end(), path);
   // No lock: the lookup only reads the index's hash map (its "not found"

@@ -5,6 +5,8 @@
 // tree root, exactly as git stores them: never quoted, never re-encoded.
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <memory>
 #include <mutex>
@@ -35,6 +37,15 @@ Result<std::vector<IndexEntry>> index_entries(const Repository& repo);
 class TrackedFiles {
  public:
   static Result<TrackedFiles> read(const Repository& repo);
+  // The repository's index file, when read_file() can read it without the
+  // repository: not replaced (use_index_file), not read through git, and
+  // with core.ignorecase off.
+  static std::optional<std::filesystem::path> file_alone(const Repository& repo);
+  // The index file read on its own, with no repository object: another
+  // thread can read it while this one uses the repository. Any error, even
+  // one the repository's read would not give (core.protectNTFS off), means
+  // read() must answer.
+  static Result<TrackedFiles> read_file(const std::filesystem::path& index_file);
   bool tracked(const std::string& path) const;
   // Whether a tracked file lies below this directory.
   bool holds(const std::string& dir) const;

@@ -76,6 +76,10 @@ struct Found {
       : rel(std::move(path)), size(st.st_size), ino(st.st_ino), mtime(st.st_mtim), ctime(st.st_ctim),
         mode(st.st_mode) {}
   std::string rel;  // relative to the task's dir
+  // Met before the index was read: whether git ignores it is asked when
+  // the walk ends (Walker::settle).
+  bool unsettled = false;
+  bool ignored = false;  // settled: left out
   off_t size;
   ino_t ino;
   struct timespec mtime, ctime;
@@ -191,20 +195,42 @@ class Walker {
     return ok_status();
   }
 
+  // Whether git leaves the file out: ignored and not tracked.
+  bool left_out(const std::string& rel) const {
+    if (m_dir.empty()) return !m_facts.tracked(rel) && m_facts.ignored(rel, false);  // no copy of the path
+    std::string from_root = root_relative(rel);
+    return !m_facts.tracked(from_root) && m_facts.ignored(from_root, false);
+  }
+
+  enum class Want { no, yes, after_the_index };
+
   // A file met in the walk: wanted when a glob matches it and git does not
-  // ignore it.
-  bool wanted(const std::string& rel, bool named) {
+  // ignore it. Before the index is read, that is asked when the walk ends.
+  Want wanted(const std::string& rel, bool named) {
     bool any = named;
     for (std::size_t i = 0; !any && i < m_include.size(); ++i)
       if (m_include_globs[i].matches(rel)) {
         m_matched[i] = true;
         any = true;
       }
-    if (!any || excluded(rel)) return false;
-    if (named) return true;
-    if (m_dir.empty()) return m_facts.tracked(rel) || !m_facts.ignored(rel, false);  // no copy of the path
-    std::string from_root = root_relative(rel);
-    return m_facts.tracked(from_root) || !m_facts.ignored(from_root, false);
+    if (!any || excluded(rel)) return Want::no;
+    if (named) return Want::yes;
+    if (!m_facts.tracked_known()) return Want::after_the_index;
+    return left_out(rel) ? Want::no : Want::yes;
+  }
+
+  // A directory is entered unless git ignores it and it holds no tracked
+  // file. Before the index is read, the ignore rules are asked first: most
+  // directories are not ignored, and only an ignored one waits.
+  bool entered(const std::string& from_root) const {
+    if (m_facts.tracked_known()) return m_facts.holds_tracked(from_root) || !m_facts.ignored(from_root, true);
+    return !m_facts.ignored(from_root, true) || m_facts.holds_tracked(from_root);
+  }
+
+  // The files met before the index was read, settled now that it is.
+  void settle(std::vector<Found>& run) const {
+    for (auto& f : run)
+      if (f.unsettled) f.ignored = left_out(f.rel);
   }
 
   // One directory: its files taken into `out`, its subdirectories into `more`.
@@ -230,22 +256,20 @@ class Walker {
       }
       std::string child = p.rel.empty() ? std::string(name) : p.rel + "/" + std::string(name);
       if (is_dir) {
-        if (!p.named) {
-          std::string from_root = root_relative(child);
-          if (!m_facts.holds_tracked(from_root) && m_facts.ignored(from_root, true)) continue;
-        }
+        if (!p.named && !entered(root_relative(child))) continue;
         more.push_back(Pending{std::move(child), p.named, p.literal});
         continue;
       }
       if (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) continue;
-      if (!wanted(child, p.named)) continue;
+      Want want = wanted(child, p.named);
+      if (want == Want::no) continue;
       if (!have_stat && ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) continue;  // gone since it was listed: not an input
         status = cannot_read(m_base + child, errno);
         break;
       }
       if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) continue;
-      out.emplace_back(std::move(child), st);
+      out.emplace_back(std::move(child), st).unsettled = want == Want::after_the_index;
       if (p.literal >= 0) m_matched[static_cast<std::size_t>(p.literal)] = true;
     }
     ::closedir(d);
@@ -261,7 +285,8 @@ class Walker {
   static std::vector<Found*> sorted(std::vector<Found>& run) {
     std::vector<Found*> out;
     out.reserve(run.size());
-    for (auto& f : run) out.push_back(&f);
+    for (auto& f : run)
+      if (!f.ignored) out.push_back(&f);
     std::sort(out.begin(), out.end(), by_path);
     return out;
   }
@@ -314,6 +339,7 @@ class Walker {
       m_wake.notify_all();
     }
     lock.unlock();
+    settle(mine);
     std::vector<Found*> mine_sorted = sorted(mine);
     lock.lock();
     m_sorted.push_back(std::move(mine_sorted));
@@ -355,14 +381,80 @@ class Walker {
 
 }  // namespace
 
-Result<TreeFacts> TreeFacts::read(const git::Repository* repo) {
+struct TreeFacts::Index {
+  // The index file read on its own, on another thread: the repository
+  // object stays this thread's (libgit2's objects are one thread's at a
+  // time), for the ignore rules.
+  std::shared_future<Result<git::TrackedFiles>> alone;
+  std::atomic<bool> known{false};
+  // The repository's own read, when the file could not be read alone.
+  std::once_flag by_repository_once;
+  std::optional<Result<git::TrackedFiles>> by_repository;
+};
+
+TreeFacts TreeFacts::start(const git::Repository* repo, std::function<void()> before_reading) {
   TreeFacts f;
   f.m_repo = repo;
   if (!repo || repo->is_bare()) return f;
-  auto tracked = git::TrackedFiles::read(*repo);
-  if (!tracked) return tracked.error();
-  f.m_tracked.emplace(std::move(tracked).value());
+  f.m_index = std::make_shared<Index>();
+  if (auto file = git::TrackedFiles::file_alone(*repo)) {
+    f.m_index->alone = std::async(std::launch::async, [file = *file, before = std::move(before_reading)] {
+      if (before) before();
+      return git::TrackedFiles::read_file(file);
+    });
+  } else {
+    std::promise<Result<git::TrackedFiles>> none;
+    none.set_value(Error{"the index is read by the repository", {}, Exit::failed});
+    f.m_index->alone = none.get_future().share();
+  }
   return f;
+}
+
+Result<TreeFacts> TreeFacts::read(const git::Repository* repo) {
+  TreeFacts f = start(repo);
+  if (auto st = f.index_status(); !st) return st.error();
+  return f;
+}
+
+const Result<git::TrackedFiles>& TreeFacts::index() const {
+  const auto& alone = m_index->alone.get();
+  if (alone) {
+    m_index->known = true;
+    return alone;
+  }
+  std::call_once(m_index->by_repository_once, [&] {
+    std::lock_guard lock(*m_lock);
+    m_index->by_repository.emplace(git::TrackedFiles::read(*m_repo));
+  });
+  m_index->known = true;
+  return *m_index->by_repository;
+}
+
+bool TreeFacts::tracked_known() const {
+  if (!m_index || m_index->known) return true;
+  if (m_index->alone.wait_for(std::chrono::seconds(0)) != std::future_status::ready || !m_index->alone.get())
+    return false;
+  m_index->known = true;
+  return true;
+}
+
+bool TreeFacts::tracked(const std::string& root_relative) const {
+  if (!m_index) return false;
+  const auto& files = index();
+  return files && files->tracked(root_relative);
+}
+
+bool TreeFacts::holds_tracked(const std::string& root_relative_dir) const {
+  if (!m_index) return false;
+  const auto& files = index();
+  return files && files->holds(root_relative_dir);
+}
+
+Status TreeFacts::index_status() const {
+  if (!m_index) return ok_status();
+  const auto& files = index();
+  if (!files) return files.error();
+  return ok_status();
 }
 
 bool TreeFacts::ignored(const std::string& path, bool is_dir) const {
@@ -424,6 +516,17 @@ void StatCache::load(const std::filesystem::path& file) {
   m_written_ns = static_cast<std::int64_t>(written);
 }
 
+void StatCache::start_loading(const std::filesystem::path& file) {
+  m_loaded = false;
+  m_loading = std::async(std::launch::async, [this, file] { load(file); }).share();
+}
+
+void StatCache::wait_loaded() const {
+  if (m_loaded.load(std::memory_order_acquire)) return;
+  m_loading.wait();
+  m_loaded.store(true, std::memory_order_release);
+}
+
 std::string_view StatCache::name(std::size_t i) const {
   // The i-th path ends where the next one starts, less its NUL.
   std::size_t end = i + 1 < m_starts.size() ? m_starts[i + 1] : m_names.size();
@@ -444,6 +547,7 @@ StatCache::Entry StatCache::record(std::size_t i) const {
 }
 
 Status StatCache::save(const std::filesystem::path& file) const {
+  wait_loaded();
   std::lock_guard lock(m_lock);
   if (m_fresh.empty()) return ok_status();
   std::map<std::string_view, Entry> all;  // sorted: a later load searches it
@@ -484,6 +588,7 @@ bool same_file(const auto& e, const struct stat& st) {
 }  // namespace
 
 bool StatCache::find(const std::string& path, const struct stat& st, crypto::Digest& out, std::size_t* cursor) const {
+  wait_loaded();
   // The first path not before `path`: from the cursor, in steps that
   // double until one overshoots, then by halves.
   std::size_t lo = cursor ? *cursor : 0, hi = lo, step = 1;
@@ -512,6 +617,7 @@ bool StatCache::find(const std::string& path, const struct stat& st, crypto::Dig
 }
 
 void StatCache::put(const std::string& path, const struct stat& st, const crypto::Digest& digest) {
+  wait_loaded();
   std::lock_guard lock(m_lock);
   m_fresh[path] = Entry{st.st_size, ns(st.st_mtim), ns(st.st_ctim), static_cast<std::uint64_t>(st.st_ino), digest};
 }
@@ -520,6 +626,7 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
                               const std::vector<std::string>& globs, const TreeFacts& facts, StatCache& stats) {
   Walker walker(root, dir, globs, facts);
   if (auto st = walker.run(); !st) return st.error();
+  if (auto st = facts.index_status(); !st) return st.error();
   InputScan scan;
   scan.unmatched = walker.unmatched();
   // The stat cache is asked in path order, in runs of files on every core,

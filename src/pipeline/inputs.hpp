@@ -13,7 +13,10 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,20 +37,30 @@ struct InputFile {
   crypto::Digest digest{};
 };
 
-// What git knows about the work tree, read once per run. Thread-safe.
+// What git knows about the work tree, read once per run. Thread-safe. The
+// index is read on another thread while a walk begins: until it is read,
+// tracked_known() is false, and a walk asks the ignore rules first.
 class TreeFacts {
  public:
-  // repo null: no repository, nothing is ignored.
+  // Starts reading the index. repo null: no repository, nothing is ignored.
+  // before_reading runs on the reading thread first (a test holds the
+  // index back with it).
+  static TreeFacts start(const git::Repository* repo, std::function<void()> before_reading = {});
+  // start(), then waits for the index: why it cannot be read, if it cannot.
   static Result<TreeFacts> read(const git::Repository* repo);
-  bool tracked(const std::string& root_relative) const { return m_tracked && m_tracked->tracked(root_relative); }
-  bool holds_tracked(const std::string& root_relative_dir) const {
-    return m_tracked && m_tracked->holds(root_relative_dir);
-  }
+  // Whether tracked() and holds_tracked() answer without waiting.
+  bool tracked_known() const;
+  bool tracked(const std::string& root_relative) const;
+  bool holds_tracked(const std::string& root_relative_dir) const;
   bool ignored(const std::string& root_relative, bool is_dir) const;
+  // Waits for the index: ok, or why it cannot be read.
+  Status index_status() const;
 
  private:
+  struct Index;
+  const Result<git::TrackedFiles>& index() const;  // waits
   const git::Repository* m_repo = nullptr;
-  std::optional<git::TrackedFiles> m_tracked;
+  std::shared_ptr<Index> m_index;  // null: no index to read
   mutable std::unique_ptr<std::mutex> m_lock = std::make_unique<std::mutex>();  // libgit2's repository is not
 };
 
@@ -56,6 +69,8 @@ class StatCache {
  public:
   // A missing or damaged file is an empty cache.
   void load(const std::filesystem::path& file);
+  // load() on another thread; the other calls wait for it.
+  void start_loading(const std::filesystem::path& file);
   Status save(const std::filesystem::path& file) const;
   // With a cursor, the search starts where the last one ended: paths asked
   // in sorted order are found in one pass over the cache.
@@ -83,6 +98,9 @@ class StatCache {
   mutable std::mutex m_lock;
   std::unordered_map<std::string, Entry> m_fresh;
   std::int64_t m_written_ns = 0;  // when the loaded file was made
+  void wait_loaded() const;
+  mutable std::atomic<bool> m_loaded{true};
+  std::shared_future<void> m_loading;  // last: destroyed first, it waits for the load
 };
 
 struct InputScan {
