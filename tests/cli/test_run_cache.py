@@ -230,6 +230,29 @@ def test_an_input_keel_cannot_read_fails_the_task_before_it_runs(sandbox, unread
     assert state_of(r, "t") == "passed" and runs(sandbox) == 1
 
 
+@pytest.mark.parametrize("key, value", [("core.splitIndex", "true"), ("core.ignorecase", "true"), ("core.splitIndex", "false")])
+def test_a_tracked_file_git_ignores_counts_whoever_reads_the_index(sandbox, key, value):
+    # keel reads the index file on its own while the walk begins; a split
+    # index, or one whose lookups ignore case, is read by the repository.
+    repo = sandbox.repo()
+    sandbox.git("config", key, value, cwd=repo)
+    (repo / "keel.toml").write_text('[tasks.t]\ninputs = ["**/*.txt"]\nrun = "echo ran >> ../runs"\n')
+    (repo / ".gitignore").write_text("gen/\n")
+    (repo / "a.txt").write_text("a\n")
+    (repo / "gen").mkdir()
+    (repo / "gen" / "kept.txt").write_text("k\n")
+    (repo / "gen" / "x.txt").write_text("x\n")
+    sandbox.git("add", "keel.toml", ".gitignore", "a.txt", cwd=repo)
+    sandbox.git("add", "-f", "gen/kept.txt", cwd=repo)
+    sandbox.git("commit", "-q", "-m", "chore: files", cwd=repo)
+    assert keel_run(sandbox, repo, "t").code == 0
+    (repo / "gen" / "x.txt").write_text("changed\n")
+    assert state_of(keel_run(sandbox, repo, "t"), "t") == "up to date"
+    (repo / "gen" / "kept.txt").write_text("changed\n")
+    assert state_of(keel_run(sandbox, repo, "t"), "t") == "passed"
+    assert runs(sandbox) == 2
+
+
 def test_a_glob_matching_nothing_warns_and_the_task_runs(sandbox):
     repo = project(sandbox, '[tasks.t]\ninputs = ["src/*.c", "docs/*.md"]\nrun = "echo ran >> ../runs"\n')
     r = keel_run(sandbox, repo, "t")
