@@ -384,7 +384,8 @@ class Walker {
 struct TreeFacts::Index {
   // The index file read on its own, on another thread: the repository
   // object stays this thread's (libgit2's objects are one thread's at a
-  // time), for the ignore rules.
+  // time), for the ignore rules. Not valid when the file cannot be read
+  // alone.
   std::shared_future<Result<git::TrackedFiles>> alone;
   std::atomic<bool> known{false};
   // The repository's own read, when the file could not be read alone.
@@ -397,16 +398,11 @@ TreeFacts TreeFacts::start(const git::Repository* repo, std::function<void()> be
   f.m_repo = repo;
   if (!repo || repo->is_bare()) return f;
   f.m_index = std::make_shared<Index>();
-  if (auto file = git::TrackedFiles::file_alone(*repo)) {
+  if (auto file = git::TrackedFiles::file_alone(*repo))
     f.m_index->alone = std::async(std::launch::async, [file = *file, before = std::move(before_reading)] {
       if (before) before();
       return git::TrackedFiles::read_file(file);
     });
-  } else {
-    std::promise<Result<git::TrackedFiles>> none;
-    none.set_value(Error{"the index is read by the repository", {}, Exit::failed});
-    f.m_index->alone = none.get_future().share();
-  }
   return f;
 }
 
@@ -417,10 +413,12 @@ Result<TreeFacts> TreeFacts::read(const git::Repository* repo) {
 }
 
 const Result<git::TrackedFiles>& TreeFacts::index() const {
-  const auto& alone = m_index->alone.get();
-  if (alone) {
-    m_index->known = true;
-    return alone;
+  if (m_index->alone.valid()) {
+    const auto& alone = m_index->alone.get();
+    if (alone) {
+      m_index->known = true;
+      return alone;
+    }
   }
   std::call_once(m_index->by_repository_once, [&] {
     std::lock_guard lock(*m_lock);
@@ -432,7 +430,8 @@ const Result<git::TrackedFiles>& TreeFacts::index() const {
 
 bool TreeFacts::tracked_known() const {
   if (!m_index || m_index->known) return true;
-  if (m_index->alone.wait_for(std::chrono::seconds(0)) != std::future_status::ready || !m_index->alone.get())
+  if (!m_index->alone.valid() || m_index->alone.wait_for(std::chrono::seconds(0)) != std::future_status::ready ||
+      !m_index->alone.get())
     return false;
   m_index->known = true;
   return true;
