@@ -109,3 +109,23 @@ def sandbox(tmp_path) -> Sandbox:
     if not KEEL_BIN:
         pytest.fail("KEEL_BIN is not set; run the tests through `meson test`")
     return Sandbox(tmp_path)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Runs one shard of the suite when KEEL_CLI_SHARD is "K/N" (1 <= K <= N).
+
+    meson runs the shards as separate tests, side by side on every core. Tests
+    are dealt out in turn rather than by file, so that the slow files (the
+    signal and server tests) are spread over every shard. Each test makes its
+    own sandbox, so any split is valid.
+    """
+    shard = os.environ.get("KEEL_CLI_SHARD")
+    if not shard:
+        return
+    k, n = (int(part) for part in shard.split("/"))
+    if not 1 <= k <= n:
+        raise pytest.UsageError(f"KEEL_CLI_SHARD={shard!r}: K must be between 1 and N")
+    kept = [item for index, item in enumerate(items) if index % n == k - 1]
+    dropped = [item for index, item in enumerate(items) if index % n != k - 1]
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept

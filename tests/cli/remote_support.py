@@ -4,13 +4,18 @@ that answers slowly, with errors, with wrong bytes, or not at all."""
 
 import http.server
 import socket
+import ssl
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 PROTO = Path(__file__).resolve().parents[2] / "src" / "pipeline" / "remote_execution.proto"
 ACTION_RESULT = "build.bazel.remote.execution.v2.ActionResult"
+# Asked for by Nginx.requests() to know that the access log is complete.
+SETTLE_URI = "/keel-test-settle"
 
 
 def free_port() -> int:
@@ -111,11 +116,28 @@ http {{
             self.proc.wait()
 
     def requests(self):
-        """The access log as (method, uri, status, protocol, connection) tuples."""
+        """The access log as (method, uri, status, protocol, connection) tuples.
+
+        nginx writes a request's log line just after sending its response, so
+        a client can see the response before the line is there. nginx runs one
+        process that serves requests in turn, so once it has answered a request
+        of ours, every request answered before has been logged.
+        """
+        self.settle()
         log = self.dir / "access.log"
         if not log.exists():
             return []
-        return [tuple(line.split()) for line in log.read_text().splitlines()]
+        lines = [tuple(line.split()) for line in log.read_text().splitlines()]
+        return [line for line in lines if line[1] != SETTLE_URI]
+
+    def settle(self):
+        # Straight to nginx, whatever proxy the environment names; the test's CA is not needed to be answered.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                             urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+        try:
+            opener.open(self.url.rsplit("/cache", 1)[0] + SETTLE_URI, timeout=10).read()
+        except urllib.error.HTTPError:
+            pass  # any answer will do: 404, or 401 behind a token
 
     def stored(self, kind):
         """Names stored under cas/ or ac/."""
