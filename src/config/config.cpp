@@ -192,14 +192,17 @@ class Loader {
     for (const auto& table : all_key_tables()) {
       for (const auto& decl : table.keys) {
         if (decl.default_value.empty() || decl.name.find('*') != std::string_view::npos) continue;
-        auto path = split_key(decl.name);
+        // The tables above the key, then the key: "hooks.parallel" -> hooks, parallel.
+        std::string_view name = decl.name;
         Value* node = &root;
-        for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-          Value* next = node->find(path[i]);
-          if (!next) next = &node->set(path[i], Value::make_table());
+        for (std::size_t dot = name.find('.'); dot != std::string_view::npos; dot = name.find('.')) {
+          std::string_view table = name.substr(0, dot);
+          Value* next = node->find(table);
+          if (!next) next = &node->set(table, Value::make_table());
           node = next;
+          name.remove_prefix(dot + 1);
         }
-        node->set(path.back(), parse_default_value(decl.default_value));
+        node->set(name, parse_default_value(decl.default_value));
       }
     }
     return root;

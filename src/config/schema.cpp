@@ -31,6 +31,11 @@ namespace {
 // Matches a concrete path against a declared name; `prefix` accepts paths
 // that stop above the declaration (sections).
 bool matches(std::string_view decl_name, const std::vector<std::string>& path, bool prefix) {
+  // Every key of every start is looked up in every table: most declarations
+  // already differ in the first letter.
+  if (!path.empty() && !decl_name.empty() && decl_name[0] != '*' &&
+      !same_key(decl_name.substr(0, 1), std::string_view(path[0]).substr(0, 1)))
+    return false;
   std::size_t i = 0;
   std::size_t start = 0;
   while (start <= decl_name.size()) {

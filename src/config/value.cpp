@@ -1,5 +1,6 @@
 #include "config/value.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/json.hpp"
@@ -210,6 +211,7 @@ std::string Value::render_plain() const {
 
 std::vector<std::string> split_key(std::string_view dotted) {
   std::vector<std::string> parts;
+  parts.reserve(static_cast<std::size_t>(std::count(dotted.begin(), dotted.end(), '.')) + 1);
   std::size_t start = 0;
   for (;;) {
     std::size_t dot = dotted.find('.', start);
