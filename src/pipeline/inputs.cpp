@@ -339,11 +339,17 @@ class Walker {
       m_wake.notify_all();
     }
     lock.unlock();
-    settle(mine);
-    std::vector<Found*> mine_sorted = sorted(mine);
-    lock.lock();
-    m_sorted.push_back(std::move(mine_sorted));
-    m_runs.push_back(std::move(mine));
+    // Caught as a visit's is: settling and sorting allocate too.
+    try {
+      settle(mine);
+      std::vector<Found*> mine_sorted = sorted(mine);
+      lock.lock();
+      m_runs.push_back(std::move(mine));  // the records stay where they are: the pointers hold
+      m_sorted.push_back(std::move(mine_sorted));
+    } catch (...) {
+      if (!lock.owns_lock()) lock.lock();
+      if (!m_thrown) m_thrown = std::current_exception();
+    }
   }
 
   // A helper the system will not start is not needed: the threads running
