@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <random>
 
 #include "git/detail.hpp"
@@ -14,14 +15,31 @@ using RepoPtr = Handle<git_repository, git_repository_free>;
 using RemotePtr = Handle<git_remote, git_remote_free>;
 using BlobPtr = Handle<git_blob, git_blob_free>;
 
+// HTTPS remotes are checked against $SSL_CERT_FILE or $SSL_CERT_DIR when
+// set, as keel's other HTTPS clients are, else against the system's CAs.
+Status use_certificate_locations() {
+  const char* file = std::getenv("SSL_CERT_FILE");
+  const char* dir = std::getenv("SSL_CERT_DIR");
+  if (file && !*file) file = nullptr;
+  if (dir && !*dir) dir = nullptr;
+  if (!file && !dir) return ok_status();
+  if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, dir) != 0)
+    return last_error("cannot use the CA certificates of SSL_CERT_FILE or SSL_CERT_DIR", Exit::io);
+  return ok_status();
+}
+
 // Branches and tags under their own names: the copy mirrors the remote.
 Status fetch_into(git_repository* repo, const std::string& url) {
+  if (auto st = use_certificate_locations(); !st) return st;
   git_remote* raw = nullptr;
   if (git_remote_create_anonymous(&raw, repo, url.c_str()) != 0)
     return last_error("cannot use the remote " + quote(url), Exit::config);
   RemotePtr remote(raw);
   git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
-  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
+  // A proxy as git finds one: http.proxy, then https_proxy, http_proxy and no_proxy.
+  git_proxy_options proxy = GIT_PROXY_OPTIONS_INIT;
+  proxy.type = GIT_PROXY_AUTO;
+  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, nullptr) != 0)
     return last_error("cannot fetch " + quote(url), Exit::failed);
   git_buf head = GIT_BUF_INIT;
   bool has_head = git_remote_default_branch(&head, remote.get()) == 0;
@@ -31,6 +49,7 @@ Status fetch_into(git_repository* repo, const std::string& url) {
   char* specs[] = {heads, tags};
   git_strarray refspecs{specs, 2};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+  options.proxy_opts = proxy;
   if (git_remote_download(remote.get(), &refspecs, &options) != 0 ||
       git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "keel: fetch") != 0)
     return last_error("cannot fetch " + quote(url), Exit::failed);

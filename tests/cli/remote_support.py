@@ -37,14 +37,17 @@ def wait_for_port(port: int, proc=None, log=None, seconds=10.0):
     raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
 
 
-def make_ca(dir: Path):
-    """A CA and a server certificate for 127.0.0.1 signed by it. Returns (ca.pem, server.pem, server.key)."""
+def make_ca(dir: Path, dns_name_too=False):
+    """A CA and a server certificate for 127.0.0.1 signed by it. Returns (ca.pem, server.pem, server.key).
+
+    dns_name_too: the address is in the certificate as a DNS name as well, for TLS libraries that match
+    only DNS names (the mbedTLS of Debian's libgit2)."""
     dir.mkdir(parents=True, exist_ok=True)
     run = lambda *a: subprocess.run(["openssl", *a], cwd=dir, check=True, capture_output=True)
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=keel test CA", "-days", "2")
     run("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    (dir / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    (dir / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1" + (",DNS:127.0.0.1" if dns_name_too else "") + "\n")
     run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
         "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf")
     return dir / "ca.pem", dir / "server.pem", dir / "server.key"

@@ -181,3 +181,78 @@ def test_a_migrated_lefthook_remote_reads_the_remotes_lefthook_file(sandbox):
     r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=TRUST)
     assert r.code == 0, r
     assert trace(sandbox) == ["lint"]
+
+
+def served(sandbox, tmp_path, remote):
+    """The shared repository, bare, behind git's smart HTTP over TLS; returns (server, url)."""
+    from git_http_support import GitHttpsServer
+
+    root = tmp_path / "served"
+    root.mkdir()
+    sandbox.git("clone", "-q", "--bare", str(remote), str(root / "shared.git"), cwd=tmp_path)
+    server = GitHttpsServer(root, tmp_path / "tls")
+    return server, server.url("shared.git")
+
+
+def test_an_https_remote_is_fetched_and_its_certificate_checked(sandbox, tmp_path):
+    remote = shared_repo(sandbox, {"keel.toml": SHARED})
+    server, url = served(sandbox, tmp_path, remote)
+    try:
+        repo = project(sandbox, url, f'ref = "{head_of(sandbox, remote)}"')
+        # The test's CA is not the system's: the server is not trusted, and nothing is kept.
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
+        assert r.code == 1, r
+        assert r.err.startswith(f"keel: error: keel.toml:1:1: cannot fetch '{url}': "), r.err
+        assert "certificate" in r.err, r.err
+        assert not (sandbox.root / "trace").exists()
+        copies = sandbox.home / ".cache" / "keel" / "hooks-remotes"
+        assert not copies.exists() or not list(copies.iterdir())
+        # Trusted through SSL_CERT_FILE, as keel's other HTTPS clients are.
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"SSL_CERT_FILE": str(server.ca)})
+        assert r.code == 0, r
+        assert r.err == ""
+        assert trace(sandbox) == ["project-version", "shared"]
+        assert ("POST", "/shared.git/git-upload-pack") in server.requests, server.requests
+    finally:
+        server.stop()
+
+
+def test_an_https_remote_is_fetched_through_the_proxy_of_https_proxy(sandbox, tmp_path):
+    from remote_support import start_tinyproxy
+
+    remote = shared_repo(sandbox, {"keel.toml": SHARED})
+    server, url = served(sandbox, tmp_path, remote)
+    proxy, port, log = start_tinyproxy(tmp_path, connect_port=server.port)
+    try:
+        repo = project(sandbox, url, f'ref = "{head_of(sandbox, remote)}"')
+        env = {"SSL_CERT_FILE": str(server.ca), "https_proxy": f"http://127.0.0.1:{port}"}
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=env)
+        assert r.code == 0, r
+        assert trace(sandbox) == ["project-version", "shared"]
+        assert f"CONNECT 127.0.0.1:{server.port}" in log.read_text(), log.read_text()
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        server.stop()
+
+
+def test_an_ssh_remote_is_fetched_through_the_users_ssh_program(sandbox, tmp_path):
+    import pytest
+
+    if "static)" not in sandbox.keel("--version").out:
+        pytest.skip("Debian's libgit2 (the developer builds) speaks SSH through libssh2, which runs no ssh program")
+    remote = shared_repo(sandbox, {"keel.toml": SHARED})
+    bare = tmp_path / "shared.git"
+    sandbox.git("clone", "-q", "--bare", str(remote), str(bare), cwd=tmp_path)
+    # An ssh that runs the remote command here, as git's own test suite fakes one.
+    fake = tmp_path / "fake-ssh"
+    fake.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/ssh-args"\n'
+                    'for last; do :; done\nexec sh -c "$last"\n')
+    fake.chmod(0o755)
+    url = f"ssh://git@example.invalid:2222{bare}"
+    repo = project(sandbox, url, f'ref = "{head_of(sandbox, remote)}"')
+    r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env={"GIT_SSH": str(fake)})
+    assert r.code == 0, r
+    assert trace(sandbox) == ["project-version", "shared"]
+    assert (tmp_path / "ssh-args").read_text().splitlines() == [
+        "-p", "2222", "git@example.invalid", f"git-upload-pack '{bare}'"]
