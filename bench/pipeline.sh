@@ -54,7 +54,11 @@ printf '[tasks.noop]\nrun = "true"\n' > "$noop/keel.toml"
 printf 'noop:\n    true\n' > "$noop/justfile"
 printf '.PHONY: noop\nnoop:\n\ttrue\n' > "$noop/Makefile"
 cd "$noop"
-run noop -N --warmup 20 --runs 300 "$keel -q run noop" "$just --quiet noop" "make -s noop"
+# Milliseconds: five rounds of 100 runs each, in turn (bench/rounds.py).
+echo "+ bench/rounds.py 5: hyperfine -N --warmup 20 --runs 100 ..."
+python3 "$root/bench/rounds.py" 5 "$out/pipeline-noop.json" -N --warmup 20 --runs 100 \
+    -- "$keel -q run noop" "$just --quiet noop" "make -s noop"
+median "$out/pipeline-noop.json" > "$out/pipeline-noop.txt"
 read -r k j m < "$out/pipeline-noop.txt"
 echo "noop: keel $k s, just $j s, make $m s; keel/just $(ratio "$k" "$j") (target <= 0.7), keel/make $(ratio "$k" "$m") (target <= 1.0)"
 

@@ -63,7 +63,8 @@ echo "+ ${run2[*]}"
 "${run2[@]}"
 read -r k_sign m_sign < <(median "$out/sign-big.json")
 
-run3=(hyperfine -N --warmup 20 --runs 500 --export-json "$out/verify-small.json"
+# Milliseconds: five rounds of 100 runs each, in turn (bench/rounds.py).
+run3=(python3 "$root/bench/rounds.py" 5 "$out/verify-small.json" -N --warmup 20 --runs 100 --
       "$keel verify small -p key.pub -x small.keel.minisig -q"
       "minisign -V -p key.pub -m small -x small.minisign.minisig -q"
       "./floor-sodium . small" "./floor-openssl . small"
