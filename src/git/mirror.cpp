@@ -2,10 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
+#include <vector>
 #include <random>
 
 #include "git/detail.hpp"
+#include "process/process.hpp"
 
 namespace keel::git {
 
@@ -28,6 +32,89 @@ Status use_certificate_locations() {
   return ok_status();
 }
 
+// A user name and password for an HTTPS remote, as git gets them: from the
+// user's credential helpers through `git credential`. Never from the
+// terminal: a hook may have none, and must not wait for one.
+class GitCredentials {
+ public:
+  static int callback(git_credential** out, const char* url, const char* username_from_url, unsigned int allowed,
+                      void* payload) {
+    return static_cast<GitCredentials*>(payload)->provide(out, url, username_from_url, allowed);
+  }
+
+  // After a fetch: the helpers store what worked, or forget what did not.
+  void settle(bool worked) {
+    if (m_password.empty()) return;  // the helpers gave nothing
+    ask(worked ? "approve" : "reject");
+    forget();
+  }
+  ~GitCredentials() { forget(); }
+
+ private:
+  int provide(git_credential** out, const char* url, const char* username_from_url, unsigned int allowed) {
+    if (!(allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT)) return GIT_PASSTHROUGH;
+    if (m_asked) {  // asked again: the server refused what the helpers gave
+      settle(false);
+      git_error_set_str(GIT_ERROR_NET, "the server refused the credentials from 'git credential fill'");
+      return GIT_EAUTH;
+    }
+    m_asked = true;
+    m_url = url;
+    // A line break would let the URL name other attributes (CVE-2020-5260).
+    if (m_url.find_first_of("\n\r") != std::string::npos) return GIT_PASSTHROUGH;
+    m_username = username_from_url ? username_from_url : "";
+    process::Outcome filled = ask("fill");
+    if (!filled.ok()) return GIT_PASSTHROUGH;
+    for (std::string_view line : lines(filled.out)) {
+      if (line.starts_with("username=")) m_username = line.substr(9);
+      if (line.starts_with("password=")) m_password = line.substr(9);
+    }
+    wipe(filled.out);
+    if (m_password.empty()) return GIT_PASSTHROUGH;
+    return git_credential_userpass_plaintext_new(out, m_username.c_str(), m_password.c_str());
+  }
+
+  process::Outcome ask(const char* action) const {
+    std::string request = "url=" + m_url + "\n";
+    if (!m_username.empty()) request += "username=" + m_username + "\n";
+    if (!m_password.empty()) request += "password=" + m_password + "\n";
+    auto command = process::Command::program({"git", "credential", action});
+    command.env.set["GIT_TERMINAL_PROMPT"] = "0";
+    command.in = process::Input::data(request + "\n");
+    command.out = process::Output::capture();
+    command.err = process::Output::discard();
+    wipe(request);
+    process::Outcome outcome = process::run(command);
+    wipe(command.in.bytes);
+    return outcome;
+  }
+
+  static std::vector<std::string_view> lines(std::string_view text) {
+    std::vector<std::string_view> out;
+    while (!text.empty()) {
+      std::size_t end = text.find('\n');
+      out.push_back(text.substr(0, end));
+      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    }
+    return out;
+  }
+
+  // The password leaves no copy in memory that keel frees.
+  static void wipe(std::string& s) {
+    std::fill(s.begin(), s.end(), '\0');
+    s.clear();
+  }
+  void forget() {
+    wipe(m_username);
+    wipe(m_password);
+  }
+
+  bool m_asked = false;
+  std::string m_url;
+  std::string m_username;
+  std::string m_password;
+};
+
 // Branches and tags under their own names: the copy mirrors the remote.
 Status fetch_into(git_repository* repo, const std::string& url) {
   if (auto st = use_certificate_locations(); !st) return st;
@@ -35,12 +122,18 @@ Status fetch_into(git_repository* repo, const std::string& url) {
   if (git_remote_create_anonymous(&raw, repo, url.c_str()) != 0)
     return last_error("cannot use the remote " + quote(url), Exit::config);
   RemotePtr remote(raw);
+  GitCredentials credentials;
   git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  callbacks.credentials = GitCredentials::callback;
+  callbacks.payload = &credentials;
   // A proxy as git finds one: http.proxy, then https_proxy, http_proxy and no_proxy.
   git_proxy_options proxy = GIT_PROXY_OPTIONS_INIT;
   proxy.type = GIT_PROXY_AUTO;
-  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, nullptr) != 0)
-    return last_error("cannot fetch " + quote(url), Exit::failed);
+  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, nullptr) != 0) {
+    Status failed = last_error("cannot fetch " + quote(url), Exit::failed);
+    credentials.settle(false);
+    return failed;
+  }
   git_buf head = GIT_BUF_INIT;
   bool has_head = git_remote_default_branch(&head, remote.get()) == 0;
   std::string default_branch = has_head ? detail::take(head) : std::string();
@@ -50,9 +143,14 @@ Status fetch_into(git_repository* repo, const std::string& url) {
   git_strarray refspecs{specs, 2};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.proxy_opts = proxy;
+  options.callbacks = callbacks;
   if (git_remote_download(remote.get(), &refspecs, &options) != 0 ||
-      git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "keel: fetch") != 0)
-    return last_error("cannot fetch " + quote(url), Exit::failed);
+      git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "keel: fetch") != 0) {
+    Status failed = last_error("cannot fetch " + quote(url), Exit::failed);
+    credentials.settle(false);
+    return failed;
+  }
+  credentials.settle(true);
   git_remote_disconnect(remote.get());
   if (!default_branch.empty() && git_repository_set_head(repo, default_branch.c_str()) != 0)
     return last_error("cannot fetch " + quote(url), Exit::failed);

@@ -1,6 +1,7 @@
 """A git smart-HTTP server over TLS on 127.0.0.1, for the tests of fetching over HTTPS: git's own
 `git http-backend` answers each request (as CGI), behind a certificate signed by a CA the test makes."""
 
+import base64
 import http.server
 import os
 import ssl
@@ -14,10 +15,12 @@ from remote_support import make_ca
 class GitHttpsServer:
     """Serves the repositories under `root` at https://127.0.0.1:PORT/<name>; stop() ends it."""
 
-    def __init__(self, root: Path, tls_dir: Path):
+    def __init__(self, root: Path, tls_dir: Path, basic_auth=None):
+        """basic_auth: (user, password) that every request must carry, else 401."""
         self.root = root
         self.ca, cert, key = make_ca(tls_dir, dns_name_too=True)
         self.requests = []
+        self.refused = 0
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -44,6 +47,16 @@ class GitHttpsServer:
             def backend(self):
                 path, _, query = self.path.partition("?")
                 outer.requests.append((self.command, path))
+                if basic_auth and self.headers.get("Authorization") != "Basic " + base64.b64encode(
+                        ":".join(basic_auth).encode()).decode():
+                    if self.command == "POST":
+                        self.body()
+                    outer.refused += 1
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="git"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 env = {
                     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                     "GIT_PROJECT_ROOT": str(outer.root),

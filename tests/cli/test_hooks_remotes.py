@@ -256,3 +256,35 @@ def test_an_ssh_remote_is_fetched_through_the_users_ssh_program(sandbox, tmp_pat
     assert trace(sandbox) == ["project-version", "shared"]
     assert (tmp_path / "ssh-args").read_text().splitlines() == [
         "-p", "2222", "git@example.invalid", f"git-upload-pack '{bare}'"]
+
+
+def test_an_https_remote_gets_its_credentials_from_gits_helpers(sandbox, tmp_path):
+    from git_http_support import GitHttpsServer
+
+    remote = shared_repo(sandbox, {"keel.toml": SHARED})
+    root = tmp_path / "served"
+    root.mkdir()
+    sandbox.git("clone", "-q", "--bare", str(remote), str(root / "shared.git"), cwd=tmp_path)
+    server = GitHttpsServer(root, tmp_path / "tls", basic_auth=("alice", "s3cret"))
+    try:
+        url = server.url("shared.git")
+        repo = project(sandbox, url, f'ref = "{head_of(sandbox, remote)}"')
+        env = {"SSL_CERT_FILE": str(server.ca)}
+        store = tmp_path / "credentials"
+        sandbox.git("config", "--global", "credential.helper", f"store --file={store}", cwd=tmp_path)
+        # A wrong password: refused once, forgotten by the helper, and no endless asking.
+        store.write_text(f"https://alice:wrong@127.0.0.1:{server.port}\n")
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=env)
+        assert r.code == 1, r
+        assert r.err.startswith(f"keel: error: keel.toml:1:1: cannot fetch '{url}': "), r.err
+        assert server.refused == 2, server.requests  # asked without, then with the wrong password
+        assert "wrong" not in r.err and store.read_text() == ""
+        # The right one: the fetch passes and the helper keeps it.
+        store.write_text(f"https://alice:s3cret@127.0.0.1:{server.port}\n")
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=env)
+        assert r.code == 0, r
+        assert trace(sandbox) == ["project-version", "shared"]
+        # Approved: git's store helper writes it again, in its own spelling of the port.
+        assert store.read_text() == f"https://alice:s3cret@127.0.0.1%3a{server.port}\n", store.read_text()
+    finally:
+        server.stop()
