@@ -49,14 +49,15 @@ done
 
 median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.3f" % (x["median"]*1000) for x in r))' "$1"; }
 
-run1=(hyperfine -N --warmup 1 --runs 10 --export-json "$out/verify-big.json"
+# The 1 GiB runs too go in five rotated rounds (bench/rounds.py), 4 runs each.
+run1=(python3 "$root/bench/rounds.py" 5 "$out/verify-big.json" -N --warmup 1 --runs 4 --
       "$keel verify big -p key.pub -x big.keel.minisig -q"
       "minisign -V -H -p key.pub -m big -x big.minisign.minisig -q")
 echo "+ ${run1[*]}"
 "${run1[@]}"
 read -r k_verify m_verify < <(median "$out/verify-big.json")
 
-run2=(hyperfine -N --warmup 1 --runs 10 --export-json "$out/sign-big.json"
+run2=(python3 "$root/bench/rounds.py" 5 "$out/sign-big.json" -N --warmup 1 --runs 4 --
       "$keel sign -s key.key big"
       "minisign -S -s key.key -m big")
 echo "+ ${run2[*]}"
