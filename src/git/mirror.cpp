@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <random>
 #include <string_view>
 #include <vector>
-#include <random>
 
 #include "git/detail.hpp"
 #include "process/process.hpp"
@@ -61,17 +61,24 @@ class GitCredentials {
     m_asked = true;
     m_url = url;
     // A line break would let the URL name other attributes (CVE-2020-5260).
-    if (m_url.find_first_of("\n\r") != std::string::npos) return GIT_PASSTHROUGH;
+    if (m_url.find_first_of("\n\r") != std::string::npos) return none_given();
     m_username = username_from_url ? username_from_url : "";
     process::Outcome filled = ask("fill");
-    if (!filled.ok()) return GIT_PASSTHROUGH;
-    for (std::string_view line : lines(filled.out)) {
-      if (line.starts_with("username=")) m_username = line.substr(9);
-      if (line.starts_with("password=")) m_password = line.substr(9);
+    if (filled.ok()) {
+      for (std::string_view line : lines(filled.out)) {
+        if (line.starts_with("username=")) m_username = line.substr(9);
+        if (line.starts_with("password=")) m_password = line.substr(9);
+      }
     }
     wipe(filled.out);
-    if (m_password.empty()) return GIT_PASSTHROUGH;
+    if (m_password.empty()) return none_given();
     return git_credential_userpass_plaintext_new(out, m_username.c_str(), m_password.c_str());
+  }
+
+  static int none_given() {
+    git_error_set_str(GIT_ERROR_NET,
+                      "the server asks for a user name and password, and 'git credential fill' gave none");
+    return GIT_EAUTH;
   }
 
   process::Outcome ask(const char* action) const {
@@ -99,7 +106,7 @@ class GitCredentials {
     return out;
   }
 
-  // The password leaves no copy in memory that keel frees.
+  // keel's own copies of the password are overwritten before they are freed.
   static void wipe(std::string& s) {
     std::fill(s.begin(), s.end(), '\0');
     s.clear();

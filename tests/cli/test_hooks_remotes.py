@@ -202,8 +202,8 @@ def test_an_https_remote_is_fetched_and_its_certificate_checked(sandbox, tmp_pat
         # The test's CA is not the system's: the server is not trusted, and nothing is kept.
         r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo)
         assert r.code == 1, r
-        assert r.err.startswith(f"keel: error: keel.toml:1:1: cannot fetch '{url}': "), r.err
-        assert "certificate" in r.err, r.err
+        # The rest of the message is the TLS library's: Debian's libgit2 uses mbedTLS, the static build OpenSSL.
+        assert r.err.startswith(f"keel: error: keel.toml:1:1: cannot fetch '{url}': the SSL certificate is invalid"), r.err
         assert not (sandbox.root / "trace").exists()
         copies = sandbox.home / ".cache" / "keel" / "hooks-remotes"
         assert not copies.exists() or not list(copies.iterdir())
@@ -270,15 +270,22 @@ def test_an_https_remote_gets_its_credentials_from_gits_helpers(sandbox, tmp_pat
         url = server.url("shared.git")
         repo = project(sandbox, url, f'ref = "{head_of(sandbox, remote)}"')
         env = {"SSL_CERT_FILE": str(server.ca)}
+        # No helper: git is not let ask on the terminal, and the message says what is missing.
+        r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=env)
+        assert r.code == 1, r
+        assert r.err == (f"keel: error: keel.toml:1:1: cannot fetch '{url}': the server asks for a user name and "
+                         "password, and 'git credential fill' gave none\n")
         store = tmp_path / "credentials"
         sandbox.git("config", "--global", "credential.helper", f"store --file={store}", cwd=tmp_path)
         # A wrong password: refused once, forgotten by the helper, and no endless asking.
         store.write_text(f"https://alice:wrong@127.0.0.1:{server.port}\n")
+        refused = server.refused
         r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=env)
         assert r.code == 1, r
-        assert r.err.startswith(f"keel: error: keel.toml:1:1: cannot fetch '{url}': "), r.err
-        assert server.refused == 2, server.requests  # asked without, then with the wrong password
-        assert "wrong" not in r.err and store.read_text() == ""
+        assert r.err == (f"keel: error: keel.toml:1:1: cannot fetch '{url}': the server refused the credentials "
+                         "from 'git credential fill'\n")
+        assert server.refused - refused == 2, server.requests  # asked without, then with the wrong password
+        assert store.read_text() == ""
         # The right one: the fetch passes and the helper keeps it.
         store.write_text(f"https://alice:s3cret@127.0.0.1:{server.port}\n")
         r = sandbox.keel("hooks", "run", "pre-commit", cwd=repo, env=env)
