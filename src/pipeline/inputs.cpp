@@ -13,6 +13,7 @@
 #include <exception>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -236,13 +237,16 @@ class Walker {
   // One directory: its files taken into `out`, its subdirectories into `more`.
   Status visit(const Pending& p, std::vector<Found>& out, std::vector<Pending>& more) {
     int fd = ::openat(m_base_fd, p.rel.empty() ? "." : p.rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
-    if (!d) {
+    DIR* opened = fd < 0 ? nullptr : ::fdopendir(fd);
+    if (!opened) {
       int err = errno;
       if (fd >= 0) ::close(fd);
       if (err == ENOENT || err == ENOTDIR) return ok_status();
       return cannot_read(absolute(p.rel), err);
     }
+    // Closed however the visit ends, an exception from an allocation included.
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(opened, ::closedir);
+    DIR* d = dir.get();
     Status status = ok_status();
     while (dirent* e = ::readdir(d)) {
       std::string_view name = e->d_name;
@@ -272,7 +276,6 @@ class Walker {
       out.emplace_back(std::move(child), st).unsettled = want == Want::after_the_index;
       if (p.literal >= 0) m_matched[static_cast<std::size_t>(p.literal)] = true;
     }
-    ::closedir(d);
     return status;
   }
 
