@@ -28,8 +28,16 @@ def stamped(name, extra=""):
     return f"[tasks.{name}]\n" + STAMPED.format(n=name) + extra
 
 
+# A task that ends only once the other has started (or after 10 s): two of
+# them overlap when, and only when, they run at once, however loaded the
+# machine is.
+PAIRED = ('run = "date +%s%N > {n}.t; touch {n}.on; i=0; '
+          'while [ ! -e {o}.on ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done; date +%s%N >> {n}.t"\n')
+
+
 def test_deps_run_first_and_independent_tasks_run_at_once(sandbox):
-    repo = project(sandbox, stamped("a") + stamped("b") + stamped("c", 'deps = ["a", "b"]\n'))
+    paired = "".join(f"[tasks.{n}]\n" + PAIRED.format(n=n, o=o) for n, o in (("a", "b"), ("b", "a")))
+    repo = project(sandbox, paired + stamped("c", 'deps = ["a", "b"]\n'))
     r = sandbox.keel("run", "-j", "2", "c", cwd=repo)
     assert r.code == 0, r
     a, b, c = stamps(repo, "a"), stamps(repo, "b"), stamps(repo, "c")
@@ -77,11 +85,13 @@ def test_a_list_of_commands_stops_at_the_first_failure(sandbox):
 
 
 def test_after_a_failure_nothing_new_starts_and_running_tasks_finish(sandbox):
+    # bad fails only once slow runs: else, on a loaded machine, bad could fail
+    # before slow started, and then rightly nothing new would start.
     config = """
 [tasks.bad]
-run = "exit 1"
+run = "while [ ! -e slow.started ]; do sleep 0.01; done; exit 1"
 [tasks.slow]
-run = "sleep 0.5; echo done > slow.out"
+run = "touch slow.started; sleep 0.5; echo done > slow.out"
 [tasks.later]
 deps = ["slow"]
 run = "echo ran > later.out"
