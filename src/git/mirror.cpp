@@ -1,8 +1,8 @@
 #include "git/mirror.hpp"
 
+#include <sodium.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string_view>
@@ -106,9 +106,10 @@ class GitCredentials {
     return out;
   }
 
-  // keel's own copies of the password are overwritten before they are freed.
+  // keel's own copies of the password are overwritten before they are freed
+  // (sodium_memzero: a plain fill before a free may be optimised away).
   static void wipe(std::string& s) {
-    std::fill(s.begin(), s.end(), '\0');
+    sodium_memzero(s.data(), s.size());
     s.clear();
   }
   void forget() {

@@ -2,6 +2,11 @@
 
 import shutil
 
+import pytest
+
+from git_http_support import GitHttpsServer
+from remote_support import start_tinyproxy
+
 # Tags and branches as ref need this trusted setting (here from the environment layer).
 TRUST = {"KEEL_HOOKS__TRUST_REMOTE_REFS": "true"}
 
@@ -183,14 +188,12 @@ def test_a_migrated_lefthook_remote_reads_the_remotes_lefthook_file(sandbox):
     assert trace(sandbox) == ["lint"]
 
 
-def served(sandbox, tmp_path, remote):
+def served(sandbox, tmp_path, remote, basic_auth=None):
     """The shared repository, bare, behind git's smart HTTP over TLS; returns (server, url)."""
-    from git_http_support import GitHttpsServer
-
     root = tmp_path / "served"
     root.mkdir()
     sandbox.git("clone", "-q", "--bare", str(remote), str(root / "shared.git"), cwd=tmp_path)
-    server = GitHttpsServer(root, tmp_path / "tls")
+    server = GitHttpsServer(root, tmp_path / "tls", basic_auth=basic_auth)
     return server, server.url("shared.git")
 
 
@@ -218,8 +221,6 @@ def test_an_https_remote_is_fetched_and_its_certificate_checked(sandbox, tmp_pat
 
 
 def test_an_https_remote_is_fetched_through_the_proxy_of_https_proxy(sandbox, tmp_path):
-    from remote_support import start_tinyproxy
-
     remote = shared_repo(sandbox, {"keel.toml": SHARED})
     server, url = served(sandbox, tmp_path, remote)
     proxy, port, log = start_tinyproxy(tmp_path, connect_port=server.port)
@@ -237,8 +238,6 @@ def test_an_https_remote_is_fetched_through_the_proxy_of_https_proxy(sandbox, tm
 
 
 def test_an_ssh_remote_is_fetched_through_the_users_ssh_program(sandbox, tmp_path):
-    import pytest
-
     if "static)" not in sandbox.keel("--version").out:
         pytest.skip("Debian's libgit2 (the developer builds) speaks SSH through libssh2, which runs no ssh program")
     remote = shared_repo(sandbox, {"keel.toml": SHARED})
@@ -259,15 +258,9 @@ def test_an_ssh_remote_is_fetched_through_the_users_ssh_program(sandbox, tmp_pat
 
 
 def test_an_https_remote_gets_its_credentials_from_gits_helpers(sandbox, tmp_path):
-    from git_http_support import GitHttpsServer
-
     remote = shared_repo(sandbox, {"keel.toml": SHARED})
-    root = tmp_path / "served"
-    root.mkdir()
-    sandbox.git("clone", "-q", "--bare", str(remote), str(root / "shared.git"), cwd=tmp_path)
-    server = GitHttpsServer(root, tmp_path / "tls", basic_auth=("alice", "s3cret"))
+    server, url = served(sandbox, tmp_path, remote, basic_auth=("alice", "s3cret"))
     try:
-        url = server.url("shared.git")
         repo = project(sandbox, url, f'ref = "{head_of(sandbox, remote)}"')
         env = {"SSL_CERT_FILE": str(server.ca)}
         # No helper: git is not let ask on the terminal, and the message says what is missing.
