@@ -66,14 +66,16 @@ Result<TrackedFiles> TrackedFiles::read(const Repository& repo) {
     auto index = detail::open_index(repo);
     if (index) {
       t.m_index.reset(index->release(), git_index_free);
+      t.m_ignore_case = (git_index_caps(t.m_index.get()) & GIT_INDEX_CAPABILITY_IGNORE_CASE) != 0;
+      t.list_paths();
       return t;
     }
     if (!repo.index_through_git()) return index.error();
   }
   auto entries = cli::index_entries(repo);
   if (!entries) return entries.error();
-  for (auto& e : *entries) t.m_paths.push_back(std::move(e.path));
-  std::sort(t.m_paths.begin(), t.m_paths.end());
+  for (auto& e : *entries) t.m_owned.push_back(std::move(e.path));
+  t.list_paths();
   return t;
 }
 
@@ -93,26 +95,64 @@ Result<TrackedFiles> TrackedFiles::read_file(const std::filesystem::path& index_
     return last_error("cannot read the index " + quote(index_file.string()), Exit::failed);
   TrackedFiles t;
   t.m_index.reset(raw, git_index_free);
+  t.list_paths();
   return t;
 }
 
-bool TrackedFiles::tracked(const std::string& path) const {
-  if (!m_index) return std::binary_search(m_paths.begin(), m_paths.end(), path);
-  // No lock: the lookup only reads the index's hash map (its "not found"
-  // goes to libgit2's per-thread error), and a walk on every core asks it
-  // for every file; a lock here cost more in waiting than the walk saved.
-  return git_index_get_bypath(m_index.get(), path.c_str(), 0) != nullptr;
+void TrackedFiles::list_paths() {
+  if (m_index) {
+    std::size_t n = git_index_entrycount(m_index.get());
+    m_paths.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (const git_index_entry* e = git_index_get_byindex(m_index.get(), i)) m_paths.emplace_back(e->path);
+  } else {
+    m_paths.assign(m_owned.begin(), m_owned.end());
+  }
+  // libgit2 and git keep the index in this order; a case-insensitive
+  // index is asked of libgit2 instead.
+  if (!std::is_sorted(m_paths.begin(), m_paths.end())) std::sort(m_paths.begin(), m_paths.end());
 }
 
-bool TrackedFiles::holds(const std::string& dir) const {
-  std::string prefix = dir + "/";
-  if (!m_index) {
-    auto it = std::lower_bound(m_paths.begin(), m_paths.end(), prefix);
-    return it != m_paths.end() && it->compare(0, prefix.size(), prefix) == 0;
+TrackedFiles::Range TrackedFiles::under(std::string_view dir) const {
+  if (m_ignore_case || dir.empty()) return {0, m_paths.size()};
+  // Below "dir/": from "dir/" up to "dir0", '0' being the byte after '/'.
+  std::string from = std::string(dir) + '/', to = std::string(dir) + '0';
+  auto first = std::lower_bound(m_paths.begin(), m_paths.end(), std::string_view(from));
+  auto last = std::lower_bound(first, m_paths.end(), std::string_view(to));
+  return {static_cast<std::size_t>(first - m_paths.begin()), static_cast<std::size_t>(last - m_paths.begin())};
+}
+
+namespace {
+
+template <class Paths>
+auto part(const Paths& paths, TrackedFiles::Range within) {
+  auto first = paths.begin() + static_cast<std::ptrdiff_t>(std::min(within.first, paths.size()));
+  auto last = paths.begin() + static_cast<std::ptrdiff_t>(std::min(within.last, paths.size()));
+  return std::pair{first, std::max(first, last)};
+}
+
+}  // namespace
+
+bool TrackedFiles::tracked(std::string_view path, Range within) const {
+  if (m_ignore_case) {
+    // No lock: the lookup only reads the index's hash map (its "not found"
+    // goes to libgit2's per-thread error).
+    return git_index_get_bypath(m_index.get(), std::string(path).c_str(), 0) != nullptr;
   }
-  std::lock_guard lock(*m_lock);
-  std::size_t at = 0;
-  return git_index_find_prefix(&at, m_index.get(), prefix.c_str()) == 0;
+  auto [first, last] = part(m_paths, within);
+  return std::binary_search(first, last, path);
+}
+
+bool TrackedFiles::holds(std::string_view dir, Range within) const {
+  std::string prefix = std::string(dir) + "/";
+  if (m_ignore_case) {
+    std::lock_guard lock(*m_lock);
+    std::size_t at = 0;
+    return git_index_find_prefix(&at, m_index.get(), prefix.c_str()) == 0;
+  }
+  auto [first, last] = part(m_paths, within);
+  auto it = std::lower_bound(first, last, std::string_view(prefix));
+  return it != last && it->starts_with(prefix);
 }
 
 }  // namespace keel::git

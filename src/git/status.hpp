@@ -5,9 +5,11 @@
 // tree root, exactly as git stores them: never quoted, never re-encoded.
 
 #include <cstdint>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -31,9 +33,16 @@ struct IndexEntry {
 // In the index's order (by path, then stage).
 Result<std::vector<IndexEntry>> index_entries(const Repository& repo);
 
-// Which paths the index tracks, asked of libgit2's own loaded index (no
-// copy of twenty thousand paths); a split or sparse index is asked of git
-// once. Thread-safe.
+// A part of TrackedFiles' list where the answers lie: a walk asks for a
+// directory's files within the paths below it, a few neighbours instead of
+// the whole index. The whole list by default.
+struct TrackedRange {
+  std::size_t first = 0, last = SIZE_MAX;
+};
+
+// Which paths the index tracks: libgit2's own loaded index, its paths
+// listed in byte order (views, no copy of twenty thousand paths), or a
+// split or sparse index asked of git once. Thread-safe.
 class TrackedFiles {
  public:
   static Result<TrackedFiles> read(const Repository& repo);
@@ -46,13 +55,21 @@ class TrackedFiles {
   // one the repository's read would not give (core.protectNTFS off), means
   // read() must answer.
   static Result<TrackedFiles> read_file(const std::filesystem::path& index_file);
-  bool tracked(const std::string& path) const;
+
+  using Range = TrackedRange;
+  // The paths below a directory ("" for all of them).
+  Range under(std::string_view dir) const;
+  bool tracked(std::string_view path, Range within = {}) const;
   // Whether a tracked file lies below this directory.
-  bool holds(const std::string& dir) const;
+  bool holds(std::string_view dir, Range within = {}) const;
 
  private:
-  std::shared_ptr<git_index> m_index;  // null: m_paths holds git's answer
-  std::vector<std::string> m_paths;    // sorted
+  void list_paths();
+  std::shared_ptr<git_index> m_index;   // null: m_owned holds git's answer
+  std::vector<std::string> m_owned;
+  std::vector<std::string_view> m_paths;  // sorted, into m_index or m_owned
+  // core.ignorecase: the paths are compared as libgit2 does, not by bytes.
+  bool m_ignore_case = false;
   std::unique_ptr<std::mutex> m_lock = std::make_unique<std::mutex>();
 };
 

@@ -363,3 +363,39 @@ TEST_CASE("git: staged changes after random changes to a deep tree, compared wit
   CHECK(narrowed >= 10);  // the rounds did test the narrowing
 #endif
 }
+
+// A walk asks whether a directory's files are tracked within the part of
+// the list below that directory. Names with bytes just before and after
+// '/' ("a-b", "a.b", "a0") sit between a directory's paths in byte order;
+// every answer, narrowed or not, is checked against the list itself.
+TEST_CASE("git: tracked files, asked of the whole list and of the part below a directory") {
+  TempDir dir;
+  git_init(dir.path());
+  const std::vector<std::string> files = {"a-b/x", "a.b/x", "a/x", "a/b/c", "a/b/c-d", "a/b.c/d", "a0", "ab/x",
+                                          "a/b0", "z/y/x/w", "top"};
+  for (const auto& f : files) dir.write(f, "x\n");
+  sh(dir.path(), "git add -A");
+  auto repo = open_repo(dir.path());
+  auto dir_of = [](const std::string& p) {
+    auto slash = p.rfind('/');
+    return slash == std::string::npos ? std::string() : p.substr(0, slash);
+  };
+  auto holds = [&](const std::string& d) {
+    return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return f.rfind(d + "/", 0) == 0; });
+  };
+  const std::vector<std::string> asked = {"a-b/x", "a.b/x", "a/x", "a/b/c", "a/b", "a/b/c-d", "a/b.c/d", "a0",
+                                          "ab/x",  "a/b0",  "a/y", "a/b/c/d", "z/y/x/w", "z/y/x", "top", "to",
+                                          "a",     "a-b",   "a.b", "z",     "z/y",     "nothing/here"};
+  for (auto read : {+[](const git::Repository& r) { return git::TrackedFiles::read(r); },
+                    +[](const git::Repository& r) { return git::TrackedFiles::read_file(r.git_dir() / "index"); }}) {
+    auto tracked = must(read(repo));
+    for (const auto& p : asked) {
+      INFO("path " << p);
+      bool in_list = std::find(files.begin(), files.end(), p) != files.end();
+      CHECK(tracked.tracked(p) == in_list);
+      CHECK(tracked.tracked(p, tracked.under(dir_of(p))) == in_list);
+      CHECK(tracked.holds(p) == holds(p));
+      CHECK(tracked.holds(p, tracked.under(dir_of(p))) == holds(p));
+    }
+  }
+}

@@ -144,7 +144,9 @@ TEST_CASE("cache key: every part counts, and parts cannot run into each other") 
   base.dep_keys = {"k1"};
   base.platform = "linux-x86_64";
   std::string key = cache_key(base);
-  CHECK(key.size() == 64);
+  // Pinned: a change to how the parts are hashed must come with a new
+  // k_cache_format, or old entries would answer for new keys' meaning.
+  CHECK(key == "3bc2f14e273f2ab791625f2c9208eb0c0374a33c4fae5a387f6b092224cbdfa7");
   CHECK(cache_key(base) == key);
   std::vector<KeyParts> changed(12, base);
   changed[0].dir = "web2";
