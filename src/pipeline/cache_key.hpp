@@ -15,7 +15,7 @@
 namespace keel::pipeline {
 
 // Bumped whenever what goes into a key, or an action entry's format, changes.
-inline constexpr int k_cache_format = 1;
+inline constexpr int k_cache_format = 2;  // 2: inputs hashed in pieces of 1,024
 
 struct KeyParts {
   std::string dir;                             // the task's dir, relative to the root

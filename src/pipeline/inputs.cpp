@@ -714,13 +714,18 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
   const std::string base = (dir.empty() ? root : root / dir).string() + "/";
   const std::vector<Found*>& found = walker.order;
   std::vector<InputFile> files(found.size());
+  constexpr std::size_t k_run = 4096;
+  std::vector<std::vector<std::size_t>> run_misses((found.size() + k_run - 1) / k_run);
+  for_each_index(run_misses.size(), [&](std::size_t r) {
+    for (std::size_t i = r * k_run; i < std::min(found.size(), (r + 1) * k_run); ++i) {
+      files[i].path = std::move(found[i]->rel);
+      files[i].mode = git_mode(found[i]->mode);
+      if (found[i]->cached) files[i].digest = found[i]->digest;
+      else run_misses[r].push_back(i);
+    }
+  }, 1);
   std::vector<std::size_t> misses;
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    files[i].path = std::move(found[i]->rel);
-    files[i].mode = git_mode(found[i]->mode);
-    if (found[i]->cached) files[i].digest = found[i]->digest;
-    else misses.push_back(i);
-  }
+  for (const auto& run : run_misses) misses.insert(misses.end(), run.begin(), run.end());
   std::mutex failure_lock;
   std::optional<Error> failure;
   for_each_index(misses.size(), [&](std::size_t m) {
