@@ -1,10 +1,13 @@
 #include "git/files.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <set>
+#include <string_view>
 
 #include <git2/sys/repository.h>
 
@@ -105,9 +108,9 @@ struct timespec index_mtime(git_index* index) {
 // git's stat shortcut: a file whose size, inode and times still match what
 // the index recorded has not changed, unless it was modified in the same
 // instant the index was written ("racy git"), when only its bytes can tell.
-bool stat_unchanged(const git_index_entry& e, const char* file, const struct timespec& written) {
+bool stat_unchanged(const git_index_entry& e, int dir_fd, const char* name, const struct timespec& written) {
   struct stat st {};
-  if (::lstat(file, &st) != 0) return false;
+  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
   bool same = static_cast<std::uint32_t>(st.st_size) == e.file_size && static_cast<std::uint32_t>(st.st_ino) == e.ino &&
               static_cast<std::int32_t>(st.st_mtim.tv_sec) == e.mtime.seconds &&
               static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime.nanoseconds &&
@@ -117,6 +120,29 @@ bool stat_unchanged(const git_index_entry& e, const char* file, const struct tim
               (st.st_mtim.tv_sec == written.tv_sec && st.st_mtim.tv_nsec >= written.tv_nsec);
   return same && !racy;
 }
+
+// A directory held open to look its files up from: fd is -1 when it
+// cannot be opened.
+class OpenDirectory {
+ public:
+  OpenDirectory() = default;
+  ~OpenDirectory() { close(); }
+  OpenDirectory(const OpenDirectory&) = delete;
+  OpenDirectory& operator=(const OpenDirectory&) = delete;
+  void open(const std::string& path) {
+    close();
+    fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    opened = true;
+  }
+  int fd = -1;
+  bool opened = false;
+
+ private:
+  void close() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+};
 
 }  // namespace
 
@@ -138,13 +164,29 @@ Result<std::vector<std::string>> differing_from_index(const Repository& repo, co
     if (e && e->mode != GIT_FILEMODE_COMMIT) entries[i] = e;
   }
   // The stats on every core, as git's preloaded index does them: on a
-  // large commit the kernel's path lookups are most of this function.
-  // Joined as strings: std::filesystem's operator/ cost more than the stat.
+  // large commit the kernel's path lookups are most of this function. Each
+  // file is looked up from its directory, opened once for the files of it
+  // that follow (the paths come sorted): a lookup from the root walked
+  // every component again.
   const std::string prefix = root.string() + "/";
   std::vector<std::uint8_t> unchanged(paths.size(), 0);
-  for_each_index(paths.size(), [&](std::size_t i) {
-    if (entries[i]) unchanged[i] = stat_unchanged(*entries[i], (prefix + paths[i]).c_str(), written);
-  }, 256);
+  constexpr std::size_t k_chunk = 128;
+  for_each_index((paths.size() + k_chunk - 1) / k_chunk, [&](std::size_t c) {
+    OpenDirectory dir;
+    std::string_view dir_name;
+    for (std::size_t i = c * k_chunk; i < std::min(paths.size(), (c + 1) * k_chunk); ++i) {
+      if (!entries[i]) continue;
+      std::string_view path = paths[i];
+      std::size_t slash = path.rfind('/');
+      std::string_view parent = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+      if (!dir.opened || parent != dir_name) {
+        dir.open(prefix + std::string(parent));
+        dir_name = parent;
+      }
+      const char* name = paths[i].c_str() + (slash == std::string_view::npos ? 0 : slash + 1);
+      unchanged[i] = dir.fd >= 0 && stat_unchanged(*entries[i], dir.fd, name, written);
+    }
+  }, 2);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
     const git_index_entry* e = entries[i];
