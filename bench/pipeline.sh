@@ -54,13 +54,19 @@ printf '[tasks.noop]\nrun = "true"\n' > "$noop/keel.toml"
 printf 'noop:\n    true\n' > "$noop/justfile"
 printf '.PHONY: noop\nnoop:\n\ttrue\n' > "$noop/Makefile"
 cd "$noop"
+# The floor, in the same runs: bench/spawn-floor.c, a static C program that
+# only runs `true` once and waits (what any task runner must at least do),
+# and keel starting and doing nothing (`keel --version`).
+floor=$work/spawn-floor
+cc -O2 -static -o "$floor" "$root/bench/spawn-floor.c"
 # Milliseconds: five rounds of 100 runs each, in turn (bench/rounds.py).
 echo "+ bench/rounds.py 5: hyperfine -N --warmup 20 --runs 100 ..."
 python3 "$root/bench/rounds.py" 5 "$out/pipeline-noop.json" -N --warmup 20 --runs 100 \
-    -- "$keel -q run noop" "$just --quiet noop" "make -s noop"
+    -- "$keel -q run noop" "$just --quiet noop" "make -s noop" "$floor true" "$keel --version"
 median "$out/pipeline-noop.json" > "$out/pipeline-noop.txt"
-read -r k j m < "$out/pipeline-noop.txt"
+read -r k j m f v < "$out/pipeline-noop.txt"
 echo "noop: keel $k s, just $j s, make $m s; keel/just $(ratio "$k" "$j") (target <= 0.7), keel/make $(ratio "$k" "$m") (target <= 1.0)"
+echo "noop floor: spawn-floor true $f s ($(ratio "$f" "$j") x just), keel --version $v s; keel run noop above the floor: $(python3 -c 'import sys; print("%.3f ms" % ((float(sys.argv[1]) - float(sys.argv[2])) * 1000))' "$k" "$f")"
 
 # 2. 1,000 independent tasks and one that depends on them all.
 wide=$work/wide
