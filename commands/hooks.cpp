@@ -358,75 +358,87 @@ void setup_hooks(CLI::App& app, Runner& chosen) {
   app.require_subcommand(1);
   set_long_description(&app, k_group_description);
 
-  auto inst = std::make_shared<InstallOptions>();
-  auto* i = app.add_subcommand("install", "Write keel's hook scripts into the repository's hooks directory");
-  set_long_description(i, "Writes a POSIX sh script for each HOOK (default: every configured git hook) into the "
-                          "directory git runs hooks from: core.hooksPath when set, otherwise the hooks directory of "
-                          "the repository, shared by its worktrees. A hook that is already there and is not keel's is "
-                          "renamed HOOK.before-keel and run first (not HOOK.legacy, which the pre-commit framework's "
-                          "own script runs); a hook file that git tracks, such as husky's .husky/pre-commit, is never "
-                          "renamed or rewritten: keel refuses and says how to call keel from it. keel refuses a "
-                          "core.hooksPath it did not set up unless --force is given, and husky 9's .husky/_ even "
-                          "then, since its scripts find your .husky hooks by their own names. Without HOOK, keel's "
-                          "scripts for hooks no longer configured are removed (and the hooks they kept put back).");
-  i->add_option("hook", inst->hooks, "Hooks to install (default: all configured)")->type_name("HOOK");
-  i->add_flag("--force", inst->force, "Install into a core.hooksPath directory keel did not set up");
-  i->parse_complete_callback([&chosen, inst] { chosen = [inst](Context& c) { return install(*inst, c); }; });
+  if (wanted_subcommand("install")) {
+    auto inst = std::make_shared<InstallOptions>();
+    auto* i = app.add_subcommand("install", "Write keel's hook scripts into the repository's hooks directory");
+    set_long_description(i, "Writes a POSIX sh script for each HOOK (default: every configured git hook) into the "
+                            "directory git runs hooks from: core.hooksPath when set, otherwise the hooks directory of "
+                            "the repository, shared by its worktrees. A hook that is already there and is not keel's is "
+                            "renamed HOOK.before-keel and run first (not HOOK.legacy, which the pre-commit framework's "
+                            "own script runs); a hook file that git tracks, such as husky's .husky/pre-commit, is never "
+                            "renamed or rewritten: keel refuses and says how to call keel from it. keel refuses a "
+                            "core.hooksPath it did not set up unless --force is given, and husky 9's .husky/_ even "
+                            "then, since its scripts find your .husky hooks by their own names. Without HOOK, keel's "
+                            "scripts for hooks no longer configured are removed (and the hooks they kept put back).");
+    i->add_option("hook", inst->hooks, "Hooks to install (default: all configured)")->type_name("HOOK");
+    i->add_flag("--force", inst->force, "Install into a core.hooksPath directory keel did not set up");
+    i->parse_complete_callback([&chosen, inst] { chosen = [inst](Context& c) { return install(*inst, c); }; });
+  }
 
-  auto* u = app.add_subcommand("uninstall", "Remove keel's hook scripts and put back the hooks they replaced");
-  set_long_description(u, "Removes keel's hook scripts from the hooks directory and renames each hook they kept "
-                          "(HOOK.before-keel, or HOOK.legacy from keel before this version) back to HOOK, with its "
-                          "content and mode as they were. Files that are not keel's are left alone.");
-  u->parse_complete_callback([&chosen] { chosen = [](Context& c) { return uninstall(c); }; });
+  if (wanted_subcommand("uninstall")) {
+    auto* u = app.add_subcommand("uninstall", "Remove keel's hook scripts and put back the hooks they replaced");
+    set_long_description(u, "Removes keel's hook scripts from the hooks directory and renames each hook they kept "
+                            "(HOOK.before-keel, or HOOK.legacy from keel before this version) back to HOOK, with its "
+                            "content and mode as they were. Files that are not keel's are left alone.");
+    u->parse_complete_callback([&chosen] { chosen = [](Context& c) { return uninstall(c); }; });
+  }
 
-  auto* s = app.add_subcommand("status", "Compare configured hooks with the installed scripts");
-  set_long_description(s, "Lists each configured git hook and each installed keel script with its state: "
-                          "installed, outdated, not installed, foreign hook or not configured. Exits 1 when any "
-                          "differs from 'installed'.");
-  s->parse_complete_callback([&chosen] { chosen = [](Context& c) { return status(c); }; });
+  if (wanted_subcommand("status")) {
+    auto* s = app.add_subcommand("status", "Compare configured hooks with the installed scripts");
+    set_long_description(s, "Lists each configured git hook and each installed keel script with its state: "
+                            "installed, outdated, not installed, foreign hook or not configured. Exits 1 when any "
+                            "differs from 'installed'.");
+    s->parse_complete_callback([&chosen] { chosen = [](Context& c) { return status(c); }; });
+  }
 
-  auto run_opts = std::make_shared<RunOptions>();
-  auto* r = app.add_subcommand("run", "Run a hook's commands");
-  set_long_description(r, k_run_description);
-  r->add_option("hook", run_opts->hook, "Hook name")->type_name("HOOK")->required();
-  r->add_option("args", run_opts->args, "The hook's arguments")->type_name("ARGS");
-  auto* all = r->add_flag("--all-files", run_opts->all_files, "Give every file in the index instead of the hook's files");
-  auto* files = r->add_option("--files", run_opts->files, "Give these files instead of the hook's files")
-                    ->type_name("FILE")
-                    ->excludes(all);
-  r->add_option("--from-ref", run_opts->from_ref, "With --to-ref: the files changed between two commits")
-      ->type_name("REV")
-      ->excludes(all)
-      ->excludes(files);
-  r->add_option("--to-ref", run_opts->to_ref, "See --from-ref")->type_name("REV");
-  r->add_option("--command", run_opts->command, "Run only this command")->type_name("NAME");
-  r->add_option("-j,--jobs", run_opts->jobs, "Commands run at once")->type_name("N")->check(CLI::Range(1u, 1024u));
-  r->add_flag("--no-stash", run_opts->no_stash, "Leave unstaged changes in place (pre-commit)");
-  r->parse_complete_callback([&chosen, run_opts] { chosen = [run_opts](Context& c) { return run(*run_opts, c); }; });
+  if (wanted_subcommand("run")) {
+    auto run_opts = std::make_shared<RunOptions>();
+    auto* r = app.add_subcommand("run", "Run a hook's commands");
+    set_long_description(r, k_run_description);
+    r->add_option("hook", run_opts->hook, "Hook name")->type_name("HOOK")->required();
+    r->add_option("args", run_opts->args, "The hook's arguments")->type_name("ARGS");
+    auto* all = r->add_flag("--all-files", run_opts->all_files, "Give every file in the index instead of the hook's files");
+    auto* files = r->add_option("--files", run_opts->files, "Give these files instead of the hook's files")
+                      ->type_name("FILE")
+                      ->excludes(all);
+    r->add_option("--from-ref", run_opts->from_ref, "With --to-ref: the files changed between two commits")
+        ->type_name("REV")
+        ->excludes(all)
+        ->excludes(files);
+    r->add_option("--to-ref", run_opts->to_ref, "See --from-ref")->type_name("REV");
+    r->add_option("--command", run_opts->command, "Run only this command")->type_name("NAME");
+    r->add_option("-j,--jobs", run_opts->jobs, "Commands run at once")->type_name("N")->check(CLI::Range(1u, 1024u));
+    r->add_flag("--no-stash", run_opts->no_stash, "Leave unstaged changes in place (pre-commit)");
+    r->parse_complete_callback([&chosen, run_opts] { chosen = [run_opts](Context& c) { return run(*run_opts, c); }; });
+  }
 
-  auto mig = std::make_shared<MigrateOptions>();
-  auto* m = app.add_subcommand("migrate", "Write keel.toml's [hooks] from a lefthook configuration");
-  set_long_description(m, "Reads a lefthook file (FILE, or the first of lefthook.yml, .lefthook.yml, "
-                          ".config/lefthook.yml and their .yaml, .toml and .json forms at the work tree's root) and "
-                          "appends the equivalent [hooks] tables to keel.toml (or writes --output FILE, or prints "
-                          "with --output -). Globs keep lefthook's meaning (hooks.glob_style = \"lefthook\"), "
-                          "commands keep lefthook's order as priorities and run one after another unless the hook "
-                          "was parallel; jobs and their groups keep their form; scripts keep their .lefthook "
-                          "directory; remotes keep their keys (keel migrates the lefthook files they name as it reads "
-                          "them). What keel has no equal for (colors, extends, a {cmd} template...) is left out with "
-                          "a warning naming its line. keel.toml is never half-written, and one that has hooks already is left alone.");
-  m->add_option("file", mig->from, "The lefthook configuration")->type_name("FILE");
-  m->add_option("-o,--output", mig->output, "Where to write (default: keel.toml; - prints)")->type_name("FILE");
-  m->parse_complete_callback([&chosen, mig] { chosen = [mig](Context& c) { return migrate(*mig, c); }; });
+  if (wanted_subcommand("migrate")) {
+    auto mig = std::make_shared<MigrateOptions>();
+    auto* m = app.add_subcommand("migrate", "Write keel.toml's [hooks] from a lefthook configuration");
+    set_long_description(m, "Reads a lefthook file (FILE, or the first of lefthook.yml, .lefthook.yml, "
+                            ".config/lefthook.yml and their .yaml, .toml and .json forms at the work tree's root) and "
+                            "appends the equivalent [hooks] tables to keel.toml (or writes --output FILE, or prints "
+                            "with --output -). Globs keep lefthook's meaning (hooks.glob_style = \"lefthook\"), "
+                            "commands keep lefthook's order as priorities and run one after another unless the hook "
+                            "was parallel; jobs and their groups keep their form; scripts keep their .lefthook "
+                            "directory; remotes keep their keys (keel migrates the lefthook files they name as it reads "
+                            "them). What keel has no equal for (colors, extends, a {cmd} template...) is left out with "
+                            "a warning naming its line. keel.toml is never half-written, and one that has hooks already is left alone.");
+    m->add_option("file", mig->from, "The lefthook configuration")->type_name("FILE");
+    m->add_option("-o,--output", mig->output, "Where to write (default: keel.toml; - prints)")->type_name("FILE");
+    m->parse_complete_callback([&chosen, mig] { chosen = [mig](Context& c) { return migrate(*mig, c); }; });
+  }
 
-  auto* rs = app.add_subcommand("restore", "Put back unstaged changes an interrupted hook run hid");
-  set_long_description(rs,
-                       "Puts back the unstaged changes that a hook run killed with SIGKILL left hidden under "
-                       ".git/keel/unstaged. A command of that run that is still running is stopped first (SIGTERM, "
-                       "then SIGKILL after process.grace_period). A file that changed after the crash is left as it "
-                       "is; the version from before the run is kept under .git/keel/ and the hint gives the "
-                       "command that compares them. Prints a note and exits 0 when there is nothing to restore.");
-  rs->parse_complete_callback([&chosen] { chosen = [](Context& c) { return restore(c); }; });
+  if (wanted_subcommand("restore")) {
+    auto* rs = app.add_subcommand("restore", "Put back unstaged changes an interrupted hook run hid");
+    set_long_description(rs,
+                         "Puts back the unstaged changes that a hook run killed with SIGKILL left hidden under "
+                         ".git/keel/unstaged. A command of that run that is still running is stopped first (SIGTERM, "
+                         "then SIGKILL after process.grace_period). A file that changed after the crash is left as it "
+                         "is; the version from before the run is kept under .git/keel/ and the hint gives the "
+                         "command that compares them. Prints a note and exits 0 when there is nothing to restore.");
+    rs->parse_complete_callback([&chosen] { chosen = [](Context& c) { return restore(c); }; });
+  }
 }
 
 }  // namespace keel::cmd

@@ -177,18 +177,32 @@ void report_config(Context& ctx, const CommandSpec& spec) {
 // when unsure (a help flag, an unknown word), and then the whole tree is
 // built. Used to set up only that command's options: building every
 // command's CLI11 tree was a third of a hook run's instructions.
-std::string_view command_word(int argc, char** argv) {
+// Where the command word is in argv: argc when there is none.
+int command_word_at(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--" || arg == "-h" || arg == "--help" || arg == "--help-all") return {};
+    if (arg == "--" || arg == "-h" || arg == "--help" || arg == "--help-all") return argc;
     if (arg == "-C" || arg == "-c" || arg == "--config" || arg == "--color" || arg == "--log-format") {
       ++i;
       continue;
     }
     if (arg.starts_with('-')) continue;
-    return find_command(arg) ? arg : std::string_view{};
+    return find_command(arg) ? i : argc;
   }
-  return {};
+  return argc;
+}
+
+std::string_view command_word(int argc, char** argv) {
+  int at = command_word_at(argc, argv);
+  return at < argc ? std::string_view(argv[at]) : std::string_view{};
+}
+
+// The word right after the command word, when it is one (not an option):
+// a group's subcommand, for the same shortcut (wanted_subcommand).
+std::string_view subcommand_word(int argc, char** argv) {
+  int at = command_word_at(argc, argv) + 1;
+  if (at >= argc || std::string_view(argv[at]).starts_with('-')) return {};
+  return argv[at];
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -258,7 +272,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       std::string_view only = command_word(argc, argv);
       bool parsed = false;
       if (!only.empty()) {
-        app = build_app(ctx.globals, chosen, &spec, only);
+        app = build_app(ctx.globals, chosen, &spec, only, subcommand_word(argc, argv));
         try {
           app->parse(argc, argv);
           parsed = spec && spec->name == only;

@@ -53,8 +53,16 @@ const std::string* long_description(const CLI::App* app) {
   return it == long_descriptions().end() ? nullptr : &it->second;
 }
 
+namespace {
+
+std::string_view g_only_sub;  // build_app's only_sub while a tree is built
+
+}  // namespace
+
+bool wanted_subcommand(std::string_view name) { return g_only_sub.empty() || g_only_sub == name; }
+
 std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const CommandSpec** chosen_spec,
-                                    std::string_view only) {
+                                    std::string_view only, std::string_view only_sub) {
   long_descriptions().clear();  // texts of an earlier tree would point at freed Apps
   auto app = std::make_unique<CLI::App>("keel: a repository's DevOps in one binary", "keel");
   app->fallthrough();
@@ -89,7 +97,9 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& g, Runner& chosen, const Comm
   for (const auto& spec : k_commands) {
     if (!only.empty() && only != spec.name) continue;
     CLI::App* sub = app->add_subcommand(spec.name, spec.summary);
+    g_only_sub = only.empty() ? std::string_view() : only_sub;
     spec.setup(*sub, chosen);
+    g_only_sub = {};
     const CommandSpec* s = &spec;
     sub->preparse_callback([chosen_spec, s](std::size_t) { *chosen_spec = s; });
   }

@@ -53,8 +53,15 @@ const std::string* long_description(const CLI::App* app);
 // Builds the whole command tree; used by main, completions and man pages.
 // With `only`, the tree has that command alone: enough to parse a command
 // line that names it, which is all main uses it for (a parse that fails is
-// redone on the whole tree, so that errors and help are the same).
+// redone on the whole tree, so that errors and help are the same). With
+// `only_sub` too, a group that asks wanted_subcommand() declares that
+// subcommand alone.
 std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Runner& chosen, const CommandSpec** chosen_spec,
-                                    std::string_view only = {});
+                                    std::string_view only = {}, std::string_view only_sub = {});
+
+// For a group's setup function: whether to declare the subcommand `name`
+// in the tree being built (always, but while build_app's only_sub names
+// another). A hook run built hooks' six subcommands to parse one.
+bool wanted_subcommand(std::string_view name);
 
 }  // namespace keel::cmd
