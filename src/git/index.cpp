@@ -113,14 +113,6 @@ void TrackedFiles::list_paths() {
   if (!std::is_sorted(m_paths.begin(), m_paths.end())) std::sort(m_paths.begin(), m_paths.end());
 }
 
-TrackedFiles::Range TrackedFiles::under(std::string_view dir) const {
-  if (m_ignore_case || dir.empty()) return {0, m_paths.size()};
-  // Below "dir/": from "dir/" up to "dir0", '0' being the byte after '/'.
-  std::string from = std::string(dir) + '/', to = std::string(dir) + '0';
-  auto first = std::lower_bound(m_paths.begin(), m_paths.end(), std::string_view(from));
-  auto last = std::lower_bound(first, m_paths.end(), std::string_view(to));
-  return {static_cast<std::size_t>(first - m_paths.begin()), static_cast<std::size_t>(last - m_paths.begin())};
-}
 
 namespace {
 
@@ -132,6 +124,16 @@ auto part(const Paths& paths, TrackedFiles::Range within) {
 }
 
 }  // namespace
+
+TrackedFiles::Range TrackedFiles::under(std::string_view dir, Range within) const {
+  if (m_ignore_case || dir.empty()) return {0, m_paths.size()};
+  // Below "dir/": from "dir/" up to "dir0", '0' being the byte after '/'.
+  std::string from = std::string(dir) + '/', to = std::string(dir) + '0';
+  auto [begin, end] = part(m_paths, within);
+  auto first = std::lower_bound(begin, end, std::string_view(from));
+  auto last = std::lower_bound(first, end, std::string_view(to));
+  return {static_cast<std::size_t>(first - m_paths.begin()), static_cast<std::size_t>(last - m_paths.begin())};
+}
 
 bool TrackedFiles::tracked(std::string_view path, Range within) const {
   if (m_ignore_case) {

@@ -57,8 +57,9 @@ class TrackedFiles {
   static Result<TrackedFiles> read_file(const std::filesystem::path& index_file);
 
   using Range = TrackedRange;
-  // The paths below a directory ("" for all of them).
-  Range under(std::string_view dir) const;
+  // The paths below a directory ("" for all of them), looked for within a
+  // part known to hold them (the part below its parent directory).
+  Range under(std::string_view dir, Range within = {}) const;
   bool tracked(std::string_view path, Range within = {}) const;
   // Whether a tracked file lies below this directory.
   bool holds(std::string_view dir, Range within = {}) const;

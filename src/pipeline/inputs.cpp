@@ -189,6 +189,9 @@ class Walker {
     std::string rel;   // a directory, relative to the task's dir
     bool named;        // below a directory a glob names exactly: git's ignores do not apply
     int literal;       // that glob's index, or -1
+    // The index's paths below it, when its parent was visited after the
+    // index was read: looked for there, not in the whole index.
+    std::optional<Range> part = std::nullopt;
   };
 
   std::string root_relative(const std::string& rel) const {
@@ -281,7 +284,8 @@ class Walker {
     // Once the index is read, a file's or subdirectory's question goes to
     // the part of it below this directory.
     std::optional<Range> part;
-    if (m_facts.tracked_known()) part = m_facts.under(root_relative(p.rel));
+    if (p.part) part = p.part;
+    else if (m_facts.tracked_known()) part = m_facts.under(root_relative(p.rel));
     for (;;) {
       ssize_t got = ::getdents64(fd, buffer.data(), buffer.size());
       if (got == 0) return ok_status();
@@ -308,7 +312,11 @@ class Walker {
     }
     std::string child = p.rel.empty() ? std::string(name) : p.rel + "/" + std::string(name);
     if (is_dir) {
-      if (p.named || entered(root_relative(child), part)) more.push_back(Pending{std::move(child), p.named, p.literal});
+      std::string from_root = root_relative(child);
+      if (!p.named && !entered(from_root, part)) return ok_status();
+      std::optional<Range> below;
+      if (part) below = m_facts.under(from_root, *part);
+      more.push_back(Pending{std::move(child), p.named, p.literal, below});
       return ok_status();
     }
     if (e.d_type != DT_REG && e.d_type != DT_LNK && e.d_type != DT_UNKNOWN) return ok_status();
@@ -510,10 +518,10 @@ bool TreeFacts::tracked_known() const {
   return true;
 }
 
-TreeFacts::Range TreeFacts::under(std::string_view root_relative_dir) const {
+TreeFacts::Range TreeFacts::under(std::string_view root_relative_dir, Range within) const {
   if (!m_index) return {0, 0};
   const auto& files = index();
-  return files ? files->under(root_relative_dir) : Range{0, 0};
+  return files ? files->under(root_relative_dir, within) : Range{0, 0};
 }
 
 bool TreeFacts::tracked(std::string_view root_relative, Range within) const {

@@ -54,7 +54,7 @@ class TreeFacts {
   using Range = git::TrackedFiles::Range;
   // The index's paths below a directory, to narrow the two questions after
   // it for the directory's own files (waits for the index).
-  Range under(std::string_view root_relative_dir) const;
+  Range under(std::string_view root_relative_dir, Range within = {}) const;
   bool tracked(std::string_view root_relative, Range within = {}) const;
   bool holds_tracked(std::string_view root_relative_dir, Range within = {}) const;
   bool ignored(const std::string& root_relative, bool is_dir) const;

@@ -396,6 +396,11 @@ TEST_CASE("git: tracked files, asked of the whole list and of the part below a d
       CHECK(tracked.tracked(p, tracked.under(dir_of(p))) == in_list);
       CHECK(tracked.holds(p) == holds(p));
       CHECK(tracked.holds(p, tracked.under(dir_of(p))) == holds(p));
+      // Below a directory, found within the part below its parent.
+      auto whole = tracked.under(p), narrowed = tracked.under(p, tracked.under(dir_of(p)));
+      CHECK(narrowed.first == whole.first);
+      CHECK(narrowed.last == whole.last);
+      CHECK((whole.first < whole.last) == holds(p));
     }
   }
 }
