@@ -102,9 +102,9 @@ struct Found {
 };
 
 // A thread's files. A deque, not a vector: records are added without
-// moving those before them (twenty thousand records moved as a vector
-// grew cost a page fault for every forty), and the pointers the sort
-// takes stay good.
+// moving those before them (a growing vector moved twenty thousand records
+// into new memory each time it grew), and the pointers the sort takes stay
+// good.
 using Files = std::deque<Found>;
 
 // What one thread found, and how many of those wait for the index.
@@ -168,7 +168,7 @@ class Walker {
     }
     if (m_base_fd < 0) m_queue.clear();  // no such directory: nothing to walk, every glob unmatched
     work();
-    m_helpers.clear();
+    m_helpers.clear();  // joins them; none starts once the queue is done
     if (m_thrown) std::rethrow_exception(m_thrown);
     if (m_failure) return std::move(*m_failure);
     sort_found();
@@ -277,8 +277,9 @@ class Walker {
   Status visit(const Pending& p, Run& out, std::vector<Pending>& more, std::span<char> buffer) {
     int fd = ::openat(m_base_fd, p.rel.empty() ? "." : p.rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-      if (errno == ENOENT || errno == ENOTDIR) return ok_status();
-      return cannot_read(absolute(p.rel), errno);
+      int err = errno;
+      if (err == ENOENT || err == ENOTDIR) return ok_status();
+      return cannot_read(absolute(p.rel), err);
     }
     ClosedAtEnd closed{fd};
     // Once the index is read, a file's or subdirectory's question goes to
@@ -289,7 +290,10 @@ class Walker {
     for (;;) {
       ssize_t got = ::getdents64(fd, buffer.data(), buffer.size());
       if (got == 0) return ok_status();
-      if (got < 0) return cannot_read(absolute(p.rel), errno);
+      if (got < 0) {
+        int err = errno;
+        return cannot_read(absolute(p.rel), err);
+      }
       for (ssize_t at = 0; at < got;) {
         const auto* e = reinterpret_cast<const struct dirent64*>(buffer.data() + at);
         at += e->d_reclen;
@@ -323,8 +327,9 @@ class Walker {
     Want want = wanted(child, p.named, part);
     if (want == Want::no) return ok_status();
     if (!have_stat && ::fstatat(fd, e.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      if (errno == ENOENT) return ok_status();  // gone since it was listed: not an input
-      return cannot_read(m_base + child, errno);
+      int err = errno;
+      if (err == ENOENT) return ok_status();  // gone since it was listed: not an input
+      return cannot_read(m_base + child, err);
     }
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) return ok_status();
     bool unsettled = want == Want::after_the_index;
@@ -349,8 +354,6 @@ class Walker {
     return out;
   }
 
-  // By path, without repeats: each thread sorted its own files as it
-  // finished, side by side, and the sorted runs are merged here.
   // What the stat cache knows of a run's files, asked in path order (each
   // question starts where the last one ended), on the thread that sorted
   // them: the threads finish side by side instead of one asking for all.
@@ -363,6 +366,8 @@ class Walker {
     }
   }
 
+  // By path, without repeats: each thread sorted its own files as it
+  // finished, side by side, and the sorted runs are merged here.
   void sort_found() {
     m_sorted.push_back(sorted(found));
     look_up(m_sorted.back());
