@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -46,12 +47,28 @@ void Sha256::update(std::string_view bytes) {
   if (m_ctx->pending.size() >= Ctx::k_batch) m_ctx->flush();
 }
 
-void Sha256::field(std::string_view bytes) {
+namespace {
+
+// A field's length, as eight little-endian bytes.
+std::array<char, 8> length_of(std::string_view bytes) {
   std::uint64_t n = bytes.size();
-  char len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<char>(n >> (8 * i));
-  update(std::string_view(len, sizeof len));
+  std::array<char, 8> len{};
+  for (std::size_t i = 0; i < len.size(); ++i) len[i] = static_cast<char>(n >> (8 * i));
+  return len;
+}
+
+}  // namespace
+
+void Sha256::field(std::string_view bytes) {
+  auto len = length_of(bytes);
+  update(std::string_view(len.data(), len.size()));
   update(bytes);
+}
+
+void append_field(std::string& out, std::string_view bytes) {
+  auto len = length_of(bytes);
+  out.append(len.data(), len.size());
+  out.append(bytes);
 }
 
 Digest Sha256::finish() {

@@ -32,6 +32,10 @@ class Sha256 {
   std::unique_ptr<Ctx> m_ctx;
 };
 
+// The bytes Sha256::field() hashes, appended to `out`: for a caller that
+// gathers many fields and hashes them in large pieces.
+void append_field(std::string& out, std::string_view bytes);
+
 Digest sha256(std::string_view bytes);
 // The file's digest, read in large blocks; errors name the path (Exit::io).
 Result<Digest> sha256_file(const std::filesystem::path& path);

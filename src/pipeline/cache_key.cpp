@@ -11,15 +11,6 @@ namespace keel::pipeline {
 
 namespace {
 
-// The bytes Sha256::field gives: the length as eight little-endian bytes,
-// then the bytes.
-void append_field(std::string& out, std::string_view bytes) {
-  char len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<char>(static_cast<std::uint64_t>(bytes.size()) >> (8 * i));
-  out.append(len, sizeof len);
-  out.append(bytes);
-}
-
 // Each input's path, mode and digest, as field() would give them, hashed
 // in pieces of 1,024 files on every core; the key takes the pieces'
 // digests in order. One SHA-256 over twenty thousand inputs, on one
@@ -34,8 +25,8 @@ void hash_inputs(crypto::Sha256& h, const std::vector<InputFile>& inputs) {
       const InputFile& f = inputs[i];
       char mode[16];
       auto [end, ec] = std::to_chars(mode, mode + sizeof mode, f.mode);
-      append_field(bytes, f.path);
-      append_field(bytes, std::string_view(mode, static_cast<std::size_t>(end - mode)));
+      crypto::append_field(bytes, f.path);
+      crypto::append_field(bytes, std::string_view(mode, static_cast<std::size_t>(end - mode)));
       bytes.append(reinterpret_cast<const char*>(f.digest.data()), f.digest.size());
     }
     pieces[p] = crypto::sha256(bytes);

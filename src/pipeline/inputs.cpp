@@ -113,12 +113,6 @@ struct Run {
   std::size_t unsettled = 0;
 };
 
-// Closes a descriptor however a visit ends.
-struct ClosedAtEnd {
-  int fd;
-  ~ClosedAtEnd() { ::close(fd); }
-};
-
 // The walk: directories are read on every core, each taken from one queue
 // of paths (a path, not an open descriptor, so that a wide tree cannot use
 // up the process's descriptors). A file a glob chooses is stat'ed through
@@ -256,10 +250,11 @@ class Walker {
   }
 
   // A directory is entered unless git ignores it and it holds no tracked
-  // file. Before the index is read, the ignore rules are asked first: most
-  // directories are not ignored, and only an ignored one waits.
-  bool entered(const std::string& from_root, const std::optional<Range>& part) const {
-    if (part) return m_facts.holds_tracked(from_root, *part) || !m_facts.ignored(from_root, true);
+  // file. Before the index is read (no part of it `below` the directory
+  // yet), the ignore rules are asked first: most directories are not
+  // ignored, and only an ignored one waits.
+  bool entered(const std::string& from_root, const std::optional<Range>& below) const {
+    if (below) return m_facts.holds_tracked(from_root, *below) || !m_facts.ignored(from_root, true);
     return !m_facts.ignored(from_root, true) || m_facts.holds_tracked(from_root);
   }
 
@@ -281,7 +276,7 @@ class Walker {
       if (err == ENOENT || err == ENOTDIR) return ok_status();
       return cannot_read(absolute(p.rel), err);
     }
-    ClosedAtEnd closed{fd};
+    fs::FdCloser closed(fd);  // however the visit ends
     // Once the index is read, a file's or subdirectory's question goes to
     // the part of it below this directory.
     std::optional<Range> part;
@@ -317,9 +312,9 @@ class Walker {
     std::string child = p.rel.empty() ? std::string(name) : p.rel + "/" + std::string(name);
     if (is_dir) {
       std::string from_root = root_relative(child);
-      if (!p.named && !entered(from_root, part)) return ok_status();
       std::optional<Range> below;
       if (part) below = m_facts.under(from_root, *part);
+      if (!p.named && !entered(from_root, below)) return ok_status();
       more.push_back(Pending{std::move(child), p.named, p.literal, below});
       return ok_status();
     }
