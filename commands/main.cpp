@@ -12,6 +12,7 @@
 #include "commands/registry.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "core/exit_memory.hpp"
 #include "core/versions.hpp"
 #include "fs/fs.hpp"
 #include "git/work_tree.hpp"
@@ -205,29 +206,16 @@ std::string_view subcommand_word(int argc, char** argv) {
   return argv[at];
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool k_free_context = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool k_free_context = true;
-#else
-constexpr bool k_free_context = false;
-#endif
-#else
-constexpr bool k_free_context = false;
-#endif
-
 // The process ends when run() returns, so handing the repository's index
 // and object caches back to malloc entry by entry is wasted work: a tenth
 // of a hook run on a 10,000-file index. The context's memory goes back with
 // the process instead, as git leaves its index; its members hold no file
-// or lock that needs closing. The sanitizer builds free it, so that a real
-// leak still shows.
+// or lock that needs closing. See core/exit_memory.hpp.
 class ContextAtExit {
  public:
   ContextAtExit(std::ostream& out, std::ostream& err) : m_ctx(new Context{out, err}) {}
   ~ContextAtExit() {
-    if (k_free_context) delete m_ctx;
+    if (!memory_kept_until_exit()) delete m_ctx;
   }
   ContextAtExit(const ContextAtExit&) = delete;
   ContextAtExit& operator=(const ContextAtExit&) = delete;
@@ -340,5 +328,17 @@ int main(int argc, char** argv) {
   // each (880 of them in a 20,000-file input walk); padded, a heap is made
   // writable in one call. Address space only: untouched pages cost nothing.
   ::mallopt(M_TOP_PAD, 8 << 20);
+  // The sanitizer builds free everything, so that a real leak still shows.
+#if defined(__SANITIZE_ADDRESS__)
+  keel::keep_memory_until_exit(false);
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  keel::keep_memory_until_exit(false);
+#else
+  keel::keep_memory_until_exit(true);
+#endif
+#else
+  keel::keep_memory_until_exit(true);
+#endif
   return keel::cmd::run(argc, argv, std::cout, std::cerr);
 }

@@ -6,6 +6,7 @@
 
 #include "commands/groups.hpp"
 #include "commands/tasks.hpp"
+#include "core/exit_memory.hpp"
 #include "crypto/sha256.hpp"
 #include "fs/fs.hpp"
 #include "git/git.hpp"
@@ -367,6 +368,9 @@ int run(const RunOptions& o, Context& ctx) {
   ctx.err << remote_line;
   if (!o.report.empty())
     fs::write_file(o.report, pipeline::junit_xml(result, "keel run"), {.mode = 0644}).value_or_throw();
+  // The index and the stat cache are plain memory once read; a remote
+  // cache may still hold connections, and is closed as usual.
+  if (cache && !cache->remote && cache->facts.tracked_known()) leave_to_exit(std::move(cache));
   if (result.cancelled) return status(Exit::interrupted);
   return check_status(result.failed);
 }

@@ -21,6 +21,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/exit_memory.hpp"
 #include "core/parallel.hpp"
 #include "fs/fs.hpp"
 #include "git/files.hpp"
@@ -171,6 +172,13 @@ class Walker {
 
   // After run(): the files, sorted by path and without repeats.
   std::vector<Found*> order;
+  // Once the paths are moved out of the records, what is left is memory
+  // only: the thousands of small blocks the records live in.
+  void leave_records_to_exit() {
+    leave_to_exit(std::move(m_runs));
+    leave_to_exit(std::move(m_sorted));
+    leave_to_exit(std::move(order));
+  }
   std::vector<std::string> unmatched() const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < m_include.size(); ++i)
@@ -756,6 +764,7 @@ Result<InputScan> scan_inputs(const std::filesystem::path& root, const std::stri
     stats.put(prefix + files[i].path, found[i]->as_stat(), files[i].digest);
   }, 16);
   if (failure) return std::move(*failure);
+  walker.leave_records_to_exit();
   scan.files = std::move(files);
   return scan;
 }

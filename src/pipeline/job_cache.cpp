@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/exit_memory.hpp"
 #include "pipeline/cache_key.hpp"
 
 namespace keel::pipeline {
@@ -103,6 +104,7 @@ Result<CacheCheck> check_cache(const CacheSetup& cache, const TaskSpec& spec, co
   parts.dep_keys = dep_keys;
   parts.platform = cache.platform;
   check.key = cache_key(parts);
+  leave_to_exit(std::move(parts.inputs));
   if (!cache.store || cache.force) return check;
 
   auto entry = cache.store->lookup(check.key);
