@@ -338,7 +338,12 @@ def test_output_is_prefixed_when_tasks_run_at_once_and_plain_in_a_chain(sandbox)
 
 
 def test_grouped_output_prints_each_task_whole(sandbox):
-    config = '[tasks.a]\nrun = "echo a1; sleep 0.3; echo a2"\n[tasks.b]\nrun = "echo b1; sleep 0.1; echo b2 >&2"\n'
+    # a ends after b whatever the machine's load: it waits for b's last
+    # command, then a while for b to exit.
+    config = (
+        '[tasks.a]\nrun = "echo a1; until [ -e b.done ]; do sleep 0.02; done; sleep 0.3; echo a2"\n'
+        '[tasks.b]\nrun = "echo b1; echo b2 >&2; : > b.done"\n'
+    )
     repo = project(sandbox, config)
     r = sandbox.keel("run", "-j", "2", "--output", "grouped", "a", "b", cwd=repo)
     assert r.code == 0, r
