@@ -338,10 +338,11 @@ def test_output_is_prefixed_when_tasks_run_at_once_and_plain_in_a_chain(sandbox)
 
 
 def test_grouped_output_prints_each_task_whole(sandbox):
-    # a ends after b whatever the machine's load: it waits for b's last
-    # command, then a while for b to exit.
+    # a ends after b whatever the machine's load: it waits (10 s at most)
+    # for b's last command, then a while for b to exit.
     config = (
-        '[tasks.a]\nrun = "echo a1; until [ -e b.done ]; do sleep 0.02; done; sleep 0.3; echo a2"\n'
+        '[tasks.a]\nrun = "echo a1; i=0; until [ -e b.done ] || [ $i -ge 500 ]; do sleep 0.02; i=$((i+1)); done; '
+        'sleep 0.3; echo a2"\n'
         '[tasks.b]\nrun = "echo b1; echo b2 >&2; : > b.done"\n'
     )
     repo = project(sandbox, config)
