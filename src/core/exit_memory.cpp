@@ -1,5 +1,6 @@
 #include "core/exit_memory.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <vector>
 

@@ -8,7 +8,6 @@
 // that a real leak or a use after free still shows. Only plain memory may
 // be given: nothing holding a lock, a temporary file or a running thread.
 
-#include <atomic>
 #include <type_traits>
 #include <utility>
 
