@@ -208,21 +208,19 @@ std::string_view subcommand_word(int argc, char** argv) {
 
 // The process ends when run() returns, so handing the repository's index
 // and object caches back to malloc entry by entry is wasted work: a tenth
-// of a hook run on a 10,000-file index. The context's memory goes back with
-// the process instead, as git leaves its index; its members hold no file
-// or lock that needs closing. See core/exit_memory.hpp.
+// of a hook run on a 10,000-file index. The context goes back with the
+// process instead (leave_to_exit), as git leaves its index; its members
+// hold no file or lock that needs closing.
 class ContextAtExit {
  public:
-  ContextAtExit(std::ostream& out, std::ostream& err) : m_ctx(new Context{out, err}) {}
-  ~ContextAtExit() {
-    if (!memory_kept_until_exit()) delete m_ctx;
-  }
+  ContextAtExit(std::ostream& out, std::ostream& err) : m_ctx(std::make_unique<Context>(out, err)) {}
+  ~ContextAtExit() { leave_to_exit(std::move(m_ctx)); }
   ContextAtExit(const ContextAtExit&) = delete;
   ContextAtExit& operator=(const ContextAtExit&) = delete;
   Context& get() { return *m_ctx; }
 
  private:
-  Context* m_ctx;
+  std::unique_ptr<Context> m_ctx;
 };
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -316,6 +314,18 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
 }  // namespace keel::cmd
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool k_sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool k_sanitized = true;
+#else
+constexpr bool k_sanitized = false;
+#endif
+#else
+constexpr bool k_sanitized = false;
+#endif
+
 int main(int argc, char** argv) {
   // `keel --version` is benchmarked against /bin/true: answer it before
   // building the command tree.
@@ -329,16 +339,6 @@ int main(int argc, char** argv) {
   // writable in one call. Address space only: untouched pages cost nothing.
   ::mallopt(M_TOP_PAD, 8 << 20);
   // The sanitizer builds free everything, so that a real leak still shows.
-#if defined(__SANITIZE_ADDRESS__)
-  keel::keep_memory_until_exit(false);
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  keel::keep_memory_until_exit(false);
-#else
-  keel::keep_memory_until_exit(true);
-#endif
-#else
-  keel::keep_memory_until_exit(true);
-#endif
+  keel::keep_memory_until_exit(!k_sanitized);
   return keel::cmd::run(argc, argv, std::cout, std::cerr);
 }
